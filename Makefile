@@ -1,0 +1,72 @@
+# peersupport: the two commands are `make run` and `make test`.
+# Everything else the project needs, these targets install.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+STAMPS := .stamps
+# `make run` is a local demo: debug on, embedded SQLite unless DATABASE_URL says otherwise.
+DEV_ENV := DJANGO_DEBUG=true
+
+.PHONY: run test lint serve install install-dev browser messages makemessages lock clean
+
+run: install
+	$(DEV_ENV) $(MANAGE) migrate --no-input
+	$(DEV_ENV) $(MANAGE) seed_demo
+	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+test: install-dev browser
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEV_ENV) $(MANAGE) makemigrations --check --dry-run
+
+# Production-like: gunicorn with whitenoise serving the collected static files.
+# Needs the production variables (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL...).
+serve: install
+	$(MANAGE) collectstatic --no-input
+	$(MANAGE) migrate --no-input
+	$(BIN)/gunicorn peersupport.wsgi --bind $${BIND:-127.0.0.1:8000} --workers $${WORKERS:-3} --access-logfile -
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMPS)/base: requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/dev: requirements/dev.txt $(STAMPS)/base
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	@touch $@
+
+install: $(STAMPS)/base messages
+install-dev: $(STAMPS)/dev messages
+
+# The compiled catalogues are committed, so a machine without GNU gettext
+# still serves French; where msgfmt exists they are rebuilt from the .po files.
+messages: $(STAMPS)/base
+	@if command -v msgfmt >/dev/null; then $(DEV_ENV) $(MANAGE) compilemessages --verbosity 0 --ignore=.venv; \
+	else echo "msgfmt not found: using the committed .mo catalogues"; fi
+
+# Browser journeys drive Debian's Chromium, never a test tool's own download.
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Chromium is needed for the browser tests: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+# Refresh the French catalogue after adding strings, then translate the new entries.
+makemessages: $(STAMPS)/dev
+	$(DEV_ENV) $(MANAGE) makemessages -l fr --ignore=.venv --ignore=staticfiles --no-obsolete
+
+# Re-pin after editing the ranges in pyproject.toml.
+lock: $(STAMPS)/dev
+	$(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links -o requirements/base.txt pyproject.toml
+	$(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -c requirements/base.txt -o requirements/dev.txt pyproject.toml
+
+clean:
+	rm -rf $(VENV) $(STAMPS) staticfiles .pytest_cache .ruff_cache

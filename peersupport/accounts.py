@@ -1,0 +1,133 @@
+"""Services that change accounts and roles. Each writes its audit entry in the
+same transaction as the change, attributed to ``acting_user``."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .audit import acting_as
+from .models import RoleGrant, User
+from .roles import Ability, Role
+
+
+def _active_account_managers_other_than(user: User) -> int:
+    return (
+        User.objects.filter(is_active=True, role_grants__role=Role.COORDINATOR)
+        .exclude(pk=user.pk)
+        .distinct()
+        .count()
+    )
+
+
+def _guard_last_coordinator(user: User, *, losing: bool) -> None:
+    # Somebody must always be able to manage accounts, or nobody can undo a mistake.
+    if losing and user.has_role(Role.COORDINATOR) and not _active_account_managers_other_than(user):
+        raise ValidationError(_("This is the last active coordinator: appoint another one first."))
+
+
+@transaction.atomic
+def account_create(
+    *,
+    acting_user: User | None,
+    username: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    roles: Iterable[Role] = (),
+    password: str,
+    must_change_password: bool = True,
+) -> User:
+    with acting_as(acting_user):
+        user = User(
+            username=username,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            must_change_password=must_change_password,
+        )
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+        _set_roles(user=user, roles=roles, acting_user=acting_user)
+    return user
+
+
+@transaction.atomic
+def account_update(
+    *,
+    acting_user: User,
+    user: User,
+    first_name: str,
+    last_name: str,
+    email: str,
+    roles: Iterable[Role],
+) -> User:
+    roles = {Role(role) for role in roles}
+    if user == acting_user and Role.COORDINATOR not in roles and user.has_role(Role.COORDINATOR):
+        raise ValidationError(_("You cannot remove your own coordinator role."))
+    _guard_last_coordinator(user, losing=Role.COORDINATOR not in roles)
+    with acting_as(acting_user):
+        user.first_name, user.last_name, user.email = first_name, last_name, email
+        user.full_clean()
+        user.save()
+        _set_roles(user=user, roles=roles, acting_user=acting_user)
+    return user
+
+
+def _set_roles(*, user: User, roles: Iterable[Role], acting_user: User | None) -> None:
+    wanted = {Role(role) for role in roles}
+    held = {Role(grant.role): grant for grant in user.role_grants.all()}
+    for role, grant in held.items():
+        if role not in wanted:
+            grant.delete()
+    for role in wanted - held.keys():
+        RoleGrant.objects.create(user=user, role=role, granted_by=acting_user)
+    user.refresh_from_db()
+
+
+@transaction.atomic
+def account_deactivate(*, acting_user: User, user: User) -> User:
+    """Stop an account from signing in. Nothing it wrote goes away."""
+    if user == acting_user:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    _guard_last_coordinator(user, losing=True)
+    with acting_as(acting_user):
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def account_reactivate(*, acting_user: User, user: User) -> User:
+    with acting_as(acting_user):
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def account_set_temporary_password(*, acting_user: User, user: User, password: str) -> User:
+    """Give a password that the owner must replace at their next sign-in."""
+    with acting_as(acting_user):
+        user.set_password(password)
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+    return user
+
+
+@transaction.atomic
+def password_changed_by_owner(*, user: User) -> User:
+    with acting_as(user):
+        if user.must_change_password:
+            user.must_change_password = False
+            user.save(update_fields=["must_change_password"])
+    return user
+
+
+def accounts_for(viewer: User):
+    """Accounts a coordinator manages, with their roles loaded in one query."""
+    if not viewer.can(Ability.MANAGE_ACCOUNTS):
+        return User.objects.none()
+    return User.objects.prefetch_related("role_grants").order_by("-is_active", "username")

@@ -1,0 +1,109 @@
+"""Forms for signing in and for account management."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+from .roles import Role
+
+
+def _helper(submit_label):
+    helper = FormHelper()
+    helper.add_input(Submit("submit", submit_label, css_class="btn-lg w-100 w-sm-auto"))
+    return helper
+
+
+class RolesField(forms.TypedMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=Role.choices,
+            coerce=Role,
+            required=False,
+            label=_("Roles"),
+            help_text=_("A person may hold several roles."),
+            **kwargs,
+        )
+
+
+class TemporaryPasswordMixin(forms.Form):
+    """Two password inputs, checked against the password rules."""
+
+    password1 = forms.CharField(
+        label=_("Temporary password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("The person will be asked to choose their own at their next sign-in."),
+    )
+    password2 = forms.CharField(
+        label=_("Temporary password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_password2(self):
+        first, second = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
+        if first and second and first != second:
+            raise forms.ValidationError(_("The two passwords differ."))
+        if second:
+            password_validation.validate_password(second, self.password_owner())
+        return second
+
+    def password_owner(self):
+        return None
+
+
+class AccountCreateForm(TemporaryPasswordMixin, forms.ModelForm):
+    roles = RolesField()
+
+    field_order = ["username", "first_name", "last_name", "email", "roles"]
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Create account"))
+
+    def password_owner(self):
+        return User(
+            username=self.cleaned_data.get("username", ""),
+            first_name=self.cleaned_data.get("first_name", ""),
+            last_name=self.cleaned_data.get("last_name", ""),
+            email=self.cleaned_data.get("email", ""),
+        )
+
+
+class AccountUpdateForm(forms.ModelForm):
+    roles = RolesField()
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("roles", self.instance.sorted_roles())
+        self.helper = _helper(_("Save"))
+
+
+class TemporaryPasswordForm(TemporaryPasswordMixin):
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Set temporary password"))
+
+    def password_owner(self):
+        return self.user
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Change my password"))

@@ -1,0 +1,68 @@
+"""What each role's home page offers.
+
+One entry per tool; the home page shows a section for every role a user
+holds, listing the tools of that role that the user's abilities allow. Later
+capabilities add their entries here.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .roles import ROLE_DESCRIPTIONS, Ability, Role
+
+
+@dataclass(frozen=True)
+class Tool:
+    title: str | Promise
+    description: str | Promise
+    url_name: str
+    ability: Ability | None = None
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+TOOLS_BY_ROLE: dict[Role, list[Tool]] = {
+    Role.PEER: [],
+    Role.CLINICIAN: [],
+    Role.RESEARCHER: [],
+    Role.COORDINATOR: [
+        Tool(
+            _("Accounts and roles"),
+            _("Create accounts, assign roles, deactivate those who have left."),
+            "accounts:list",
+            Ability.MANAGE_ACCOUNTS,
+        ),
+    ],
+}
+
+EVERYONE_TOOLS = [
+    Tool(_("Change my password"), _("Choose a new password for your account."), "password_change"),
+]
+
+
+@dataclass(frozen=True)
+class RoleSection:
+    role: Role
+    description: str | Promise
+    tools: list[Tool]
+
+
+def sections_for(user) -> list[RoleSection]:
+    """One section per role the user holds, in the order roles are declared."""
+    return [
+        RoleSection(
+            role=role,
+            description=ROLE_DESCRIPTIONS[role],
+            tools=[
+                tool
+                for tool in TOOLS_BY_ROLE[role]
+                if tool.ability is None or user.can(tool.ability)
+            ],
+        )
+        for role in user.sorted_roles()
+    ]

@@ -1,0 +1,29 @@
+"""Load demo data. Refuses to run on a production configuration unless forced."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from peersupport import demo
+
+
+class Command(BaseCommand):
+    help = "Create demo accounts and data (idempotent). Demo passwords are public: never in production."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed even though DJANGO_DEBUG is off (a staging server, say).",
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to create demo accounts with DJANGO_DEBUG off: their passwords "
+                "are public. Use --force on a server that holds no real data."
+            )
+        created = demo.seed_accounts()
+        if created:
+            self.stdout.write(self.style.SUCCESS(f"Demo accounts created: {', '.join(created)}"))
+        else:
+            self.stdout.write("Demo accounts already present; nothing changed.")

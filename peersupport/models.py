@@ -1,0 +1,87 @@
+"""The user model and the roles a user holds."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Ability, Role, abilities_for
+
+
+class User(AbstractUser):
+    """A staff member: peer, clinician, researcher or coordinator (or several).
+
+    Accounts are deactivated, never deleted, so that history keeps its authors.
+    """
+
+    must_change_password = models.BooleanField(
+        _("must change password at next sign-in"),
+        default=False,
+        help_text=_("Set when a coordinator gives a temporary password."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[Role]:
+        # Reads the prefetched grants when a list prefetched them.
+        return frozenset(Role(grant.role) for grant in self.role_grants.all())
+
+    @cached_property
+    def abilities(self) -> frozenset[Ability]:
+        if not self.is_active:
+            return frozenset()
+        return abilities_for(self.roles)
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+    def can(self, ability: Ability) -> bool:
+        return ability in self.abilities
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        for cached in ("roles", "abilities"):
+            self.__dict__.pop(cached, None)
+
+    def sorted_roles(self) -> list[Role]:
+        """Roles in the order they are declared, for display."""
+        return [role for role in Role if role in self.roles]
+
+
+class RoleGrant(models.Model):
+    """One role held by one user. A user may hold several."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="role_grants", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    granted_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="one_grant_per_user_and_role")
+        ]
+
+    def __str__(self):
+        return f"{self.user.username}: {self.get_role_display()}"
+
+    def get_additional_data(self):
+        # Lets an account's history find the role changes made to it.
+        return {"user_id": self.user_id}

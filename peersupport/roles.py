@@ -1,0 +1,55 @@
+"""Roles and what they allow: the one place that maps the two.
+
+The rest of the code asks ``user.can(Ability.X)``; it never tests role names,
+so a role can gain or lose an ability here without touching views or templates.
+"""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PEER = "peer", _("Peer support worker")
+    CLINICIAN = "clinician", _("Clinician")
+    RESEARCHER = "researcher", _("Researcher")
+    COORDINATOR = "coordinator", _("Coordinator")
+
+
+class Ability(StrEnum):
+    """Something a user may do in the product, independent of any one record."""
+
+    MANAGE_ACCOUNTS = "manage_accounts"
+    VIEW_AUDIT_TRAIL = "view_audit_trail"
+
+
+ABILITIES_BY_ROLE: dict[Role, frozenset[Ability]] = {
+    Role.PEER: frozenset(),
+    Role.CLINICIAN: frozenset(),
+    Role.RESEARCHER: frozenset(),
+    Role.COORDINATOR: frozenset({Ability.MANAGE_ACCOUNTS, Ability.VIEW_AUDIT_TRAIL}),
+}
+
+ROLE_DESCRIPTIONS: dict[Role, str] = {
+    Role.PEER: _(
+        "Meets people in the clinic and in the community, logs encounters and "
+        "keeps confidential notes."
+    ),
+    Role.CLINICIAN: _(
+        "Works with peers on shared cases and reads the notes peers choose to share."
+    ),
+    Role.RESEARCHER: _(
+        "Keeps the implementation logbook and studies the programme, never the "
+        "people it serves."
+    ),
+    Role.COORDINATOR: _("Runs accounts, roles, teams and the audit trail."),
+}
+
+
+def abilities_for(roles) -> frozenset[Ability]:
+    """Everything the given roles allow together."""
+    granted: set[Ability] = set()
+    for role in roles:
+        granted |= ABILITIES_BY_ROLE[Role(role)]
+    return frozenset(granted)

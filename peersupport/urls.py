@@ -1,0 +1,38 @@
+"""Top-level URLs. Every view requires a signed-in user unless marked
+``login_not_required`` (login, health check, language switch)."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from .views import accounts, health, home
+
+account_patterns = (
+    [
+        path("", accounts.account_list, name="list"),
+        path("new/", accounts.account_create, name="create"),
+        path("<int:pk>/", accounts.account_detail, name="detail"),
+        path("<int:pk>/edit/", accounts.account_edit, name="edit"),
+        path("<int:pk>/deactivate/", accounts.account_deactivate, name="deactivate"),
+        path("<int:pk>/reactivate/", accounts.account_reactivate, name="reactivate"),
+        path("<int:pk>/password/", accounts.account_temporary_password, name="password"),
+    ],
+    "accounts",
+)
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", accounts.OwnPasswordChange.as_view(), name="password_change"),
+    path("staff/", include(account_patterns)),
+    path("healthz", health.healthz, name="healthz"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+]
