@@ -1,0 +1,44 @@
+"""Run Django in a separate process with an environment of the test's choosing,
+for what cannot be changed inside a running process (settings, a database
+that is down)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION_ENV = {
+    "SECRET_KEY": "k" * 30 + "-production-like-secret-for-tests-only-" + "z" * 10,
+    "ALLOWED_HOSTS": "peersupport.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://peersupport.example.org",
+    "DATABASE_URL": "sqlite:////tmp/peersupport-deploy-check.sqlite3",
+}
+
+
+def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Run ``code`` with only PATH and ``env`` in the environment."""
+    base = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "peersupport.settings"}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    base = {"PATH": os.environ["PATH"]}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
