@@ -40,8 +40,7 @@ ROLE_DESCRIPTIONS: dict[Role, str] = {
         "Works with peers on shared cases and reads the notes peers choose to share."
     ),
     Role.RESEARCHER: _(
-        "Keeps the implementation logbook and studies the programme, never the "
-        "people it serves."
+        "Keeps the implementation logbook and studies the programme, never the people it serves."
     ),
     Role.COORDINATOR: _("Runs accounts, roles, teams and the audit trail."),
 }

@@ -125,9 +125,7 @@ TEMPLATES = [
 # SQLite by default so that `make run` needs nothing installed; PostgreSQL in
 # production and in CI (DATABASE_URL=postgres://...).
 DATABASES = {
-    "default": _read(
-        "DATABASE_URL", env.db_url, default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
-    )
+    "default": _read("DATABASE_URL", env.db_url, default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 }
 SUPPORTED_DATABASE_ENGINES = {"django.db.backends.sqlite3", "django.db.backends.postgresql"}
 if DATABASES["default"]["ENGINE"] not in SUPPORTED_DATABASE_ENGINES:

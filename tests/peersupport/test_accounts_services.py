@@ -34,12 +34,8 @@ def test_account_creation_is_audited_with_its_author(coordinator):
 
 
 def test_the_password_hash_never_reaches_the_audit_trail(coordinator):
-    user = accounts.account_create(
-        acting_user=coordinator, username="newpeer", password="x" * 20
-    )
-    accounts.account_set_temporary_password(
-        acting_user=coordinator, user=user, password="y" * 20
-    )
+    user = accounts.account_create(acting_user=coordinator, username="newpeer", password="x" * 20)
+    accounts.account_set_temporary_password(acting_user=coordinator, user=user, password="y" * 20)
     for entry in LogEntry.objects.all():
         assert "password" not in (entry.changes or {})
 

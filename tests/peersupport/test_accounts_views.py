@@ -135,7 +135,10 @@ def test_removing_ones_own_coordinator_role_is_explained_and_changes_nothing(cli
         {"first_name": "", "last_name": "", "email": "", "roles": ["peer"]},
     )
     assert response.status_code == 200
-    assert "You cannot remove your own coordinator role." in response.context["form"].non_field_errors()
+    assert (
+        "You cannot remove your own coordinator role."
+        in response.context["form"].non_field_errors()
+    )
     assert snapshot() == before
 
 

@@ -29,7 +29,9 @@ def _sample_path(regex):
 
 
 def all_urls():
-    return sorted({(name or "", _sample_path(regex)) for name, regex in _walk(get_resolver().url_patterns)})
+    return sorted(
+        {(name or "", _sample_path(regex)) for name, regex in _walk(get_resolver().url_patterns)}
+    )
 
 
 def test_the_walk_finds_the_project_urls():
@@ -39,9 +41,7 @@ def test_the_walk_finds_the_project_urls():
 
 def test_only_the_public_views_are_marked_login_not_required():
     marked = {
-        name
-        for name, path in all_urls()
-        if not getattr(resolve(path).func, "login_required", True)
+        name for name, path in all_urls() if not getattr(resolve(path).func, "login_required", True)
     }
     assert marked == PUBLIC_VIEWS
 

@@ -47,6 +47,8 @@ def test_deployment_checks_pass_with_production_values():
 
 
 def test_sqlite_is_the_default_database():
-    code = SETUP + "; from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    code = (
+        SETUP + "; from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    )
     result = run_python(code, {"DJANGO_DEBUG": "true"})
     assert result.stdout.strip() == "django.db.backends.sqlite3"

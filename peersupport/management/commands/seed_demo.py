@@ -7,7 +7,10 @@ from peersupport import demo
 
 
 class Command(BaseCommand):
-    help = "Create demo accounts and data (idempotent). Demo passwords are public: never in production."
+    help = (
+        "Create demo accounts and data (idempotent). "
+        "Demo passwords are public: never in production."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
