@@ -1,6 +1,7 @@
 """Browser journeys: Debian's Chromium, driven by Playwright, against a live server."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -35,7 +36,9 @@ def pytest_collection_modifyitems(items):
 def browser():
     executable = shutil.which("chromium")
     if executable is None:
-        pytest.fail("Chromium is not installed: `make test` installs it (apt-get install chromium).")
+        pytest.fail(
+            "Chromium is not installed: `make test` installs it (apt-get install chromium)."
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
@@ -69,6 +72,11 @@ def sign_in(page, username, password="peersupport-demo"):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def field(page, label):
+    """The input labelled exactly ``label``; crispy forms add a ``*`` to required ones."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
 
 
 def fits_the_screen(page) -> bool:
