@@ -6,36 +6,21 @@ from peersupport.roles import Role
 from tests.factories import UserFactory
 
 
-@pytest.fixture
-def peer(db):
-    return UserFactory(username="peer", roles=[Role.PEER])
+def _persona(fixture_name, roles, doc):
+    @pytest.fixture(name=fixture_name)
+    def make(db):
+        return UserFactory(username=fixture_name, roles=roles)
+
+    make.__doc__ = doc
+    return make
 
 
-@pytest.fixture
-def other_peer(db):
-    return UserFactory(username="other_peer", roles=[Role.PEER])
-
-
-@pytest.fixture
-def clinician(db):
-    return UserFactory(username="clinician", roles=[Role.CLINICIAN])
-
-
-@pytest.fixture
-def researcher(db):
-    return UserFactory(username="researcher", roles=[Role.RESEARCHER])
-
-
-@pytest.fixture
-def coordinator(db):
-    return UserFactory(username="coordinator", roles=[Role.COORDINATOR])
-
-
-@pytest.fixture
-def outsider(db):
-    """Signed in, but holding no role at all."""
-    return UserFactory(username="outsider", roles=[])
-
+peer = _persona("peer", [Role.PEER], "A peer support worker.")
+other_peer = _persona("other_peer", [Role.PEER], "A second peer, for what one peer keeps.")
+clinician = _persona("clinician", [Role.CLINICIAN], "A clinician of the host team.")
+researcher = _persona("researcher", [Role.RESEARCHER], "A member of the research team.")
+coordinator = _persona("coordinator", [Role.COORDINATOR], "The programme coordinator.")
+outsider = _persona("outsider", [], "Signed in, but holding no role at all.")
 
 PERSONAS = ["peer", "clinician", "researcher", "coordinator", "outsider"]
 

@@ -17,11 +17,11 @@ PRODUCTION_ENV = {
 }
 
 
-def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    """Run ``code`` with only PATH and ``env`` in the environment."""
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Run Python with only PATH, the settings module and ``env`` in the environment."""
     base = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "peersupport.settings"}
     return subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, *args],
         cwd=ROOT,
         env={**base, **env},
         capture_output=True,
@@ -29,16 +29,11 @@ def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         timeout=120,
         check=False,
     )
+
+
+def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return _run(["-c", code], env)
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    base = {"PATH": os.environ["PATH"]}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**base, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return _run(["manage.py", *args], env)

@@ -78,3 +78,17 @@ def test_coordinator_opens_an_account_that_must_choose_its_password(page, demo_a
     page.get_by_label("New password confirmation").fill("lea-chooses-her-own-password")
     page.get_by_role("button", name="Change my password").click()
     expect(page.get_by_role("heading", level=2, name="Peer support worker")).to_be_visible()
+
+
+def test_every_account_page_fits_a_phone(page, demo_accounts):
+    sign_in(page, "coordinator")
+    for path in ["/staff/", "/staff/new/", "/accounts/password/"]:
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert fits_the_screen(page), path
+    page.goto("/staff/")
+    page.get_by_role("link", name="peer2").click()
+    for name in ["Edit name and roles", "Set a temporary password"]:
+        page.get_by_role("link", name=name).click()
+        assert fits_the_screen(page), name
+        page.go_back()
