@@ -22,13 +22,36 @@ class Ability(StrEnum):
 
     MANAGE_ACCOUNTS = "manage_accounts"
     VIEW_AUDIT_TRAIL = "view_audit_trail"
+    # The register of people served (clients app).
+    USE_REGISTER = "use_register"
+    SEE_ALL_CLIENTS = "see_all_clients"
+    JOIN_CARE_TEAMS = "join_care_teams"
+    MANAGE_CARE_TEAMS = "manage_care_teams"
+    MERGE_CLIENTS = "merge_clients"
+    # The directory of community partners.
+    VIEW_PARTNERS = "view_partners"
+    MANAGE_PARTNERS = "manage_partners"
 
+
+_FIELD_WORK = frozenset({Ability.USE_REGISTER, Ability.JOIN_CARE_TEAMS, Ability.VIEW_PARTNERS})
 
 ABILITIES_BY_ROLE: dict[Role, frozenset[Ability]] = {
-    Role.PEER: frozenset(),
-    Role.CLINICIAN: frozenset(),
-    Role.RESEARCHER: frozenset(),
-    Role.COORDINATOR: frozenset({Ability.MANAGE_ACCOUNTS, Ability.VIEW_AUDIT_TRAIL}),
+    Role.PEER: _FIELD_WORK,
+    Role.CLINICIAN: _FIELD_WORK,
+    # Researchers study the programme, never the people: no register at all.
+    Role.RESEARCHER: frozenset({Ability.VIEW_PARTNERS}),
+    Role.COORDINATOR: frozenset(
+        {
+            Ability.MANAGE_ACCOUNTS,
+            Ability.VIEW_AUDIT_TRAIL,
+            Ability.USE_REGISTER,
+            Ability.SEE_ALL_CLIENTS,
+            Ability.MANAGE_CARE_TEAMS,
+            Ability.MERGE_CLIENTS,
+            Ability.VIEW_PARTNERS,
+            Ability.MANAGE_PARTNERS,
+        }
+    ),
 }
 
 ROLE_DESCRIPTIONS: dict[Role, str] = {

@@ -250,6 +250,9 @@ if not DEBUG:
     if _strict_bool("BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# People served: an open file with no contact for this many days shows as inactive.
+CLIENT_INACTIVE_AFTER_DAYS = _read("CLIENT_INACTIVE_AFTER_DAYS", env.int, default=90)
+
 # The audit trail (django-auditlog): who changed what, from which address.
 AUDITLOG_INCLUDE_TRACKING_MODELS = ()
 AUDITLOG_DISABLE_REMOTE_ADDR = False

@@ -1,0 +1,338 @@
+"""People served, their living situation history, care teams, consent, and
+the community partners peers work with.
+
+Nothing here is deleted: records close, memberships end, consents are
+superseded by newer decisions, merged records point at the record they joined.
+"""
+
+import unicodedata
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    ClosedReason,
+    ConsentMethod,
+    Decision,
+    Gender,
+    HealthCoverage,
+    JoinedHow,
+    NoAnswer,
+    PartnerKind,
+    Purpose,
+    ReferralSource,
+    Situation,
+    TeamRole,
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free text, so that "helene" finds "Hélène"."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
+
+
+class Client(models.Model):
+    """A person the programme serves, known by the name they give."""
+
+    display_name = models.CharField(
+        _("name used"),
+        max_length=120,
+        help_text=_("The name or nickname the person gives. A legal name is not needed."),
+    )
+    aliases = models.TextField(
+        _("other names"), blank=True, help_text=_("One per line: nicknames, former names.")
+    )
+    legal_first_name = models.CharField(_("legal first name"), max_length=120, blank=True)
+    legal_last_name = models.CharField(_("legal last name"), max_length=120, blank=True)
+    legal_name_no_answer = models.CharField(
+        _("legal name not given"), max_length=20, choices=NoAnswer.choices, blank=True
+    )
+    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    birth_year_estimated = models.BooleanField(_("year of birth is an estimate"), default=False)
+    birth_year_no_answer = models.CharField(
+        _("year of birth not given"), max_length=20, choices=NoAnswer.choices, blank=True
+    )
+    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)
+    gender_self_described = models.CharField(_("gender, in their words"), max_length=80, blank=True)
+    languages = models.CharField(_("languages"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    where_to_find = models.TextField(
+        _("where to find them"), blank=True, help_text=_("A shelter, a corner, a drop-in, times.")
+    )
+    health_coverage = models.CharField(
+        _("health coverage"),
+        max_length=20,
+        choices=HealthCoverage.choices,
+        default=HealthCoverage.NOT_ASKED,
+    )
+    intake_date = models.DateField(_("intake date"), default=timezone.localdate)
+    referral_source = models.CharField(
+        _("how they came"), max_length=20, choices=ReferralSource.choices, blank=True
+    )
+    referral_detail = models.CharField(_("referral detail"), max_length=200, blank=True)
+    # The latest contact: intake, a situation update, an encounter. Kept here,
+    # written only by clients.services.client_record_contact, because the
+    # active/inactive status of every list row is computed from it.
+    last_contact_on = models.DateField(_("last contact"), default=timezone.localdate)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_reason = models.CharField(
+        _("reason for closing"), max_length=20, choices=ClosedReason.choices, blank=True
+    )
+    closed_note = models.TextField(_("closing note"), blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_records",
+        verbose_name=_("merged into"),
+    )
+    # Folded names and aliases: accent- and case-insensitive search that works
+    # the same on SQLite and PostgreSQL.
+    search_text = models.TextField(editable=False, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("person served")
+        verbose_name_plural = _("people served")
+        ordering = ["display_name", "pk"]
+        indexes = [models.Index(fields=["last_contact_on"], name="client_last_contact")]
+
+    def __str__(self):
+        return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(" ".join([self.display_name, self.legal_name, *self.alias_list]))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.legal_name and self.legal_name_no_answer:
+            errors["legal_name_no_answer"] = _("Leave this empty when a legal name is given.")
+        if self.birth_year is not None and self.birth_year_no_answer:
+            errors["birth_year_no_answer"] = _("Leave this empty when a year of birth is given.")
+        this_year = timezone.localdate().year
+        if self.birth_year is not None and not (this_year - 120 <= self.birth_year <= this_year):
+            errors["birth_year"] = _("Enter a year between %(low)s and %(high)s.") % {
+                "low": this_year - 120,
+                "high": this_year,
+            }
+        if self.gender_self_described and self.gender != Gender.SELF_DESCRIBED:
+            errors["gender_self_described"] = _("Choose “Self-described” to use your own words.")
+        if self.closed_on and not self.closed_reason:
+            errors["closed_reason"] = _("Say why the file is closed.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    @property
+    def legal_name(self) -> str:
+        return " ".join(p for p in (self.legal_first_name, self.legal_last_name) if p)
+
+
+class LivingSituation(models.Model):
+    """Where a person lived or slept on a date. The newest is the current one."""
+
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.PROTECT,
+        related_name="living_situations",
+        verbose_name=_("person"),
+    )
+    situation = models.CharField(_("living situation"), max_length=30, choices=Situation.choices)
+    detail = models.CharField(
+        _("detail"), max_length=200, blank=True, help_text=_("Which shelter, which area.")
+    )
+    recorded_on = models.DateField(_("date"), default=timezone.localdate)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("living situation")
+        verbose_name_plural = _("living situations")
+        ordering = ["-recorded_on", "-recorded_at", "-pk"]
+        indexes = [models.Index(fields=["client", "-recorded_on"], name="situation_latest")]
+
+    def __str__(self):
+        return f"{self.get_situation_display()} ({self.recorded_on})"
+
+
+class CareTeamMembership(models.Model):
+    """A staff member on a person's care team, from ``joined_on`` until ``left_on``."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("person")
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="care_memberships",
+        verbose_name=_("team member"),
+    )
+    team_role = models.CharField(_("role on the team"), max_length=20, choices=TeamRole.choices)
+    joined_on = models.DateField(_("joined on"), default=timezone.localdate)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    how = models.CharField(_("how they joined"), max_length=20, choices=JoinedHow.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("removed by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("care team membership")
+        verbose_name_plural = _("care team memberships")
+        ordering = ["left_on", "team_role", "joined_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "member"],
+                condition=Q(left_on__isnull=True),
+                name="one_current_membership_per_member",
+            )
+        ]
+        indexes = [models.Index(fields=["member", "left_on"], name="membership_by_member")]
+
+    def __str__(self):
+        return f"{self.member} – {self.get_team_role_display()}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_on is None
+
+
+class Consent(models.Model):
+    """One consent decision for one purpose. The newest decision per purpose rules."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="consents", verbose_name=_("person")
+    )
+    purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    decided_on = models.DateField(_("date"), default=timezone.localdate)
+    method = models.CharField(
+        _("how it was obtained"), max_length=20, choices=ConsentMethod.choices, blank=True
+    )
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent decision")
+        verbose_name_plural = _("consent decisions")
+        ordering = ["-decided_on", "-recorded_at", "-pk"]
+        indexes = [models.Index(fields=["client", "purpose", "-decided_on"], name="consent_latest")]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()}: {self.get_decision_display()} ({self.decided_on})"
+
+    def clean(self):
+        errors = {}
+        if self.decided_on and self.decided_on > timezone.localdate():
+            errors["decided_on"] = _("A decision cannot be dated in the future.")
+        if self.decision == Decision.GIVEN and not self.method:
+            errors["method"] = _("Say how the consent was obtained.")
+        if self.expires_on and self.decision != Decision.GIVEN:
+            errors["expires_on"] = _("Only a given consent can expire.")
+        if self.expires_on and self.decided_on and self.expires_on <= self.decided_on:
+            errors["expires_on"] = _("The expiry must come after the date of the decision.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ClientMerge(models.Model):
+    """Two records found to be one person: ``merged`` now lives on in ``kept``."""
+
+    kept = models.ForeignKey(
+        Client,
+        on_delete=models.PROTECT,
+        related_name="merges_received",
+        verbose_name=_("kept record"),
+    )
+    merged = models.OneToOneField(
+        Client, on_delete=models.PROTECT, related_name="merge", verbose_name=_("merged record")
+    )
+    merged_display_name = models.CharField(_("name on the merged record"), max_length=120)
+    reason = models.TextField(_("why they are the same person"))
+    moved = models.JSONField(_("what moved"), default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("merged by"),
+    )
+    merged_at = models.DateTimeField(_("merged at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("merge of records")
+        verbose_name_plural = _("merges of records")
+        ordering = ["-merged_at"]
+
+    def __str__(self):
+        return f"{self.merged_display_name} → {self.kept}"
+
+
+class Partner(models.Model):
+    """A community organisation peers work with and refer people to."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Untick when the organisation closes or stops working with us."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("community partner")
+        verbose_name_plural = _("community partners")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name

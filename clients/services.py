@@ -1,0 +1,351 @@
+"""Every change to the register. Each service runs in one transaction, checks
+the record with ``full_clean``, and is attributed to ``acting_user`` in the
+audit trail."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peersupport.audit import acting_as
+from peersupport.roles import Ability, Role
+
+from .choices import Decision, JoinedHow, Purpose, Situation, TeamRole
+from .models import CareTeamMembership, Client, ClientMerge, Consent, LivingSituation, Partner, fold
+
+# Fields a person's record can be edited through; the rest are kept by services.
+CLIENT_DETAIL_FIELDS = [
+    "display_name",
+    "aliases",
+    "legal_first_name",
+    "legal_last_name",
+    "legal_name_no_answer",
+    "pronouns",
+    "birth_year",
+    "birth_year_estimated",
+    "birth_year_no_answer",
+    "gender",
+    "gender_self_described",
+    "languages",
+    "phone",
+    "where_to_find",
+    "health_coverage",
+    "intake_date",
+    "referral_source",
+    "referral_detail",
+]
+
+
+def _team_role_for(user) -> TeamRole:
+    return TeamRole.PEER if user.has_role(Role.PEER) else TeamRole.CLINICIAN
+
+
+@transaction.atomic
+def client_register(
+    *,
+    acting_user,
+    details: dict,
+    situation: Situation | None = None,
+    situation_detail: str = "",
+) -> Client:
+    """Register a person. A peer or clinician who registers someone joins their team."""
+    with acting_as(acting_user):
+        client = Client(created_by=acting_user, **details)
+        client.last_contact_on = max(client.intake_date, timezone.localdate())
+        client.full_clean()
+        client.save()
+        if situation:
+            _add_situation(client, acting_user, situation, situation_detail, client.intake_date)
+        if acting_user.can(Ability.JOIN_CARE_TEAMS):
+            _add_member(
+                client=client,
+                member=acting_user,
+                team_role=_team_role_for(acting_user),
+                how=JoinedHow.REGISTERED,
+                added_by=acting_user,
+            )
+    return client
+
+
+@transaction.atomic
+def client_update(*, acting_user, client: Client, details: dict) -> Client:
+    with acting_as(acting_user):
+        for field, value in details.items():
+            if field not in CLIENT_DETAIL_FIELDS:
+                raise ValueError(f"{field} is not editable")
+            setattr(client, field, value)
+        client.full_clean()
+        client.save()
+    return client
+
+
+def client_record_contact(*, client: Client, on: date) -> None:
+    """A contact on ``on``: keeps the person active (and reactivates them)."""
+    if on > client.last_contact_on:
+        client.last_contact_on = on
+        client.save(update_fields=["last_contact_on"])
+
+
+def _add_situation(client, acting_user, situation, detail, recorded_on):
+    record = LivingSituation(
+        client=client,
+        situation=situation,
+        detail=detail,
+        recorded_on=recorded_on,
+        recorded_by=acting_user,
+    )
+    record.full_clean()
+    record.save()
+    return record
+
+
+@transaction.atomic
+def client_record_situation(
+    *,
+    acting_user,
+    client: Client,
+    situation: Situation,
+    detail: str = "",
+    recorded_on: date | None = None,
+) -> LivingSituation:
+    """Add to the living situation history; the history is never rewritten."""
+    recorded_on = recorded_on or timezone.localdate()
+    if recorded_on > timezone.localdate():
+        raise ValidationError({"recorded_on": _("This date is in the future.")})
+    with acting_as(acting_user):
+        record = _add_situation(client, acting_user, situation, detail, recorded_on)
+        client_record_contact(client=client, on=recorded_on)
+    return record
+
+
+@transaction.atomic
+def client_close(
+    *, acting_user, client: Client, reason: str, note: str = "", closed_on: date | None = None
+) -> Client:
+    with acting_as(acting_user):
+        client.closed_on = closed_on or timezone.localdate()
+        client.closed_reason = reason
+        client.closed_note = note
+        client.full_clean()
+        client.save()
+    return client
+
+
+@transaction.atomic
+def client_reopen(*, acting_user, client: Client) -> Client:
+    with acting_as(acting_user):
+        client.closed_on = None
+        client.closed_reason = ""
+        client.closed_note = ""
+        client.last_contact_on = max(client.last_contact_on, timezone.localdate())
+        client.save()
+    return client
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    acting_user,
+    client: Client,
+    purpose: Purpose,
+    decision: Decision,
+    decided_on: date | None = None,
+    method: str = "",
+    expires_on: date | None = None,
+    comment: str = "",
+) -> Consent:
+    """Record a decision; it supersedes the earlier ones for that purpose."""
+    with acting_as(acting_user):
+        consent = Consent(
+            client=client,
+            purpose=purpose,
+            decision=decision,
+            decided_on=decided_on or timezone.localdate(),
+            method=method,
+            expires_on=expires_on,
+            comment=comment,
+            recorded_by=acting_user,
+        )
+        consent.full_clean()
+        consent.save()
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, acting_user, client: Client, purpose: Purpose, comment: str = ""
+) -> Consent:
+    """Withdraw consent for a purpose, today. Never refused, whatever came before."""
+    with acting_as(acting_user):
+        consent = Consent.objects.create(
+            client=client,
+            purpose=purpose,
+            decision=Decision.WITHDRAWN,
+            decided_on=timezone.localdate(),
+            comment=comment,
+            recorded_by=acting_user,
+        )
+    return consent
+
+
+def _add_member(*, client, member, team_role, how, added_by, reason=""):
+    if client.memberships.filter(member=member, left_on__isnull=True).exists():
+        raise ValidationError(_("%(name)s is already on this care team.") % {"name": member})
+    membership = CareTeamMembership(
+        client=client,
+        member=member,
+        team_role=team_role,
+        how=how,
+        reason=reason,
+        added_by=added_by,
+    )
+    membership.full_clean(validate_constraints=False)
+    membership.save()
+    return membership
+
+
+def _check_member_fits(member, team_role: TeamRole) -> None:
+    needed = Role.PEER if team_role == TeamRole.PEER else Role.CLINICIAN
+    if not member.is_active:
+        raise ValidationError({"member": _("This account is deactivated.")})
+    if not member.has_role(needed):
+        raise ValidationError(
+            {
+                "team_role": _("%(name)s does not hold the role of %(role)s.")
+                % {"name": member, "role": needed.label}
+            }
+        )
+
+
+@transaction.atomic
+def team_add_member(
+    *, acting_user, client: Client, member, team_role: TeamRole, reason: str = ""
+) -> CareTeamMembership:
+    """A coordinator puts a peer or clinician on a person's care team."""
+    _check_member_fits(member, TeamRole(team_role))
+    with acting_as(acting_user):
+        return _add_member(
+            client=client,
+            member=member,
+            team_role=team_role,
+            how=JoinedHow.ASSIGNED,
+            added_by=acting_user,
+            reason=reason,
+        )
+
+
+@transaction.atomic
+def team_join(*, acting_user, client: Client, reason: str) -> CareTeamMembership:
+    """A peer or clinician who met the person joins their team, saying why."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why you are joining this person’s team.")})
+    with acting_as(acting_user):
+        membership = _add_member(
+            client=client,
+            member=acting_user,
+            team_role=_team_role_for(acting_user),
+            how=JoinedHow.JOINED,
+            added_by=acting_user,
+            reason=reason,
+        )
+        client_record_contact(client=client, on=timezone.localdate())
+    return membership
+
+
+@transaction.atomic
+def team_end_membership(*, acting_user, membership: CareTeamMembership) -> CareTeamMembership:
+    """Take someone off a care team. The membership stays in the history."""
+    if membership.left_on is not None:
+        raise ValidationError(_("This person has already left the team."))
+    with acting_as(acting_user):
+        membership.left_on = timezone.localdate()
+        membership.ended_by = acting_user
+        membership.save(update_fields=["left_on", "ended_by"])
+    return membership
+
+
+# Fields that the kept record takes from the merged one when it has none itself.
+_FILL_IF_EMPTY = [
+    "legal_first_name",
+    "legal_last_name",
+    "pronouns",
+    "birth_year",
+    "gender",
+    "gender_self_described",
+    "languages",
+    "phone",
+    "where_to_find",
+    "referral_source",
+    "referral_detail",
+]
+
+
+@transaction.atomic
+def client_merge(*, acting_user, keep: Client, merge_away: Client, reason: str) -> ClientMerge:
+    """Merge two records of one person into ``keep``.
+
+    Everything that points at ``merge_away``, in any app, moves to ``keep``;
+    ``merge_away`` stays, marked as merged, so nothing is lost.
+    """
+    if keep.pk == merge_away.pk:
+        raise ValidationError(_("A record cannot be merged with itself."))
+    if keep.merged_into_id or merge_away.merged_into_id:
+        raise ValidationError(_("This record has already been merged."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why these records are the same person.")})
+    # Lock both rows so that nothing is attached to the old record meanwhile.
+    list(Client.objects.select_for_update().filter(pk__in=[keep.pk, merge_away.pk]))
+    today = timezone.localdate()
+    with acting_as(acting_user):
+        on_both = set(
+            keep.memberships.filter(left_on__isnull=True).values_list("member", flat=True)
+        )
+        for duplicate in merge_away.memberships.filter(left_on__isnull=True, member__in=on_both):
+            duplicate.left_on, duplicate.ended_by = today, acting_user
+            duplicate.save(update_fields=["left_on", "ended_by"])
+
+        moved = {}
+        for relation in Client._meta.related_objects:
+            if relation.one_to_one:
+                continue  # the merge record of merge_away itself
+            model, field = relation.related_model, relation.field.name
+            count = model._base_manager.filter(**{field: merge_away}).update(**{field: keep})
+            if count:
+                moved[model._meta.label] = count
+
+        known = {fold(name) for name in [keep.display_name, keep.legal_name, *keep.alias_list]}
+        new_names = []
+        for name in [merge_away.display_name, merge_away.legal_name, *merge_away.alias_list]:
+            if name and fold(name) not in known:
+                known.add(fold(name))
+                new_names.append(name)
+        keep.aliases = "\n".join([*keep.alias_list, *new_names])
+        for field in _FILL_IF_EMPTY:
+            if getattr(keep, field) in ("", None) and getattr(merge_away, field) not in ("", None):
+                setattr(keep, field, getattr(merge_away, field))
+        keep.intake_date = min(keep.intake_date, merge_away.intake_date)
+        keep.last_contact_on = max(keep.last_contact_on, merge_away.last_contact_on)
+        keep.full_clean()
+        keep.save()
+
+        merge_away.merged_into = keep
+        merge_away.save(update_fields=["merged_into"])
+        return ClientMerge.objects.create(
+            kept=keep,
+            merged=merge_away,
+            merged_display_name=merge_away.display_name,
+            reason=reason,
+            moved=moved,
+            merged_by=acting_user,
+        )
+
+
+@transaction.atomic
+def partner_save(*, acting_user, partner: Partner) -> Partner:
+    """Create or change a community partner."""
+    with acting_as(acting_user):
+        partner.full_clean()
+        partner.save()
+    return partner
