@@ -3,22 +3,31 @@ same transaction as the change, attributed to ``acting_user``."""
 
 from collections.abc import Iterable
 
+from axes.utils import reset as reset_lockouts
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .audit import acting_as
+from .audit import (
+    PASSWORD_CHANGED_BY_OWNER,
+    PASSWORD_SET_BY_COORDINATOR,
+    acting_as,
+    record_password_event,
+)
 from .models import RoleGrant, User
 from .roles import Ability, Role
 
 
 def _active_account_managers_other_than(user: User) -> int:
-    return (
-        User.objects.filter(is_active=True, role_grants__role=Role.COORDINATOR)
+    # Locks the coordinators' rows, so two coordinators removing each other
+    # at the same moment cannot both pass this check.
+    others = (
+        User.objects.select_for_update()
+        .filter(is_active=True, role_grants__role=Role.COORDINATOR)
         .exclude(pk=user.pk)
-        .distinct()
-        .count()
+        .values_list("pk", flat=True)
     )
+    return len(set(others))
 
 
 def _guard_last_coordinator(user: User, *, losing: bool) -> None:
@@ -109,11 +118,16 @@ def account_reactivate(*, acting_user: User, user: User) -> User:
 
 @transaction.atomic
 def account_set_temporary_password(*, acting_user: User, user: User, password: str) -> User:
-    """Give a password that the owner must replace at their next sign-in."""
+    """Give a password that the owner must replace at their next sign-in.
+
+    Also lifts a lock-out after failed sign-ins, so the new password works at once.
+    """
     with acting_as(acting_user):
         user.set_password(password)
         user.must_change_password = True
         user.save(update_fields=["password", "must_change_password"])
+        record_password_event(user, PASSWORD_SET_BY_COORDINATOR)
+    reset_lockouts(username=user.username)
     return user
 
 
@@ -123,6 +137,7 @@ def password_changed_by_owner(*, user: User) -> User:
         if user.must_change_password:
             user.must_change_password = False
             user.save(update_fields=["must_change_password"])
+        record_password_event(user, PASSWORD_CHANGED_BY_OWNER)
     return user
 
 

@@ -1,4 +1,5 @@
-"""Admin for accounts. Accounts are never deleted here: deactivate them."""
+"""Admin for accounts: read-only. Accounts and roles change only in the app
+(/staff/), whose services keep the guards and the audit trail."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -11,7 +12,14 @@ class RoleGrantInline(admin.TabularInline):
     model = RoleGrant
     fk_name = "user"
     extra = 0
-    readonly_fields = ["granted_by", "granted_at"]
+    readonly_fields = ["role", "granted_by", "granted_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
@@ -22,6 +30,12 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (_("Password policy"), {"fields": ["must_change_password"]}),
     )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -5,7 +5,9 @@ wrap their writes in ``acting_as`` so an entry names its author even when no
 request is involved (management commands, demo data).
 """
 
-from auditlog.context import set_actor
+from contextlib import contextmanager
+
+from auditlog.context import auditlog_value, set_actor
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
@@ -19,9 +21,38 @@ def register_models():
     auditlog.register(RoleGrant)
 
 
+@contextmanager
 def acting_as(user):
-    """Attribute every audited change inside the block to ``user``."""
-    return set_actor(user)
+    """Attribute every audited change inside the block to ``user``.
+
+    Keeps the address the request came from, and gives the request its own
+    context back afterwards, so that later entries of the same request keep
+    their actor.
+    """
+    try:
+        outer = auditlog_value.get()
+    except LookupError:
+        outer = None
+    remote_addr = outer.get("remote_addr") if outer else None
+    with set_actor(user, remote_addr=remote_addr):
+        yield
+    if outer is not None:
+        auditlog_value.set(outer)
+
+
+# Password events carry no hash, only what happened.
+PASSWORD_SET_BY_COORDINATOR = "set_by_coordinator"  # noqa: S105 (an event name)
+PASSWORD_CHANGED_BY_OWNER = "changed_by_owner"  # noqa: S105 (an event name)
+
+
+def record_password_event(user, event: str) -> LogEntry:
+    """An audit entry for a password change (auditlog never sees the hash)."""
+    return LogEntry.objects.log_create(
+        user,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        changes={"password": ["", event]},
+    )
 
 
 def account_history(user) -> QuerySet[LogEntry]:
@@ -57,10 +88,24 @@ def describe_entry(entry: LogEntry) -> list[str]:
         return [_("Role removed: %(role)s") % {"role": role}]
     if entry.action == LogEntry.Action.CREATE:
         return [_("Account created")]
+    if set(changes) == {"password"}:
+        if changes["password"][1] == PASSWORD_SET_BY_COORDINATOR:
+            return [_("Temporary password set")]
+        return [_("Password changed by its owner")]
     if set(changes) == {"is_active"}:
         active = changes["is_active"][1] in {"True", True}
         return [_("Account reactivated") if active else _("Account deactivated")]
     return [
-        f"{field}: {old or '—'} → {new or '—'}"
+        f"{field}: {_shown(old)} → {_shown(new)}"
         for field, (old, new) in entry.changes_display_dict.items()
     ]
+
+
+def _shown(value) -> str:
+    from django.utils.translation import gettext as _
+
+    if value in ("True", True):
+        return _("yes")
+    if value in ("False", False):
+        return _("no")
+    return str(value) if value not in ("", None, "None") else "—"

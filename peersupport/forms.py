@@ -107,3 +107,13 @@ class OwnPasswordChangeForm(PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Change my password"))
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("new_password2")
+        # A temporary password is known to whoever set it: it cannot be kept.
+        if password and "new_password2" not in self.errors and self.user.check_password(password):
+            self.add_error(
+                "new_password2", _("Choose a password different from the current one.")
+            )
+        return cleaned

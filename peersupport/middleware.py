@@ -1,5 +1,7 @@
 """Middleware of the project package."""
 
+from auditlog.middleware import AuditlogMiddleware
+from axes.helpers import get_client_ip_address
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -21,3 +23,13 @@ class PasswordChangeRequiredMiddleware:
             if request.path not in allowed:
                 return redirect("password_change")
         return self.get_response(request)
+
+
+class AuditContextMiddleware(AuditlogMiddleware):
+    """django-auditlog's middleware, reading the client address the way
+    django-axes does: ``X-Forwarded-For`` is trusted only through the number
+    of proxies set in ``PROXY_COUNT``, so the address cannot be forged."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return get_client_ip_address(request)

@@ -25,6 +25,13 @@ def _read(name, reader, **kwargs):
         raise ImproperlyConfigured(f"{name} has an invalid value: {exc}") from exc
 
 
+def _int_at_least(name, default, minimum):
+    value = _read(name, env.int, default=default)
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}.")
+    return value
+
+
 def _strict_bool(name, default):
     # environ's bool() reads anything unknown as False; a typo in a security
     # switch must stop start-up instead.
@@ -96,7 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "peersupport.middleware.AuditContextMiddleware",
     # Last, as django-axes asks, so it sees the outcome of the login view.
     "axes.middleware.AxesMiddleware",
 ]
@@ -128,7 +135,7 @@ DATABASES = {
     "default": _read("DATABASE_URL", env.db_url, default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 }
 SUPPORTED_DATABASE_ENGINES = {"django.db.backends.sqlite3", "django.db.backends.postgresql"}
-if DATABASES["default"]["ENGINE"] not in SUPPORTED_DATABASE_ENGINES:
+if DATABASES["default"].get("ENGINE") not in SUPPORTED_DATABASE_ENGINES:
     raise ImproperlyConfigured(
         "DATABASE_URL must start with sqlite:// or postgres:// (PostgreSQL in production)."
     )
@@ -162,19 +169,19 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end after a period without activity: phones get lost and clinic
 # computers are shared.
-SESSION_COOKIE_AGE = _read("SESSION_IDLE_MINUTES", env.int, default=120) * 60
+SESSION_COOKIE_AGE = _int_at_least("SESSION_IDLE_MINUTES", 120, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # Login throttling (django-axes): after five failures for one username from
 # one address, that pair is locked out for a while.
-AXES_FAILURE_LIMIT = _read("AXES_FAILURE_LIMIT", env.int, default=5)
-AXES_COOLOFF_TIME = _read("AXES_COOLOFF_MINUTES", env.int, default=15) / 60
+AXES_FAILURE_LIMIT = _int_at_least("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = _int_at_least("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = _read("PROXY_COUNT", env.int, default=0) or None
+AXES_IPWARE_PROXY_COUNT = _int_at_least("PROXY_COUNT", 0, minimum=0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Languages: French and English throughout. LANGUAGE_CODE is the fallback
@@ -191,7 +198,7 @@ try:
     import zoneinfo
 
     zoneinfo.ZoneInfo(TIME_ZONE)
-except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
     raise ImproperlyConfigured(f"TIME_ZONE {TIME_ZONE!r} is not a known time zone.") from exc
 
 STATIC_URL = "static/"
@@ -244,24 +251,28 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = _strict_bool("SECURE_SSL_REDIRECT", default=True)
     # The load balancer's health probe often speaks plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-    SECURE_HSTS_SECONDS = _read("SECURE_HSTS_SECONDS", env.int, default=31536000)
+    SECURE_HSTS_SECONDS = _int_at_least("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = _strict_bool("SECURE_HSTS_PRELOAD", default=True)
     if _strict_bool("BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # People served: an open file with no contact for this many days shows as inactive.
-CLIENT_INACTIVE_AFTER_DAYS = _read("CLIENT_INACTIVE_AFTER_DAYS", env.int, default=90)
+CLIENT_INACTIVE_AFTER_DAYS = _int_at_least("CLIENT_INACTIVE_AFTER_DAYS", 90, minimum=1)
 
 # The audit trail (django-auditlog): who changed what, from which address.
 AUDITLOG_INCLUDE_TRACKING_MODELS = ()
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Axes logs every attempt at INFO; warnings are enough in the console.
         "axes": {"level": "WARNING"},

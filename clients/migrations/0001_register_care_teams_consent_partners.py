@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,157 +15,576 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Partner',
+            name="Partner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('shelter', 'Shelter'), ('drop_in', 'Drop-in'), ('food', 'Food'), ('housing', 'Housing'), ('legal', 'Legal'), ('health_clinic', 'Health clinic'), ('income_support', 'Income support'), ('harm_reduction', 'Harm reduction'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('hours', models.CharField(blank=True, max_length=200, verbose_name='opening hours')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('is_active', models.BooleanField(default=True, help_text='Untick when the organisation closes or stops working with us.', verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("shelter", "Shelter"),
+                            ("drop_in", "Drop-in"),
+                            ("food", "Food"),
+                            ("housing", "Housing"),
+                            ("legal", "Legal"),
+                            ("health_clinic", "Health clinic"),
+                            ("income_support", "Income support"),
+                            ("harm_reduction", "Harm reduction"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                (
+                    "hours",
+                    models.CharField(blank=True, max_length=200, verbose_name="opening hours"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Untick when the organisation closes or stops working with us.",
+                        verbose_name="active",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
             ],
             options={
-                'verbose_name': 'community partner',
-                'verbose_name_plural': 'community partners',
-                'ordering': ['name', 'pk'],
+                "verbose_name": "community partner",
+                "verbose_name_plural": "community partners",
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Client',
+            name="Client",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('display_name', models.CharField(help_text='The name or nickname the person gives. A legal name is not needed.', max_length=120, verbose_name='name used')),
-                ('aliases', models.TextField(blank=True, help_text='One per line: nicknames, former names.', verbose_name='other names')),
-                ('legal_first_name', models.CharField(blank=True, max_length=120, verbose_name='legal first name')),
-                ('legal_last_name', models.CharField(blank=True, max_length=120, verbose_name='legal last name')),
-                ('legal_name_no_answer', models.CharField(blank=True, choices=[('doesnt_know', 'Doesn’t know'), ('prefers_not', 'Prefers not to answer'), ('not_asked', 'Not asked')], max_length=20, verbose_name='legal name not given')),
-                ('pronouns', models.CharField(blank=True, max_length=40, verbose_name='pronouns')),
-                ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year of birth')),
-                ('birth_year_estimated', models.BooleanField(default=False, verbose_name='year of birth is an estimate')),
-                ('birth_year_no_answer', models.CharField(blank=True, choices=[('doesnt_know', 'Doesn’t know'), ('prefers_not', 'Prefers not to answer'), ('not_asked', 'Not asked')], max_length=20, verbose_name='year of birth not given')),
-                ('gender', models.CharField(blank=True, choices=[('woman', 'Woman'), ('man', 'Man'), ('non_binary', 'Non-binary'), ('two_spirit', 'Two-Spirit'), ('self_described', 'Self-described'), ('doesnt_know', 'Doesn’t know'), ('prefers_not', 'Prefers not to answer'), ('not_asked', 'Not asked')], max_length=20, verbose_name='gender')),
-                ('gender_self_described', models.CharField(blank=True, max_length=80, verbose_name='gender, in their words')),
-                ('languages', models.CharField(blank=True, max_length=200, verbose_name='languages')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('where_to_find', models.TextField(blank=True, help_text='A shelter, a corner, a drop-in, times.', verbose_name='where to find them')),
-                ('health_coverage', models.CharField(choices=[('has_card', 'Has a provincial health card'), ('none', 'No coverage'), ('expired', 'Card expired'), ('unknown', 'Unknown'), ('prefers_not', 'Prefers not to answer'), ('not_asked', 'Not asked')], default='not_asked', max_length=20, verbose_name='health coverage')),
-                ('intake_date', models.DateField(default=django.utils.timezone.localdate, verbose_name='intake date')),
-                ('referral_source', models.CharField(blank=True, choices=[('self', 'Came on their own'), ('outreach', 'Met during outreach'), ('shelter', 'Shelter or drop-in'), ('community', 'Community organisation'), ('clinic_team', 'Clinic team'), ('hospital', 'Hospital'), ('justice', 'Court or justice system'), ('family_friend', 'Family or friend'), ('other', 'Other')], max_length=20, verbose_name='how they came')),
-                ('referral_detail', models.CharField(blank=True, max_length=200, verbose_name='referral detail')),
-                ('last_contact_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='last contact')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
-                ('closed_reason', models.CharField(blank=True, choices=[('no_longer_needed', 'No longer needs support'), ('moved', 'Moved away'), ('declined', 'Declined further support'), ('lost_contact', 'Lost contact'), ('transferred', 'Transferred to another service'), ('deceased', 'Deceased'), ('other', 'Other')], max_length=20, verbose_name='reason for closing')),
-                ('closed_note', models.TextField(blank=True, verbose_name='closing note')),
-                ('search_text', models.TextField(default='', editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='registered at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='registered by')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_records', to='clients.client', verbose_name='merged into')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "display_name",
+                    models.CharField(
+                        help_text="The name or nickname the person gives. A legal name is not needed.",
+                        max_length=120,
+                        verbose_name="name used",
+                    ),
+                ),
+                (
+                    "aliases",
+                    models.TextField(
+                        blank=True,
+                        help_text="One per line: nicknames, former names.",
+                        verbose_name="other names",
+                    ),
+                ),
+                (
+                    "legal_first_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="legal first name"),
+                ),
+                (
+                    "legal_last_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="legal last name"),
+                ),
+                (
+                    "legal_name_no_answer",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("doesnt_know", "Doesn’t know"),
+                            ("prefers_not", "Prefers not to answer"),
+                            ("not_asked", "Not asked"),
+                        ],
+                        max_length=20,
+                        verbose_name="legal name not given",
+                    ),
+                ),
+                ("pronouns", models.CharField(blank=True, max_length=40, verbose_name="pronouns")),
+                (
+                    "birth_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="year of birth"
+                    ),
+                ),
+                (
+                    "birth_year_estimated",
+                    models.BooleanField(default=False, verbose_name="year of birth is an estimate"),
+                ),
+                (
+                    "birth_year_no_answer",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("doesnt_know", "Doesn’t know"),
+                            ("prefers_not", "Prefers not to answer"),
+                            ("not_asked", "Not asked"),
+                        ],
+                        max_length=20,
+                        verbose_name="year of birth not given",
+                    ),
+                ),
+                (
+                    "gender",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("woman", "Woman"),
+                            ("man", "Man"),
+                            ("non_binary", "Non-binary"),
+                            ("two_spirit", "Two-Spirit"),
+                            ("self_described", "Self-described"),
+                            ("doesnt_know", "Doesn’t know"),
+                            ("prefers_not", "Prefers not to answer"),
+                            ("not_asked", "Not asked"),
+                        ],
+                        max_length=20,
+                        verbose_name="gender",
+                    ),
+                ),
+                (
+                    "gender_self_described",
+                    models.CharField(
+                        blank=True, max_length=80, verbose_name="gender, in their words"
+                    ),
+                ),
+                (
+                    "languages",
+                    models.CharField(blank=True, max_length=200, verbose_name="languages"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                (
+                    "where_to_find",
+                    models.TextField(
+                        blank=True,
+                        help_text="A shelter, a corner, a drop-in, times.",
+                        verbose_name="where to find them",
+                    ),
+                ),
+                (
+                    "health_coverage",
+                    models.CharField(
+                        choices=[
+                            ("has_card", "Has a provincial health card"),
+                            ("none", "No coverage"),
+                            ("expired", "Card expired"),
+                            ("unknown", "Unknown"),
+                            ("prefers_not", "Prefers not to answer"),
+                            ("not_asked", "Not asked"),
+                        ],
+                        default="not_asked",
+                        max_length=20,
+                        verbose_name="health coverage",
+                    ),
+                ),
+                (
+                    "intake_date",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="intake date"
+                    ),
+                ),
+                (
+                    "referral_source",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("self", "Came on their own"),
+                            ("outreach", "Met during outreach"),
+                            ("shelter", "Shelter or drop-in"),
+                            ("community", "Community organisation"),
+                            ("clinic_team", "Clinic team"),
+                            ("hospital", "Hospital"),
+                            ("justice", "Court or justice system"),
+                            ("family_friend", "Family or friend"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="how they came",
+                    ),
+                ),
+                (
+                    "referral_detail",
+                    models.CharField(blank=True, max_length=200, verbose_name="referral detail"),
+                ),
+                (
+                    "last_contact_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="last contact"
+                    ),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed on")),
+                (
+                    "closed_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("no_longer_needed", "No longer needs support"),
+                            ("moved", "Moved away"),
+                            ("declined", "Declined further support"),
+                            ("lost_contact", "Lost contact"),
+                            ("transferred", "Transferred to another service"),
+                            ("deceased", "Deceased"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="reason for closing",
+                    ),
+                ),
+                ("closed_note", models.TextField(blank=True, verbose_name="closing note")),
+                ("search_text", models.TextField(default="", editable=False)),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="registered at"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="registered by",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_records",
+                        to="clients.client",
+                        verbose_name="merged into",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person served',
-                'verbose_name_plural': 'people served',
-                'ordering': ['display_name', 'pk'],
+                "verbose_name": "person served",
+                "verbose_name_plural": "people served",
+                "ordering": ["display_name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='CareTeamMembership',
+            name="CareTeamMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('team_role', models.CharField(choices=[('peer', 'Peer support worker'), ('clinician', 'Clinician'), ('reference', 'Reference person')], max_length=20, verbose_name='role on the team')),
-                ('joined_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='joined on')),
-                ('left_on', models.DateField(blank=True, null=True, verbose_name='left on')),
-                ('how', models.CharField(choices=[('assigned', 'Assigned by a coordinator'), ('joined', 'Joined after meeting the person'), ('registered', 'Registered the person')], max_length=20, verbose_name='how they joined')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='added by')),
-                ('ended_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='removed by')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='care_memberships', to=settings.AUTH_USER_MODEL, verbose_name='team member')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='clients.client', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "team_role",
+                    models.CharField(
+                        choices=[
+                            ("peer", "Peer support worker"),
+                            ("clinician", "Clinician"),
+                            ("reference", "Reference person"),
+                        ],
+                        max_length=20,
+                        verbose_name="role on the team",
+                    ),
+                ),
+                (
+                    "joined_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="joined on"
+                    ),
+                ),
+                ("left_on", models.DateField(blank=True, null=True, verbose_name="left on")),
+                (
+                    "how",
+                    models.CharField(
+                        choices=[
+                            ("assigned", "Assigned by a coordinator"),
+                            ("joined", "Joined after meeting the person"),
+                            ("registered", "Registered the person"),
+                        ],
+                        max_length=20,
+                        verbose_name="how they joined",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded at")),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="added by",
+                    ),
+                ),
+                (
+                    "ended_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="removed by",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="care_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="team member",
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="clients.client",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'care team membership',
-                'verbose_name_plural': 'care team memberships',
-                'ordering': ['left_on', 'team_role', 'joined_on', 'pk'],
+                "verbose_name": "care team membership",
+                "verbose_name_plural": "care team memberships",
+                "ordering": ["left_on", "team_role", "joined_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ClientMerge',
+            name="ClientMerge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('merged_display_name', models.CharField(max_length=120, verbose_name='name on the merged record')),
-                ('reason', models.TextField(verbose_name='why they are the same person')),
-                ('moved', models.JSONField(default=dict, verbose_name='what moved')),
-                ('merged_at', models.DateTimeField(auto_now_add=True, verbose_name='merged at')),
-                ('kept', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='merges_received', to='clients.client', verbose_name='kept record')),
-                ('merged', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='merge', to='clients.client', verbose_name='merged record')),
-                ('merged_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='merged by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "merged_display_name",
+                    models.CharField(max_length=120, verbose_name="name on the merged record"),
+                ),
+                ("reason", models.TextField(verbose_name="why they are the same person")),
+                ("moved", models.JSONField(default=dict, verbose_name="what moved")),
+                ("merged_at", models.DateTimeField(auto_now_add=True, verbose_name="merged at")),
+                (
+                    "kept",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merges_received",
+                        to="clients.client",
+                        verbose_name="kept record",
+                    ),
+                ),
+                (
+                    "merged",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merge",
+                        to="clients.client",
+                        verbose_name="merged record",
+                    ),
+                ),
+                (
+                    "merged_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="merged by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'merge of records',
-                'verbose_name_plural': 'merges of records',
-                'ordering': ['-merged_at'],
+                "verbose_name": "merge of records",
+                "verbose_name_plural": "merges of records",
+                "ordering": ["-merged_at"],
             },
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('peer_support', 'Receiving peer support'), ('care_team_sharing', 'Sharing with the care team'), ('research', 'De-identified data in research')], max_length=30, verbose_name='purpose')),
-                ('decision', models.CharField(choices=[('given', 'Given'), ('refused', 'Refused'), ('withdrawn', 'Withdrawn')], max_length=20, verbose_name='decision')),
-                ('decided_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='date')),
-                ('method', models.CharField(blank=True, choices=[('verbal', 'Verbal'), ('written', 'Written')], max_length=20, verbose_name='how it was obtained')),
-                ('expires_on', models.DateField(blank=True, null=True, verbose_name='expires on')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consents', to='clients.client', verbose_name='person')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("peer_support", "Receiving peer support"),
+                            ("care_team_sharing", "Sharing with the care team"),
+                            ("research", "De-identified data in research"),
+                        ],
+                        max_length=30,
+                        verbose_name="purpose",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("given", "Given"),
+                            ("refused", "Refused"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=20,
+                        verbose_name="decision",
+                    ),
+                ),
+                (
+                    "decided_on",
+                    models.DateField(default=django.utils.timezone.localdate, verbose_name="date"),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        blank=True,
+                        choices=[("verbal", "Verbal"), ("written", "Written")],
+                        max_length=20,
+                        verbose_name="how it was obtained",
+                    ),
+                ),
+                ("expires_on", models.DateField(blank=True, null=True, verbose_name="expires on")),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="recorded at"),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consents",
+                        to="clients.client",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consent decision',
-                'verbose_name_plural': 'consent decisions',
-                'ordering': ['-decided_on', '-recorded_at', '-pk'],
+                "verbose_name": "consent decision",
+                "verbose_name_plural": "consent decisions",
+                "ordering": ["-decided_on", "-recorded_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='LivingSituation',
+            name="LivingSituation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('situation', models.CharField(choices=[('street', 'Street'), ('encampment', 'Encampment'), ('vehicle', 'Vehicle'), ('emergency_shelter', 'Emergency shelter'), ('transitional', 'Transitional housing'), ('with_others', 'Staying with others'), ('hospital', 'Hospital'), ('detox', 'Detox or treatment centre'), ('prison', 'Prison or jail'), ('housed_market', 'Housed: market rent'), ('housed_subsidised', 'Housed: subsidised'), ('housed_supportive', 'Housed: supportive housing'), ('unknown', 'Unknown')], max_length=30, verbose_name='living situation')),
-                ('detail', models.CharField(blank=True, help_text='Which shelter, which area.', max_length=200, verbose_name='detail')),
-                ('recorded_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='date')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='living_situations', to='clients.client', verbose_name='person')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "situation",
+                    models.CharField(
+                        choices=[
+                            ("street", "Street"),
+                            ("encampment", "Encampment"),
+                            ("vehicle", "Vehicle"),
+                            ("emergency_shelter", "Emergency shelter"),
+                            ("transitional", "Transitional housing"),
+                            ("with_others", "Staying with others"),
+                            ("hospital", "Hospital"),
+                            ("detox", "Detox or treatment centre"),
+                            ("prison", "Prison or jail"),
+                            ("housed_market", "Housed: market rent"),
+                            ("housed_subsidised", "Housed: subsidised"),
+                            ("housed_supportive", "Housed: supportive housing"),
+                            ("unknown", "Unknown"),
+                        ],
+                        max_length=30,
+                        verbose_name="living situation",
+                    ),
+                ),
+                (
+                    "detail",
+                    models.CharField(
+                        blank=True,
+                        help_text="Which shelter, which area.",
+                        max_length=200,
+                        verbose_name="detail",
+                    ),
+                ),
+                (
+                    "recorded_on",
+                    models.DateField(default=django.utils.timezone.localdate, verbose_name="date"),
+                ),
+                (
+                    "recorded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="recorded at"),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="living_situations",
+                        to="clients.client",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'living situation',
-                'verbose_name_plural': 'living situations',
-                'ordering': ['-recorded_on', '-recorded_at', '-pk'],
+                "verbose_name": "living situation",
+                "verbose_name_plural": "living situations",
+                "ordering": ["-recorded_on", "-recorded_at", "-pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['last_contact_on'], name='client_last_contact'),
+            model_name="client",
+            index=models.Index(fields=["last_contact_on"], name="client_last_contact"),
         ),
         migrations.AddIndex(
-            model_name='careteammembership',
-            index=models.Index(fields=['member', 'left_on'], name='membership_by_member'),
+            model_name="careteammembership",
+            index=models.Index(fields=["member", "left_on"], name="membership_by_member"),
         ),
         migrations.AddConstraint(
-            model_name='careteammembership',
-            constraint=models.UniqueConstraint(condition=models.Q(('left_on__isnull', True)), fields=('client', 'member'), name='one_current_membership_per_member'),
+            model_name="careteammembership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("left_on__isnull", True)),
+                fields=("client", "member"),
+                name="one_current_membership_per_member",
+            ),
         ),
         migrations.AddIndex(
-            model_name='consent',
-            index=models.Index(fields=['client', 'purpose', '-decided_on'], name='consent_latest'),
+            model_name="consent",
+            index=models.Index(fields=["client", "purpose", "-decided_on"], name="consent_latest"),
         ),
         migrations.AddIndex(
-            model_name='livingsituation',
-            index=models.Index(fields=['client', '-recorded_on'], name='situation_latest'),
+            model_name="livingsituation",
+            index=models.Index(fields=["client", "-recorded_on"], name="situation_latest"),
         ),
     ]

@@ -150,14 +150,18 @@ def test_deactivation_needs_a_post(client, coordinator, target):
 
 
 def test_deactivated_account_is_signed_out_and_kept(client, coordinator, target):
+    from django.test import Client
+
     client.force_login(target)
     assert client.get(reverse("home")).status_code == 200
-    client.force_login(coordinator)
-    client.post(reverse("accounts:deactivate", args=[target.pk]))
-    client.force_login(target)  # a session made before deactivation no longer counts
-    target.refresh_from_db()
-    assert not target.is_active
-    assert client.get(reverse("home")).status_code == 302
+    coordinators_browser = Client()
+    coordinators_browser.force_login(coordinator)
+    coordinators_browser.post(reverse("accounts:deactivate", args=[target.pk]))
+    # The session opened before the deactivation no longer lets them in.
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert User.objects.filter(pk=target.pk, is_active=False).exists()
 
 
 def test_account_page_shows_its_history(client, coordinator, target):
@@ -190,3 +194,85 @@ def test_temporary_password_forces_a_change_at_next_sign_in(client, coordinator,
     target.refresh_from_db()
     assert not target.must_change_password
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_temporary_password_lifts_a_lock_out(client, coordinator, target):
+    from django.test import Client
+
+    for _ in range(5):
+        response = client.post(reverse("login"), {"username": "target", "password": "wrong"})
+    assert response.status_code == 429
+    coordinators_browser = Client()
+    coordinators_browser.force_login(coordinator)
+    coordinators_browser.post(
+        reverse("accounts:password", args=[target.pk]),
+        {"password1": "fresh-temporary-pass", "password2": "fresh-temporary-pass"},
+    )
+    response = client.post(
+        reverse("login"), {"username": "target", "password": "fresh-temporary-pass"}
+    )
+    assert response.status_code == 302
+
+
+def test_the_temporary_password_cannot_be_kept(client, coordinator, target):
+    from peersupport.accounts import account_set_temporary_password
+
+    account_set_temporary_password(
+        acting_user=coordinator, user=target, password="fresh-temporary-pass"
+    )
+    target.refresh_from_db()
+    client.force_login(target)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "fresh-temporary-pass",
+            "new_password1": "fresh-temporary-pass",
+            "new_password2": "fresh-temporary-pass",
+        },
+    )
+    assert response.status_code == 200
+    assert (
+        "Choose a password different from the current one."
+        in (response.context["form"].errors["new_password2"])
+    )
+    target.refresh_from_db()
+    assert target.must_change_password
+
+
+def test_password_events_are_audited_without_the_hash(client, coordinator, target):
+    from peersupport.audit import account_history, describe_entry
+
+    client.force_login(coordinator)
+    for _ in range(2):  # the second time the flag is already set: still recorded
+        client.post(
+            reverse("accounts:password", args=[target.pk]),
+            {"password1": "fresh-temporary-pass", "password2": "fresh-temporary-pass"},
+        )
+    target.refresh_from_db()
+    client.force_login(target)
+    client.post(
+        reverse("password_change"),
+        {
+            "old_password": "fresh-temporary-pass",
+            "new_password1": "my-very-own-password",
+            "new_password2": "my-very-own-password",
+        },
+    )
+    lines = [line for entry in account_history(target) for line in describe_entry(entry)]
+    assert lines.count("Temporary password set") == 2
+    assert lines.count("Password changed by its owner") == 1
+    assert all(target.password not in str(entry.changes) for entry in account_history(target))
+
+
+def test_audit_entries_record_the_real_client_address(client, coordinator, target):
+    from peersupport.audit import account_history
+
+    client.force_login(coordinator)
+    client.post(
+        reverse("accounts:deactivate", args=[target.pk]),
+        REMOTE_ADDR="192.0.2.10",
+        HTTP_X_FORWARDED_FOR="203.0.113.99",  # forged: no proxy is configured
+    )
+    entry = account_history(target).first()
+    assert entry.actor == coordinator
+    assert entry.remote_addr == "192.0.2.10"

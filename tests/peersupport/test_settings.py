@@ -25,6 +25,15 @@ def test_production_values_start():
         ({"LANGUAGE_CODE": "de"}, "LANGUAGE_CODE"),
         ({"SESSION_IDLE_MINUTES": "two hours"}, "SESSION_IDLE_MINUTES"),
         ({"SECURE_SSL_REDIRECT": "perhaps"}, "SECURE_SSL_REDIRECT"),
+        ({"DATABASE_URL": "foo"}, "DATABASE_URL"),
+        ({"TIME_ZONE": "America"}, "TIME_ZONE"),
+        ({"LOG_LEVEL": "verbose"}, "LOG_LEVEL"),
+        ({"AXES_FAILURE_LIMIT": "0"}, "AXES_FAILURE_LIMIT"),
+        ({"AXES_COOLOFF_MINUTES": "0"}, "AXES_COOLOFF_MINUTES"),
+        ({"SESSION_IDLE_MINUTES": "-5"}, "SESSION_IDLE_MINUTES"),
+        ({"PROXY_COUNT": "-1"}, "PROXY_COUNT"),
+        ({"SECURE_HSTS_SECONDS": "-1"}, "SECURE_HSTS_SECONDS"),
+        ({"CLIENT_INACTIVE_AFTER_DAYS": "0"}, "CLIENT_INACTIVE_AFTER_DAYS"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(overrides, named):
