@@ -7,3 +7,21 @@ class ClientsConfig(AppConfig):
 
     name = "clients"
     verbose_name = _("People served")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        # last_contact_on and search_text follow from other audited changes.
+        auditlog.register(
+            models.Client, exclude_fields=["search_text", "last_contact_on", "updated_at"]
+        )
+        for model in (
+            models.LivingSituation,
+            models.CareTeamMembership,
+            models.Consent,
+            models.ClientMerge,
+            models.Partner,
+        ):
+            auditlog.register(model)

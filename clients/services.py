@@ -315,6 +315,9 @@ def client_merge(*, acting_user, keep: Client, merge_away: Client, reason: str) 
             if count:
                 moved[model._meta.label] = count
 
+        for field in _FILL_IF_EMPTY:
+            if getattr(keep, field) in ("", None) and getattr(merge_away, field) not in ("", None):
+                setattr(keep, field, getattr(merge_away, field))
         known = {fold(name) for name in [keep.display_name, keep.legal_name, *keep.alias_list]}
         new_names = []
         for name in [merge_away.display_name, merge_away.legal_name, *merge_away.alias_list]:
@@ -322,9 +325,6 @@ def client_merge(*, acting_user, keep: Client, merge_away: Client, reason: str) 
                 known.add(fold(name))
                 new_names.append(name)
         keep.aliases = "\n".join([*keep.alias_list, *new_names])
-        for field in _FILL_IF_EMPTY:
-            if getattr(keep, field) in ("", None) and getattr(merge_away, field) not in ("", None):
-                setattr(keep, field, getattr(merge_away, field))
         keep.intake_date = min(keep.intake_date, merge_away.intake_date)
         keep.last_contact_on = max(keep.last_contact_on, merge_away.last_contact_on)
         keep.full_clean()

@@ -1,6 +1,6 @@
 """The audit trail, kept by django-auditlog.
 
-Models are registered here so that one file says what is audited; services
+Each app registers its models with auditlog in its AppConfig.ready; services
 wrap their writes in ``acting_as`` so an entry names its author even when no
 request is involved (management commands, demo data).
 """
@@ -109,3 +109,10 @@ def _shown(value) -> str:
     if value in ("False", False):
         return _("no")
     return str(value) if value not in ("", None, "None") else "—"
+
+
+def record_view(instance) -> None:
+    """An access entry: who opened this record, when and from where."""
+    from auditlog.signals import accessed
+
+    accessed.send(sender=instance.__class__, instance=instance)

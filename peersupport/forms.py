@@ -113,7 +113,5 @@ class OwnPasswordChangeForm(PasswordChangeForm):
         password = cleaned.get("new_password2")
         # A temporary password is known to whoever set it: it cannot be kept.
         if password and "new_password2" not in self.errors and self.user.check_password(password):
-            self.add_error(
-                "new_password2", _("Choose a password different from the current one.")
-            )
+            self.add_error("new_password2", _("Choose a password different from the current one."))
         return cleaned

@@ -26,11 +26,48 @@ class Tool:
         return reverse(self.url_name)
 
 
+MY_PEOPLE = Tool(
+    _("My people"),
+    _("The people whose care team you are on; find someone already registered."),
+    "clients:list",
+    Ability.USE_REGISTER,
+)
+REGISTER = Tool(
+    _("Register a person"),
+    _("A name they use is enough to start."),
+    "clients:create",
+    Ability.USE_REGISTER,
+)
+PARTNERS = Tool(
+    _("Community partners"),
+    _("Shelters, drop-ins, clinics and services to refer people to."),
+    "partners:list",
+    Ability.VIEW_PARTNERS,
+)
+
 TOOLS_BY_ROLE: dict[Role, list[Tool]] = {
-    Role.PEER: [],
-    Role.CLINICIAN: [],
-    Role.RESEARCHER: [],
+    Role.PEER: [MY_PEOPLE, REGISTER, PARTNERS],
+    Role.CLINICIAN: [MY_PEOPLE, REGISTER, PARTNERS],
+    Role.RESEARCHER: [PARTNERS],
     Role.COORDINATOR: [
+        Tool(
+            _("People served"),
+            _("The whole register: care teams, duplicates, closed files."),
+            "clients:list",
+            Ability.SEE_ALL_CLIENTS,
+        ),
+        Tool(
+            _("Care team joins"),
+            _("Who joined a person’s care team on their own, and why."),
+            "clients:joins",
+            Ability.MANAGE_CARE_TEAMS,
+        ),
+        Tool(
+            _("Community partners"),
+            _("Keep the directory of partner organisations up to date."),
+            "partners:list",
+            Ability.MANAGE_PARTNERS,
+        ),
         Tool(
             _("Accounts and roles"),
             _("Create accounts, assign roles, deactivate those who have left."),

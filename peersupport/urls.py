@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from clients.urls import client_patterns, partner_patterns
+
 from .views import accounts, health, home
 
 account_patterns = (
@@ -32,6 +34,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", accounts.OwnPasswordChange.as_view(), name="password_change"),
     path("staff/", include(account_patterns)),
+    path("clients/", include(client_patterns)),
+    path("partners/", include(partner_patterns)),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -18,6 +18,7 @@ def _persona(fixture_name, roles, doc):
 peer = _persona("peer", [Role.PEER], "A peer support worker.")
 other_peer = _persona("other_peer", [Role.PEER], "A second peer, for what one peer keeps.")
 clinician = _persona("clinician", [Role.CLINICIAN], "A clinician of the host team.")
+other_clinician = _persona("other_clinician", [Role.CLINICIAN], "A clinician on other teams.")
 researcher = _persona("researcher", [Role.RESEARCHER], "A member of the research team.")
 coordinator = _persona("coordinator", [Role.COORDINATOR], "The programme coordinator.")
 outsider = _persona("outsider", [], "Signed in, but holding no role at all.")

@@ -29,3 +29,30 @@ class UserFactory(factory.django.DjangoModelFactory):
             RoleGrant.objects.get_or_create(user=self, role=Role(role))
         self.__dict__.pop("roles", None)
         self.__dict__.pop("abilities", None)
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    """A person served, registered by a coordinator so nobody joins a team by it."""
+
+    class Meta:
+        model = "clients.Client"
+
+    display_name = factory.Sequence(lambda n: f"Person {n}")
+    created_by = factory.SubFactory(UserFactory, username="registrar")
+
+
+def put_on_team(client, member, team_role=None, **kwargs):
+    """Make ``member`` a current member of ``client``'s care team."""
+    from clients.choices import JoinedHow, TeamRole
+    from clients.models import CareTeamMembership
+
+    if team_role is None:
+        team_role = TeamRole.PEER if member.has_role(Role.PEER) else TeamRole.CLINICIAN
+    return CareTeamMembership.objects.create(
+        client=client,
+        member=member,
+        team_role=team_role,
+        how=JoinedHow.ASSIGNED,
+        added_by=member,
+        **kwargs,
+    )

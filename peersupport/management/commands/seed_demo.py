@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from clients import demo as clients_demo
 from peersupport import demo
 
 
@@ -30,3 +31,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo accounts created: {', '.join(created)}"))
         else:
             self.stdout.write("Demo accounts already present; nothing changed.")
+        # Each capability adds its demo data after the accounts it relies on.
+        for label, step in [
+            ("community partners", clients_demo.seed_partners),
+            ("people served", clients_demo.seed_people),
+        ]:
+            self.stdout.write(f"Demo {label}: {step()} created.")

@@ -1,0 +1,277 @@
+"""Forms of the register. Each explains what is wrong on the field itself."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout, Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from peersupport.models import User
+from peersupport.roles import Role
+
+from .choices import (
+    ClosedReason,
+    ConsentState,
+    Purpose,
+    Situation,
+    Status,
+    TeamRole,
+    grouped_situation_choices,
+)
+from .models import Client, Consent, LivingSituation, Partner
+from .services import CLIENT_DETAIL_FIELDS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _helper(submit_label, *layout):
+    helper = FormHelper()
+    if layout:
+        helper.layout = Layout(*layout)
+    helper.add_input(Submit("submit", submit_label, css_class="btn-lg w-100 w-sm-auto"))
+    return helper
+
+
+def _situation_field(required):
+    return forms.ChoiceField(
+        label=_("Living situation"),
+        choices=[("", "—"), *grouped_situation_choices()]
+        if not required
+        else grouped_situation_choices(),
+        required=required,
+    )
+
+
+class ClientForm(forms.ModelForm):
+    """A person's details. Only the name used is required."""
+
+    estimated_age = forms.IntegerField(
+        label=_("Estimated age"),
+        required=False,
+        min_value=0,
+        max_value=120,
+        help_text=_("When the year of birth is not known: it is then estimated from this."),
+    )
+
+    class Meta:
+        model = Client
+        fields = CLIENT_DETAIL_FIELDS
+        widgets = {
+            "aliases": forms.Textarea(attrs={"rows": 2}),
+            "where_to_find": forms.Textarea(attrs={"rows": 2}),
+            "intake_date": DateInput(),
+        }
+
+    submit_label = _("Save")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(self.submit_label, *self._layout())
+
+    def _layout(self):
+        return [
+            Fieldset(
+                _("Who they are"),
+                "display_name",
+                "pronouns",
+                "aliases",
+                "legal_first_name",
+                "legal_last_name",
+                "legal_name_no_answer",
+            ),
+            Fieldset(
+                _("About them"),
+                "birth_year",
+                "birth_year_estimated",
+                "estimated_age",
+                "birth_year_no_answer",
+                "gender",
+                "gender_self_described",
+                "languages",
+                "health_coverage",
+            ),
+            Fieldset(_("Reaching them"), "phone", "where_to_find"),
+            Fieldset(_("Intake"), "intake_date", "referral_source", "referral_detail"),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        age = cleaned.get("estimated_age")
+        if age is not None:
+            if cleaned.get("birth_year") is not None:
+                self.add_error("estimated_age", _("Give a year of birth or an age, not both."))
+            else:
+                cleaned["birth_year"] = timezone.localdate().year - age
+                cleaned["birth_year_estimated"] = True
+                self.instance.birth_year = cleaned["birth_year"]
+                self.instance.birth_year_estimated = True
+        return cleaned
+
+    def details(self) -> dict:
+        return {field: self.cleaned_data[field] for field in CLIENT_DETAIL_FIELDS}
+
+
+class ClientRegisterForm(ClientForm):
+    submit_label = _("Register")
+    situation = _situation_field(required=False)
+    situation_detail = forms.CharField(
+        label=_("Where exactly"),
+        required=False,
+        max_length=200,
+        help_text=_("Which shelter, which area."),
+    )
+
+    def _layout(self):
+        first, *rest = super()._layout()
+        return [
+            first,
+            Fieldset(_("Living situation today"), "situation", "situation_detail"),
+            *rest,
+        ]
+
+
+class SituationForm(forms.ModelForm):
+    situation = _situation_field(required=True)
+
+    class Meta:
+        model = LivingSituation
+        fields = ["situation", "detail", "recorded_on"]
+        widgets = {"recorded_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Record"))
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["purpose", "decision", "decided_on", "method", "expires_on", "comment"]
+        widgets = {
+            "decided_on": DateInput(),
+            "expires_on": DateInput(),
+            "comment": forms.Textarea(attrs={"rows": 2}),
+            "purpose": forms.RadioSelect,
+            "decision": forms.RadioSelect,
+            "method": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = self.fields["method"].choices[1:]  # no empty radio
+        self.helper = _helper(_("Record the decision"))
+
+
+class WithdrawConsentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=ClosedReason.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Close the file"))
+
+
+class TeamAddForm(forms.Form):
+    member = forms.ModelChoiceField(
+        label=_("Team member"),
+        queryset=User.objects.filter(
+            is_active=True, role_grants__role__in=[Role.PEER, Role.CLINICIAN]
+        ).distinct(),
+    )
+    team_role = forms.ChoiceField(label=_("Role on the team"), choices=TeamRole.choices)
+    reason = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Add to the team"))
+
+
+class JoinTeamForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you are joining"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: met them at the drop-in and will accompany them to court."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Join the care team"))
+
+
+class MergeForm(forms.Form):
+    duplicate = forms.IntegerField(
+        label=_("Record number of the duplicate"),
+        min_value=1,
+        help_text=_("Shown on each person’s page. That record will be merged into this one."),
+    )
+    reason = forms.CharField(
+        label=_("Why they are the same person"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    confirm = forms.BooleanField(
+        label=_("I have compared both records: they are the same person."), required=False
+    )
+
+
+class ClientFilterForm(forms.Form):
+    """The list's search and filters, read from the query string."""
+
+    q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), *Status.choices]
+    )
+    situation = forms.ChoiceField(
+        label=_("Living situation"),
+        required=False,
+        choices=[("", _("Any")), *grouped_situation_choices()],
+    )
+    consent_purpose = forms.ChoiceField(
+        label=_("Consent for"), required=False, choices=[("", _("Any purpose")), *Purpose.choices]
+    )
+    consent_state = forms.ChoiceField(
+        label=_("Consent state"),
+        required=False,
+        choices=[("", _("Any state")), *ConsentState.choices],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
+
+    def filters(self):
+        from .selectors import ClientFilters
+
+        if not self.is_valid():
+            return ClientFilters()
+        data = self.cleaned_data
+        return ClientFilters(
+            q=data["q"].strip(),
+            status=Status(data["status"]) if data["status"] else None,
+            situation=Situation(data["situation"]) if data["situation"] else None,
+            consent_purpose=Purpose(data["consent_purpose"]) if data["consent_purpose"] else None,
+            consent_state=ConsentState(data["consent_state"]) if data["consent_state"] else None,
+        )
+
+
+class PartnerForm(forms.ModelForm):
+    class Meta:
+        model = Partner
+        fields = ["name", "kind", "address", "phone", "hours", "notes", "is_active"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save"))

@@ -1,0 +1,58 @@
+"""Badges and labels for the register's templates."""
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import ConsentState, Purpose, Situation, Status
+from ..consent import states_of
+
+register = template.Library()
+
+STATUS_STYLES = {
+    Status.ACTIVE: "text-bg-success",
+    Status.INACTIVE: "text-bg-secondary",
+    Status.CLOSED: "text-bg-dark",
+}
+CONSENT_STYLES = {
+    ConsentState.ACTIVE: "text-bg-success",
+    ConsentState.EXPIRING_SOON: "text-bg-warning",
+    ConsentState.EXPIRED: "text-bg-secondary",
+    ConsentState.REFUSED: "text-bg-dark",
+    ConsentState.WITHDRAWN: "text-bg-danger",
+    ConsentState.NOT_ASKED: "text-bg-light border",
+}
+
+
+@register.inclusion_tag("clients/includes/badge.html")
+def status_badge(value):
+    status = Status(value)
+    return {"label": status.label, "style": STATUS_STYLES[status]}
+
+
+@register.inclusion_tag("clients/includes/badge.html")
+def consent_badge(state, purpose=None):
+    state = ConsentState(state)
+    return {"label": state.label, "style": CONSENT_STYLES[state], "prefix": purpose}
+
+
+@register.filter
+def situation_label(value):
+    return Situation(value).label if value else ""
+
+
+SHORT_PURPOSES = {
+    Purpose.PEER_SUPPORT: _("Support"),
+    Purpose.CARE_TEAM_SHARING: _("Sharing"),
+    Purpose.RESEARCH: _("Research"),
+}
+
+
+@register.filter
+def short_purpose(purpose):
+    return SHORT_PURPOSES[Purpose(purpose)]
+
+
+@register.filter
+def consent_states(client):
+    """Today's consent state per purpose of a list row (annotated by the selector)."""
+    return states_of(client).items()

@@ -1,0 +1,39 @@
+"""URLs of the register (/clients/) and of the partner directory (/partners/)."""
+
+from django.urls import path
+
+from . import partner_views, views
+
+client_patterns = (
+    [
+        path("", views.client_list, name="list"),
+        path("new/", views.client_create, name="create"),
+        path("joins/", views.team_joins, name="joins"),
+        path("<int:pk>/", views.client_detail, name="detail"),
+        path("<int:pk>/edit/", views.client_edit, name="edit"),
+        path("<int:pk>/situation/", views.situation_add, name="situation"),
+        path("<int:pk>/consents/new/", views.consent_add, name="consent_add"),
+        path(
+            "<int:pk>/consents/<str:purpose>/withdraw/",
+            views.consent_withdraw,
+            name="consent_withdraw",
+        ),
+        path("<int:pk>/close/", views.client_close, name="close"),
+        path("<int:pk>/reopen/", views.client_reopen, name="reopen"),
+        path("<int:pk>/team/", views.team_manage, name="team"),
+        path("<int:pk>/team/<int:membership_pk>/end/", views.team_end, name="team_end"),
+        path("<int:pk>/join/", views.team_join, name="join"),
+        path("<int:pk>/merge/", views.client_merge, name="merge"),
+    ],
+    "clients",
+)
+
+partner_patterns = (
+    [
+        path("", partner_views.partner_list, name="list"),
+        path("new/", partner_views.partner_create, name="create"),
+        path("<int:pk>/", partner_views.partner_detail, name="detail"),
+        path("<int:pk>/edit/", partner_views.partner_edit, name="edit"),
+    ],
+    "partners",
+)

@@ -1,0 +1,371 @@
+"""Screens of the register. Thin: look up through the access policy, call a
+service, respond."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from peersupport.access import ability_required
+from peersupport.audit import record_view
+from peersupport.roles import Ability
+
+from . import selectors, services
+from .access import (
+    Action,
+    can,
+    clients_visible_to,
+    get_client_for,
+    get_findable_client_for,
+    merged_destination_for,
+)
+from .choices import JoinedHow, Purpose
+from .forms import (
+    ClientFilterForm,
+    ClientForm,
+    ClientRegisterForm,
+    CloseForm,
+    ConsentForm,
+    JoinTeamForm,
+    MergeForm,
+    SituationForm,
+    TeamAddForm,
+    WithdrawConsentForm,
+)
+from .models import CareTeamMembership
+from .status import status_of
+
+PAGE_SIZE = 25
+
+use_register = ability_required(Ability.USE_REGISTER)
+
+
+def _form_page(request, client, form, title, intro=""):
+    return render(
+        request,
+        "clients/form_page.html",
+        {"client": client, "form": form, "title": title, "intro": intro},
+    )
+
+
+def _apply(form, service_call):
+    """Run a service; a ValidationError lands on the form's fields."""
+    try:
+        return service_call()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                target = field if field in form.fields else None
+                for message in errors:
+                    form.add_error(target, message)
+        else:
+            for message in error.messages:
+                form.add_error(None, message)
+        return None
+
+
+@use_register
+def client_list(request):
+    filter_form = ClientFilterForm(request.GET or None)
+    filters = filter_form.filters()
+    clients = selectors.client_list(viewer=request.user, filters=filters)
+    page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
+    others = selectors.others_matching(viewer=request.user, q=filters.q) if filters.q else []
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "clients/list.html",
+        {
+            "filter_form": filter_form,
+            "page": page,
+            "others": others,
+            "filters": filters,
+            "query_string": query.urlencode(),
+            "can_join": request.user.can(Ability.JOIN_CARE_TEAMS),
+        },
+    )
+
+
+@use_register
+def client_create(request):
+    form = ClientRegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        client = _apply(
+            form,
+            lambda: services.client_register(
+                acting_user=request.user,
+                details=form.details(),
+                situation=form.cleaned_data["situation"] or None,
+                situation_detail=form.cleaned_data["situation_detail"],
+            ),
+        )
+        if client:
+            messages.success(request, _("%(name)s is registered.") % {"name": client})
+            return redirect("clients:detail", pk=client.pk)
+    return _form_page(request, None, form, _("Register a person"))
+
+
+@use_register
+def client_detail(request, pk):
+    try:
+        client = get_client_for(request.user, pk)
+    except Http404:
+        destination = merged_destination_for(request.user, pk)
+        if destination is None:
+            raise
+        messages.info(request, _("That record was merged into this one."))
+        return redirect("clients:detail", pk=destination.pk)
+    record_view(client)
+    client = selectors.client_summary(client)
+    memberships = list(client.memberships.all())
+    return render(
+        request,
+        "clients/detail.html",
+        {
+            "client": client,
+            "status": status_of(client),
+            "situations": list(client.living_situations.all()),
+            "consents": selectors.consent_overview(client),
+            "team": [m for m in memberships if m.is_current],
+            "former_team": [m for m in memberships if not m.is_current],
+            "merges": list(client.merges_received.all()),
+            "may": {action.value: can(request.user, action, client) for action in Action},
+        },
+    )
+
+
+@use_register
+def client_edit(request, pk):
+    client = get_client_for(request.user, pk, Action.EDIT)
+    form = ClientForm(request.POST or None, instance=client)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _apply(
+            form,
+            lambda: services.client_update(
+                acting_user=request.user, client=client, details=form.details()
+            ),
+        )
+    ):
+        messages.success(request, _("Saved."))
+        return redirect("clients:detail", pk=client.pk)
+    return _form_page(request, client, form, _("Edit details"))
+
+
+@use_register
+def situation_add(request, pk):
+    client = get_client_for(request.user, pk, Action.RECORD_SITUATION)
+    form = SituationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _apply(
+            form,
+            lambda: services.client_record_situation(
+                acting_user=request.user,
+                client=client,
+                situation=data["situation"],
+                detail=data["detail"],
+                recorded_on=data["recorded_on"],
+            ),
+        ):
+            messages.success(request, _("Living situation recorded."))
+            return redirect("clients:detail", pk=client.pk)
+    return _form_page(
+        request,
+        client,
+        form,
+        _("Update the living situation"),
+        _("The earlier situations stay in the history."),
+    )
+
+
+@use_register
+def consent_add(request, pk):
+    client = get_client_for(request.user, pk, Action.RECORD_CONSENT)
+    initial = {"purpose": request.GET.get("purpose")} if request.GET.get("purpose") else None
+    form = ConsentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _apply(
+            form,
+            lambda: services.consent_record(acting_user=request.user, client=client, **data),
+        ):
+            messages.success(request, _("Consent decision recorded."))
+            return redirect("clients:detail", pk=client.pk)
+    return _form_page(request, client, form, _("Record a consent decision"))
+
+
+@use_register
+@require_POST
+def consent_withdraw(request, pk, purpose):
+    client = get_client_for(request.user, pk, Action.WITHDRAW_CONSENT)
+    if purpose not in Purpose.values:
+        raise Http404
+    form = WithdrawConsentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    services.consent_withdraw(
+        acting_user=request.user, client=client, purpose=Purpose(purpose), comment=comment
+    )
+    messages.success(
+        request,
+        _("Consent withdrawn: %(purpose)s. This applies from now on.")
+        % {"purpose": Purpose(purpose).label},
+    )
+    return redirect("clients:detail", pk=client.pk)
+
+
+@use_register
+def client_close(request, pk):
+    client = get_client_for(request.user, pk, Action.CLOSE)
+    form = CloseForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _apply(
+            form,
+            lambda: services.client_close(
+                acting_user=request.user,
+                client=client,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            ),
+        )
+    ):
+        messages.success(request, _("File closed. It can be reopened at any time."))
+        return redirect("clients:detail", pk=client.pk)
+    return _form_page(request, client, form, _("Close the file"))
+
+
+@use_register
+@require_POST
+def client_reopen(request, pk):
+    client = get_client_for(request.user, pk, Action.REOPEN)
+    services.client_reopen(acting_user=request.user, client=client)
+    messages.success(request, _("File reopened."))
+    return redirect("clients:detail", pk=client.pk)
+
+
+@use_register
+def team_manage(request, pk):
+    client = get_client_for(request.user, pk, Action.MANAGE_TEAM)
+    form = TeamAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _apply(
+            form,
+            lambda: services.team_add_member(
+                acting_user=request.user,
+                client=client,
+                member=data["member"],
+                team_role=data["team_role"],
+                reason=data["reason"],
+            ),
+        ):
+            messages.success(
+                request, _("%(name)s joined the care team.") % {"name": data["member"]}
+            )
+            return redirect("clients:team", pk=client.pk)
+    memberships = client.memberships.select_related("member", "added_by", "ended_by")
+    return render(
+        request,
+        "clients/team.html",
+        {"client": client, "form": form, "memberships": memberships},
+    )
+
+
+@use_register
+@require_POST
+def team_end(request, pk, membership_pk):
+    client = get_client_for(request.user, pk, Action.MANAGE_TEAM)
+    membership = get_object_or_404(client.memberships, pk=membership_pk)
+    try:
+        services.team_end_membership(acting_user=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s left the care team.") % {"name": membership.member})
+    return redirect("clients:team", pk=client.pk)
+
+
+@use_register
+def team_join(request, pk):
+    client = get_findable_client_for(request.user, pk)
+    form = JoinTeamForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _apply(
+            form,
+            lambda: services.team_join(
+                acting_user=request.user, client=client, reason=form.cleaned_data["reason"]
+            ),
+        )
+    ):
+        messages.success(request, _("You joined the care team of %(name)s.") % {"name": client})
+        return redirect("clients:detail", pk=client.pk)
+    return render(
+        request,
+        "clients/join.html",
+        {"found": client, "status": status_of(client), "form": form},
+    )
+
+
+@use_register
+def client_merge(request, pk):
+    client = get_client_for(request.user, pk, Action.MERGE)
+    form = MergeForm(request.POST or request.GET or None)
+    duplicate = None
+    if form.is_bound and form.is_valid():
+        duplicate = (
+            clients_visible_to(request.user).filter(pk=form.cleaned_data["duplicate"]).first()
+        )
+        if (
+            duplicate is None
+            or duplicate.pk == client.pk
+            or not can(request.user, Action.MERGE, duplicate)
+        ):
+            form.add_error("duplicate", _("No open record with this number can be merged here."))
+            duplicate = None
+        elif request.method == "POST" and not form.cleaned_data["confirm"]:
+            form.add_error("confirm", _("Tick this once you have compared both records."))
+        elif request.method == "POST":
+            merge = _apply(
+                form,
+                lambda: services.client_merge(
+                    acting_user=request.user,
+                    keep=client,
+                    merge_away=duplicate,
+                    reason=form.cleaned_data["reason"],
+                ),
+            )
+            if merge:
+                messages.success(
+                    request,
+                    _("%(merged)s was merged into this record.")
+                    % {"merged": merge.merged_display_name},
+                )
+                return redirect("clients:detail", pk=client.pk)
+    return render(
+        request,
+        "clients/merge.html",
+        {"client": client, "duplicate": duplicate, "form": form},
+    )
+
+
+@ability_required(Ability.MANAGE_CARE_TEAMS)
+def team_joins(request):
+    """People who joined a care team on their own, for the coordinator to see."""
+    joins = (
+        CareTeamMembership.objects.filter(
+            how=JoinedHow.JOINED, client__in=clients_visible_to(request.user)
+        )
+        .select_related("client", "member")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(joins, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "clients/joins.html", {"page": page})

@@ -1,0 +1,180 @@
+import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+
+from clients import services
+from clients.choices import Decision, JoinedHow, Purpose, Situation, TeamRole
+from clients.models import CareTeamMembership, Client, ClientMerge, Consent, LivingSituation
+from tests.factories import ClientFactory, put_on_team
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_peer_who_registers_someone_joins_their_team(peer):
+    person = services.client_register(
+        acting_user=peer, details={"display_name": "Noémie"}, situation=Situation.ENCAMPMENT
+    )
+    membership = person.memberships.get()
+    assert (membership.member, membership.team_role, membership.how) == (
+        peer,
+        TeamRole.PEER,
+        JoinedHow.REGISTERED,
+    )
+    assert person.living_situations.get().situation == Situation.ENCAMPMENT
+
+
+def test_a_coordinator_who_registers_someone_does_not_join_their_team(coordinator):
+    person = services.client_register(acting_user=coordinator, details={"display_name": "Zoé"})
+    assert not person.memberships.exists()
+
+
+def test_registration_is_audited_with_its_author(peer):
+    person = services.client_register(acting_user=peer, details={"display_name": "Zoé"})
+    entry = LogEntry.objects.get_for_object(person).get()
+    assert entry.action == LogEntry.Action.CREATE
+    assert entry.actor == peer
+
+
+def test_a_changed_detail_is_audited_with_old_and_new_values(peer):
+    person = services.client_register(acting_user=peer, details={"display_name": "Zoé"})
+    services.client_update(
+        acting_user=peer, client=person, details={"display_name": "Zoé B.", "phone": "514"}
+    )
+    entry = LogEntry.objects.get_for_object(person).filter(action=LogEntry.Action.UPDATE).get()
+    assert entry.changes_dict["display_name"] == ["Zoé", "Zoé B."]
+    assert entry.changes_dict["phone"] == ["", "514"]
+
+
+def test_situations_build_a_history_and_the_newest_is_current(coordinator):
+    from clients.selectors import with_current_situation
+
+    person = ClientFactory()
+    for situation in [Situation.STREET, Situation.EMERGENCY_SHELTER, Situation.HOUSED_SUPPORTIVE]:
+        services.client_record_situation(
+            acting_user=coordinator, client=person, situation=situation
+        )
+    assert person.living_situations.count() == 3
+    current = with_current_situation(Client.objects.filter(pk=person.pk)).get()
+    assert current.current_situation == Situation.HOUSED_SUPPORTIVE
+
+
+def test_a_peer_account_cannot_be_put_on_a_team_as_a_clinician(coordinator, peer):
+    person = ClientFactory()
+    with pytest.raises(ValidationError) as error:
+        services.team_add_member(
+            acting_user=coordinator, client=person, member=peer, team_role=TeamRole.CLINICIAN
+        )
+    assert "team_role" in error.value.error_dict
+    assert not person.memberships.exists()
+
+
+def test_someone_already_on_the_team_is_not_added_twice(coordinator, peer):
+    person = ClientFactory()
+    services.team_add_member(
+        acting_user=coordinator, client=person, member=peer, team_role=TeamRole.PEER
+    )
+    with pytest.raises(ValidationError, match="already on this care team"):
+        services.team_add_member(
+            acting_user=coordinator, client=person, member=peer, team_role=TeamRole.PEER
+        )
+
+
+def test_leaving_a_team_keeps_the_membership_in_the_history(coordinator, peer):
+    person = ClientFactory()
+    membership = put_on_team(person, peer)
+    services.team_end_membership(acting_user=coordinator, membership=membership)
+    membership.refresh_from_db()
+    assert membership.left_on is not None and membership.ended_by == coordinator
+    again = services.team_add_member(
+        acting_user=coordinator, client=person, member=peer, team_role=TeamRole.PEER
+    )
+    assert person.memberships.count() == 2 and again.is_current
+
+
+def test_joining_a_team_needs_a_reason(other_peer):
+    person = ClientFactory()
+    with pytest.raises(ValidationError):
+        services.team_join(acting_user=other_peer, client=person, reason="  ")
+    membership = services.team_join(
+        acting_user=other_peer, client=person, reason="Met at the drop-in"
+    )
+    assert membership.how == JoinedHow.JOINED and membership.reason == "Met at the drop-in"
+
+
+@pytest.fixture
+def two_records(coordinator, peer, clinician, other_peer):
+    keep = ClientFactory(display_name="Jean-François", aliases="JF")
+    away = ClientFactory(
+        display_name="Jeff",
+        legal_first_name="Jean-François",
+        legal_last_name="Roy",
+        birth_year=1985,
+        phone="514 555 0000",
+    )
+    put_on_team(keep, peer)
+    put_on_team(away, peer)  # on both: ends up on the kept team once
+    put_on_team(away, other_peer)
+    services.client_record_situation(
+        acting_user=coordinator, client=away, situation=Situation.STREET
+    )
+    services.consent_record(
+        acting_user=coordinator, client=away, purpose=Purpose.RESEARCH, decision=Decision.REFUSED
+    )
+    return keep, away
+
+
+def test_merge_moves_everything_to_the_kept_record(coordinator, peer, other_peer, two_records):
+    keep, away = two_records
+    merge = services.client_merge(
+        acting_user=coordinator, keep=keep, merge_away=away, reason="Same person, two nicknames"
+    )
+    keep.refresh_from_db()
+    away.refresh_from_db()
+    assert away.merged_into == keep
+    assert not LivingSituation.objects.filter(client=away).exists()
+    assert not Consent.objects.filter(client=away).exists()
+    assert keep.consents.get().decision == Decision.REFUSED
+    current = CareTeamMembership.objects.filter(client=keep, left_on__isnull=True)
+    assert sorted(m.member.username for m in current) == ["other_peer", "peer"]
+    assert keep.alias_list == ["JF", "Jeff"]  # the legal name was already known
+    assert (keep.legal_last_name, keep.birth_year, keep.phone) == ("Roy", 1985, "514 555 0000")
+    assert merge.moved == {
+        "clients.LivingSituation": 1,
+        "clients.Consent": 1,
+        "clients.CareTeamMembership": 2,  # peer (ended, duplicate) and other_peer
+    }
+
+
+def test_merge_is_audited_and_explained_on_the_kept_record(coordinator, two_records):
+    keep, away = two_records
+    services.client_merge(acting_user=coordinator, keep=keep, merge_away=away, reason="Same")
+    merge = ClientMerge.objects.get(kept=keep)
+    assert (merge.merged_display_name, merge.reason, merge.merged_by) == (
+        "Jeff",
+        "Same",
+        coordinator,
+    )
+    merge_type = ContentType.objects.get_for_model(ClientMerge)
+    entry = LogEntry.objects.get(content_type=merge_type, object_pk=str(merge.pk))
+    assert entry.actor == coordinator
+    # The history of the merged-away record is still there.
+    assert LogEntry.objects.get_for_object(away).filter(action=LogEntry.Action.CREATE).exists()
+
+
+def test_a_record_cannot_be_merged_twice_or_with_itself(coordinator, two_records):
+    keep, away = two_records
+    with pytest.raises(ValidationError):
+        services.client_merge(acting_user=coordinator, keep=keep, merge_away=keep, reason="x")
+    services.client_merge(acting_user=coordinator, keep=keep, merge_away=away, reason="x")
+    other = ClientFactory()
+    with pytest.raises(ValidationError):
+        services.client_merge(acting_user=coordinator, keep=other, merge_away=away, reason="x")
+
+
+def test_search_ignores_case_and_accents():
+    from clients.models import fold
+
+    person = ClientFactory(display_name="Hélène", aliases="Lène\nTi-Lou", legal_last_name="Côté")
+    for query in ["helene", "HÉLÈNE", "lene", "ti-lou", "cote"]:
+        assert list(Client.objects.filter(search_text__contains=fold(query))) == [person], query
