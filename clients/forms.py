@@ -217,8 +217,11 @@ class MergeForm(forms.Form):
         min_value=1,
         help_text=_("Shown on each person’s page. That record will be merged into this one."),
     )
+    # Checked by the merge service, so the comparison step needs only the number.
     reason = forms.CharField(
-        label=_("Why they are the same person"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Why they are the same person"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     confirm = forms.BooleanField(
         label=_("I have compared both records: they are the same person."), required=False

@@ -1,0 +1,447 @@
+"""Every URL of the register, for every persona: allowed cells show the page or
+make the change; refused cells answer 404 (or 403 for a person one may see) and
+leave the database exactly as it was."""
+
+import pytest
+from auditlog.models import LogEntry
+from django.urls import reverse
+from django.utils import timezone
+
+from clients.models import CareTeamMembership, Client, Consent, LivingSituation
+from tests.db_snapshot import snapshot
+from tests.factories import ClientFactory, UserFactory, put_on_team
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate().isoformat()
+
+
+@pytest.fixture
+def elsewhere(person):
+    return Client.objects.get(display_name="Someone else")
+
+
+@pytest.fixture
+def urls(person, clinician, other_peer, elsewhere):
+    """name: (method, url, data)."""
+    pk = person.pk
+    membership = person.memberships.get(member=clinician)
+    return {
+        "list": ("get", reverse("clients:list"), None),
+        "create_form": ("get", reverse("clients:create"), None),
+        "create": (
+            "post",
+            reverse("clients:create"),
+            {
+                "display_name": "Newcomer",
+                "health_coverage": "not_asked",
+                "intake_date": TODAY,
+            },
+        ),
+        "detail": ("get", reverse("clients:detail", args=[pk]), None),
+        "edit_form": ("get", reverse("clients:edit", args=[pk]), None),
+        "edit": (
+            "post",
+            reverse("clients:edit", args=[pk]),
+            {
+                "display_name": "Hélène R.",
+                "health_coverage": "has_card",
+                "intake_date": TODAY,
+            },
+        ),
+        "situation_form": ("get", reverse("clients:situation", args=[pk]), None),
+        "situation": (
+            "post",
+            reverse("clients:situation", args=[pk]),
+            {
+                "situation": "street",
+                "recorded_on": TODAY,
+            },
+        ),
+        "consent_form": ("get", reverse("clients:consent_add", args=[pk]), None),
+        "consent": (
+            "post",
+            reverse("clients:consent_add", args=[pk]),
+            {
+                "purpose": "research",
+                "decision": "given",
+                "decided_on": TODAY,
+                "method": "verbal",
+            },
+        ),
+        "withdraw": ("post", reverse("clients:consent_withdraw", args=[pk, "research"]), {}),
+        "close_form": ("get", reverse("clients:close", args=[pk]), None),
+        "close": ("post", reverse("clients:close", args=[pk]), {"reason": "moved"}),
+        "reopen": ("post", reverse("clients:reopen", args=[pk]), {}),
+        "team": ("get", reverse("clients:team", args=[pk]), None),
+        "team_add": (
+            "post",
+            reverse("clients:team", args=[pk]),
+            {
+                "member": other_peer.pk,
+                "team_role": "peer",
+            },
+        ),
+        "team_end": ("post", reverse("clients:team_end", args=[pk, membership.pk]), {}),
+        "join_form": ("get", reverse("clients:join", args=[pk]), None),
+        "join": ("post", reverse("clients:join", args=[pk]), {"reason": "Met at the drop-in"}),
+        "merge_form": ("get", reverse("clients:merge", args=[pk]), None),
+        "merge": (
+            "post",
+            reverse("clients:merge", args=[pk]),
+            {
+                "duplicate": elsewhere.pk,
+                "reason": "Same person",
+                "confirm": "on",
+            },
+        ),
+        "joins": ("get", reverse("clients:joins"), None),
+    }
+
+
+ALL = [
+    "list",
+    "create_form",
+    "create",
+    "detail",
+    "edit_form",
+    "edit",
+    "situation_form",
+    "situation",
+    "consent_form",
+    "consent",
+    "withdraw",
+    "close_form",
+    "close",
+    "reopen",
+    "team",
+    "team_add",
+    "team_end",
+    "join_form",
+    "join",
+    "merge_form",
+    "merge",
+    "joins",
+]
+ON_TEAM = {
+    "list": 200,
+    "create_form": 200,
+    "create": 302,
+    "detail": 200,
+    "edit_form": 200,
+    "edit": 302,
+    "situation_form": 200,
+    "situation": 302,
+    "consent_form": 200,
+    "consent": 302,
+    "withdraw": 302,
+    "close_form": 200,
+    "close": 302,
+    "reopen": 403,
+    "team": 403,
+    "team_add": 403,
+    "team_end": 403,
+    "join_form": 404,
+    "join": 404,
+    "merge_form": 403,
+    "merge": 403,
+    "joins": 404,
+}
+OFF_TEAM = {
+    **{name: 404 for name in ALL},
+    "list": 200,
+    "create_form": 200,
+    "create": 302,
+    "join_form": 200,
+    "join": 302,
+}
+EXPECTED = {
+    "peer": ON_TEAM,
+    "clinician": ON_TEAM,
+    "other_peer": OFF_TEAM,
+    "other_clinician": OFF_TEAM,
+    "researcher": {name: 404 for name in ALL},
+    "outsider": {name: 404 for name in ALL},
+    "coordinator": {
+        **ON_TEAM,
+        "team": 200,
+        "team_add": 302,
+        "team_end": 302,
+        "merge_form": 200,
+        "merge": 302,
+        "joins": 200,
+    },
+}
+CELLS = [(persona, name) for persona in EXPECTED for name in ALL]
+
+
+@pytest.mark.parametrize(("persona", "name"), CELLS)
+def test_persona_matrix(client, as_persona, urls, person, persona, name):
+    as_persona(persona)
+    method, url, data = urls[name]
+    before = snapshot()
+    response = getattr(client, method)(url, data)
+    expected = EXPECTED[persona][name]
+    assert response.status_code == expected, response.content[:300]
+    if expected in (403, 404):
+        assert snapshot() == before
+    elif method == "get":
+        page = response.content.decode()
+        if name == "list":
+            assert ("Hélène" in page) is (EXPECTED[persona]["detail"] == 200)
+        elif name == "create_form":
+            assert 'name="display_name"' in page
+        elif name == "joins":
+            assert "Care team joins" in page
+        else:
+            assert "Hélène" in page
+    else:
+        assert snapshot() != before
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_anonymous_visitors_are_sent_to_sign_in(client, urls, name):
+    method, url, data = urls[name]
+    before = snapshot()
+    response = getattr(client, method)(url, data)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert snapshot() == before
+
+
+def test_a_person_who_does_not_exist_looks_like_one_you_may_not_see(client, other_peer, person):
+    client.force_login(other_peer)
+    hidden = client.get(reverse("clients:detail", args=[person.pk]))
+    missing = client.get(reverse("clients:detail", args=[999_999]))
+    assert hidden.status_code == missing.status_code == 404
+
+    def main(response):
+        page = response.content.decode()
+        return page[page.index("<main") : page.index("</main>")]
+
+    assert main(hidden) == main(missing)
+
+
+def test_each_view_of_a_persons_page_is_audited(client, clinician, person):
+    client.force_login(clinician)
+    client.get(reverse("clients:detail", args=[person.pk]))
+    client.get(reverse("clients:detail", args=[person.pk]))
+    reads = LogEntry.objects.get_for_object(person).filter(action=LogEntry.Action.ACCESS)
+    assert reads.count() == 2
+    assert {entry.actor for entry in reads} == {clinician}
+
+
+def test_the_list_shows_my_people_first(client, other_peer, person, elsewhere, coordinator):
+    client.force_login(coordinator)
+    put_on_team(elsewhere, UserFactory(username="c2", roles=["coordinator"]))
+    mine = ClientFactory(display_name="Zacharie")
+    put_on_team(mine, coordinator, team_role="reference")
+    names = [c.display_name for c in client.get(reverse("clients:list")).context["page"]]
+    assert names[0] == "Zacharie"
+    assert set(names) == {"Zacharie", "Hélène", "Someone else"}
+
+
+@pytest.mark.parametrize("query", ["helene", "HÉLÈNE", "lène", "Lene"])
+def test_search_ignores_case_and_accents(client, peer, person, query):
+    client.force_login(peer)
+    response = client.get(reverse("clients:list"), {"q": query})
+    assert [c.display_name for c in response.context["page"]] == ["Hélène"]
+
+
+def test_filters_by_status_situation_and_consent(client, coordinator, person, elsewhere):
+    from clients import services
+    from clients.choices import Decision, Purpose, Situation
+
+    client.force_login(coordinator)
+    services.client_record_situation(
+        acting_user=coordinator, client=person, situation=Situation.STREET
+    )
+    services.consent_record(
+        acting_user=coordinator,
+        client=elsewhere,
+        purpose=Purpose.RESEARCH,
+        decision=Decision.REFUSED,
+    )
+    services.client_close(acting_user=coordinator, client=elsewhere, reason="moved")
+
+    def names(**params):
+        response = client.get(reverse("clients:list"), params)
+        return [c.display_name for c in response.context["page"]]
+
+    assert names(situation="street") == ["Hélène"]
+    assert names(status="closed") == ["Someone else"]
+    assert names(status="active") == ["Hélène"]
+    assert names(consent_purpose="research", consent_state="refused") == ["Someone else"]
+    assert names(consent_purpose="research", consent_state="not_asked") == ["Hélène"]
+
+
+def test_people_outside_my_teams_show_only_name_year_and_status(client, other_peer, person):
+    client.force_login(other_peer)
+    response = client.get(reverse("clients:list"), {"q": "helene"})
+    assert list(response.context["page"]) == []
+    (found,) = response.context["others"]
+    assert set(found) == {"pk", "display_name", "birth_year", "status"}
+    page = response.content.decode()
+    assert "Hélène" in page and "1971" in page
+    assert f'href="{reverse("clients:detail", args=[person.pk])}"' not in page
+    assert "Lène" not in page  # aliases stay private
+    assert reverse("clients:join", args=[person.pk]) in page
+
+
+def test_a_short_search_does_not_list_everyone_outside_my_teams(client, other_peer, person):
+    client.force_login(other_peer)
+    assert client.get(reverse("clients:list"), {"q": "h"}).context["others"] == []
+
+
+def test_joining_from_a_search_gives_access_and_the_coordinator_sees_it(
+    client, other_peer, coordinator, person
+):
+    client.force_login(other_peer)
+    client.post(reverse("clients:join", args=[person.pk]), {"reason": "Met at the drop-in"})
+    assert client.get(reverse("clients:detail", args=[person.pk])).status_code == 200
+    client.force_login(coordinator)
+    page = client.get(reverse("clients:joins")).content.decode()
+    assert "Met at the drop-in" in page and "Hélène" in page
+
+
+def test_joining_without_a_reason_is_explained_on_the_field(client, other_peer, person):
+    client.force_login(other_peer)
+    before = snapshot()
+    response = client.post(reverse("clients:join", args=[person.pk]), {"reason": ""})
+    assert response.status_code == 200
+    assert "reason" in response.context["form"].errors
+    assert snapshot() == before
+
+
+def test_a_merged_away_record_leads_to_the_kept_one(client, coordinator, person, elsewhere):
+    client.force_login(coordinator)
+    client.post(
+        reverse("clients:merge", args=[person.pk]),
+        {"duplicate": elsewhere.pk, "reason": "Same person", "confirm": "on"},
+    )
+    response = client.get(reverse("clients:detail", args=[elsewhere.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("clients:detail", args=[person.pk])
+    page = client.get(response.url).content.decode()
+    assert "Someone else" in page and "Same person" in page
+
+
+def test_merge_asks_for_a_comparison_first(client, coordinator, person, elsewhere):
+    client.force_login(coordinator)
+    response = client.get(reverse("clients:merge", args=[person.pk]), {"duplicate": elsewhere.pk})
+    assert response.context["duplicate"] == elsewhere
+    before = snapshot()
+    response = client.post(
+        reverse("clients:merge", args=[person.pk]),
+        {"duplicate": elsewhere.pk, "reason": "Same person"},
+    )
+    assert "confirm" in response.context["form"].errors
+    assert snapshot() == before
+
+
+def test_a_bad_consent_is_explained_on_its_fields(client, peer, person):
+    client.force_login(peer)
+    before = snapshot()
+    response = client.post(
+        reverse("clients:consent_add", args=[person.pk]),
+        {"purpose": "research", "decision": "given", "decided_on": "2999-01-01"},
+    )
+    errors = response.context["form"].errors
+    assert {"decided_on", "method"} <= set(errors)
+    assert snapshot() == before
+
+
+def test_an_estimated_age_becomes_an_estimated_year_of_birth(client, peer):
+    client.force_login(peer)
+    client.post(
+        reverse("clients:create"),
+        {
+            "display_name": "Anaïs",
+            "estimated_age": "40",
+            "health_coverage": "not_asked",
+            "intake_date": TODAY,
+        },
+    )
+    person = Client.objects.get(display_name="Anaïs")
+    assert person.birth_year == timezone.localdate().year - 40
+    assert person.birth_year_estimated
+
+
+def test_a_withdrawal_shows_at_once(client, peer, person):
+    from clients.choices import Decision
+
+    client.force_login(peer)
+    client.post(reverse("clients:consent_withdraw", args=[person.pk, "research"]))
+    assert Consent.objects.get(client=person).decision == Decision.WITHDRAWN
+    page = client.get(reverse("clients:detail", args=[person.pk])).content.decode()
+    assert "Withdrawn" in page
+
+
+def test_an_unknown_purpose_is_not_found(client, peer, person):
+    client.force_login(peer)
+    response = client.post(reverse("clients:consent_withdraw", args=[person.pk, "marketing"]))
+    assert response.status_code == 404
+    assert not Consent.objects.exists()
+
+
+def _grow_register(count, coordinator, peer):
+    from clients import services
+    from clients.choices import Decision, Purpose, Situation
+
+    for index in range(count):
+        person = ClientFactory(display_name=f"Grown {index}")
+        put_on_team(person, peer)
+        services.client_record_situation(
+            acting_user=coordinator, client=person, situation=Situation.STREET
+        )
+        services.consent_record(
+            acting_user=coordinator,
+            client=person,
+            purpose=Purpose.RESEARCH,
+            decision=Decision.REFUSED,
+        )
+
+
+@pytest.mark.parametrize("persona", ["peer", "coordinator"])
+def test_the_list_makes_the_same_queries_for_1_and_50_people(
+    client, request, persona, coordinator, peer
+):
+    client.force_login(request.getfixturevalue(persona))
+    _grow_register(1, coordinator, peer)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("clients:list")).status_code == 200
+    _grow_register(49, coordinator, peer)
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get(reverse("clients:list"))
+    assert len(response.context["page"]) == 25
+    assert len(fifty.captured_queries) == len(one.captured_queries)
+
+
+def test_the_persons_page_makes_a_fixed_number_of_queries(client, coordinator, peer, person):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(peer)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("clients:detail", args=[person.pk]))
+    from clients import services
+    from clients.choices import Decision, Purpose, Situation
+
+    for _ in range(10):
+        services.client_record_situation(
+            acting_user=coordinator, client=person, situation=Situation.STREET
+        )
+        services.consent_record(
+            acting_user=coordinator,
+            client=person,
+            purpose=Purpose.RESEARCH,
+            decision=Decision.REFUSED,
+        )
+        put_on_team(person, UserFactory(roles=["clinician"]))
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("clients:detail", args=[person.pk]))
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert LivingSituation.objects.filter(client=person).count() == 10
+    assert CareTeamMembership.objects.filter(client=person).count() == 12
