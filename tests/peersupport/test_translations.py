@@ -53,7 +53,9 @@ def python_files():
 def template_msgids(path):
     for match in TEMPLATIZED_CALL.finditer(templatize(path.read_text(), origin=str(path))):
         function, first, second = match.groups()
-        if function.startswith("p"):  # pgettext(context, message)
+        if function == "ngettext":  # plural: the catalogue keys it by (singular, form)
+            yield (ast.literal_eval(first), 0)
+        elif function.startswith("p"):  # pgettext(context, message)
             yield f"{ast.literal_eval(first)}\x04{ast.literal_eval(second)}"
         else:
             yield ast.literal_eval(first)
@@ -67,8 +69,12 @@ def python_msgids(path):
         if name not in GETTEXT_NAMES:
             continue
         args = [a.value for a in node.args if isinstance(a, ast.Constant)]
-        if name.startswith("p") or name.startswith("np"):
+        if name.startswith("np"):
+            yield (f"{args[0]}\x04{args[1]}", 0)
+        elif name.startswith("p"):
             yield f"{args[0]}\x04{args[1]}"
+        elif name.startswith("n"):
+            yield (args[0], 0)
         elif args:
             yield args[0]
 
@@ -90,6 +96,11 @@ def test_every_template_string_has_a_french_translation(path, french):
 @pytest.mark.parametrize("path", list(python_files()), ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_python_string_has_a_french_translation(path, french):
     assert _untranslated(python_msgids(path), french) == []
+
+
+def test_the_scan_sees_plural_forms_as_the_catalogue_keys_them():
+    found = set(template_msgids(ROOT / "templates/clients/list.html"))
+    assert ("%(counter)s person found", 0) in found
 
 
 def test_the_scan_sees_strings_of_both_kinds():
