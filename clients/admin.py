@@ -2,25 +2,15 @@
 
 from django.contrib import admin
 
+from peersupport.admin_mixins import ReadOnlyAdminMixin
+from peersupport.audit import record_view
+
 from .access import clients_visible_to, partners_visible_to
 from .models import Client, Partner
 
 
-class PolicyReadOnlyAdmin(admin.ModelAdmin):
-    """Changes go through the app's services; the admin only looks."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Client)
-class ClientAdmin(PolicyReadOnlyAdmin):
+class ClientAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["display_name", "intake_date", "last_contact_on", "closed_on"]
     search_fields = ["search_text"]
     exclude = ["search_text"]
@@ -29,11 +19,20 @@ class ClientAdmin(PolicyReadOnlyAdmin):
         return clients_visible_to(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return obj is None or clients_visible_to(request.user).filter(pk=obj.pk).exists()
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (
+            obj is None or clients_visible_to(request.user).filter(pk=obj.pk).exists()
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            record_view(clients_visible_to(request.user).get(pk=object_id))
+        return response
 
 
 @admin.register(Partner)
-class PartnerAdmin(PolicyReadOnlyAdmin):
+class PartnerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "is_active"]
 
     def get_queryset(self, request):

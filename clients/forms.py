@@ -200,6 +200,7 @@ class TeamAddForm(forms.Form):
 
 
 class JoinTeamForm(forms.Form):
+    q = forms.CharField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(
         label=_("Why you are joining"),
         widget=forms.Textarea(attrs={"rows": 3}),

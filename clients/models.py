@@ -94,9 +94,12 @@ class Client(models.Model):
         related_name="merged_records",
         verbose_name=_("merged into"),
     )
-    # Folded names and aliases: accent- and case-insensitive search that works
-    # the same on SQLite and PostgreSQL.
+    # Folded names: accent- and case-insensitive search that works the same on
+    # SQLite and PostgreSQL. search_text holds every name (for the care team);
+    # display_key only the name used (for finding people outside one's teams,
+    # who must not be found by a legal name or an alias).
     search_text = models.TextField(editable=False, default="")
+    display_key = models.CharField(max_length=120, editable=False, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -117,8 +120,9 @@ class Client(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_text = fold(" ".join([self.display_name, self.legal_name, *self.alias_list]))
+        self.display_key = fold(self.display_name)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "display_key"}
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -127,7 +131,10 @@ class Client(models.Model):
             errors["legal_name_no_answer"] = _("Leave this empty when a legal name is given.")
         if self.birth_year is not None and self.birth_year_no_answer:
             errors["birth_year_no_answer"] = _("Leave this empty when a year of birth is given.")
-        this_year = timezone.localdate().year
+        today = timezone.localdate()
+        if self.intake_date and self.intake_date > today:
+            errors["intake_date"] = _("The intake date cannot be in the future.")
+        this_year = today.year
         if self.birth_year is not None and not (this_year - 120 <= self.birth_year <= this_year):
             errors["birth_year"] = _("Enter a year between %(low)s and %(high)s.") % {
                 "low": this_year - 120,

@@ -72,8 +72,14 @@ def others_matching(*, viewer, q: str, limit: int = 20) -> list[dict]:
     folded = fold(q)
     if len(folded) < MIN_FINDABLE_QUERY:
         return []
-    clients = status.with_status(clients_findable_by(viewer)).filter(search_text__contains=folded)
-    return list(clients.order_by("search_text", "pk").values(*FINDABLE_FIELDS)[:limit])
+    clients = status.with_status(clients_findable_by(viewer)).filter(display_key__contains=folded)
+    return list(clients.order_by("display_key", "pk").values(*FINDABLE_FIELDS)[:limit])
+
+
+def matches_findable_query(client: Client, q: str) -> bool:
+    """Whether ``client`` is among what a search for ``q`` shows outside one's teams."""
+    folded = fold(q)
+    return len(folded) >= MIN_FINDABLE_QUERY and folded in client.display_key
 
 
 def client_summary(client: Client) -> Client:

@@ -53,7 +53,7 @@ def client_register(
     """Register a person. A peer or clinician who registers someone joins their team."""
     with acting_as(acting_user):
         client = Client(created_by=acting_user, **details)
-        client.last_contact_on = max(client.intake_date, timezone.localdate())
+        client.last_contact_on = timezone.localdate()
         client.full_clean()
         client.save()
         if situation:
@@ -156,7 +156,13 @@ def consent_record(
     expires_on: date | None = None,
     comment: str = "",
 ) -> Consent:
-    """Record a decision; it supersedes the earlier ones for that purpose."""
+    """Record a decision; it supersedes the earlier ones for that purpose.
+
+    A withdrawal always counts from today, so that it cannot be dated behind
+    a consent and silently lose to it.
+    """
+    if decision == Decision.WITHDRAWN:
+        decided_on = timezone.localdate()
     with acting_as(acting_user):
         consent = Consent(
             client=client,
@@ -192,7 +198,9 @@ def consent_withdraw(
 
 def _add_member(*, client, member, team_role, how, added_by, reason=""):
     if client.memberships.filter(member=member, left_on__isnull=True).exists():
-        raise ValidationError(_("%(name)s is already on this care team.") % {"name": member})
+        raise ValidationError(
+            {"member": _("%(name)s is already on this care team.") % {"name": member}}
+        )
     membership = CareTeamMembership(
         client=client,
         member=member,
@@ -266,20 +274,22 @@ def team_end_membership(*, acting_user, membership: CareTeamMembership) -> CareT
     return membership
 
 
-# Fields that the kept record takes from the merged one when it has none itself.
+# What the kept record takes from the merged one when it has none itself. Fields
+# that only make sense together move together (a year and whether it is an estimate).
 _FILL_IF_EMPTY = [
-    "legal_first_name",
-    "legal_last_name",
-    "pronouns",
-    "birth_year",
-    "gender",
-    "gender_self_described",
-    "languages",
-    "phone",
-    "where_to_find",
-    "referral_source",
-    "referral_detail",
+    ("legal_first_name", "legal_last_name", "legal_name_no_answer"),
+    ("birth_year", "birth_year_estimated", "birth_year_no_answer"),
+    ("gender", "gender_self_described"),
+    ("pronouns",),
+    ("languages",),
+    ("phone",),
+    ("where_to_find",),
+    ("referral_source", "referral_detail"),
 ]
+
+
+def _is_empty(client, group) -> bool:
+    return all(getattr(client, field) in ("", None, False) for field in group)
 
 
 @transaction.atomic
@@ -306,18 +316,22 @@ def client_merge(*, acting_user, keep: Client, merge_away: Client, reason: str) 
             duplicate.left_on, duplicate.ended_by = today, acting_user
             duplicate.save(update_fields=["left_on", "ended_by"])
 
+        # Which rows moved, by id, so the audit trail can tell them apart later.
         moved = {}
         for relation in Client._meta.related_objects:
             if relation.one_to_one:
                 continue  # the merge record of merge_away itself
             model, field = relation.related_model, relation.field.name
-            count = model._base_manager.filter(**{field: merge_away}).update(**{field: keep})
-            if count:
-                moved[model._meta.label] = count
+            rows = model._base_manager.filter(**{field: merge_away})
+            ids = sorted(rows.values_list("pk", flat=True))
+            if ids:
+                rows.update(**{field: keep})
+                moved[model._meta.label] = ids
 
-        for field in _FILL_IF_EMPTY:
-            if getattr(keep, field) in ("", None) and getattr(merge_away, field) not in ("", None):
-                setattr(keep, field, getattr(merge_away, field))
+        for group in _FILL_IF_EMPTY:
+            if _is_empty(keep, group) and not _is_empty(merge_away, group):
+                for field in group:
+                    setattr(keep, field, getattr(merge_away, field))
         known = {fold(name) for name in [keep.display_name, keep.legal_name, *keep.alias_list]}
         new_names = []
         for name in [merge_away.display_name, merge_away.legal_name, *merge_away.alias_list]:

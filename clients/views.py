@@ -294,8 +294,15 @@ def team_end(request, pk, membership_pk):
 
 @use_register
 def team_join(request, pk):
+    # Reached from a search result only: the search that found the person comes
+    # along, so the page cannot be used to walk the register by record number.
+    q = request.POST.get("q") or request.GET.get("q", "")
     client = get_findable_client_for(request.user, pk)
-    form = JoinTeamForm(request.POST or None)
+    if not selectors.matches_findable_query(client, q):
+        raise Http404
+    if request.method == "GET":
+        record_view(client)
+    form = JoinTeamForm(request.POST or None, initial={"q": q})
     if (
         request.method == "POST"
         and form.is_valid()
@@ -311,7 +318,7 @@ def team_join(request, pk):
     return render(
         request,
         "clients/join.html",
-        {"found": client, "status": status_of(client), "form": form},
+        {"found": client, "status": status_of(client), "form": form, "q": q},
     )
 
 

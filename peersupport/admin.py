@@ -5,40 +5,25 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .admin_mixins import ReadOnlyAdminMixin
 from .models import RoleGrant, User
 
 
-class RoleGrantInline(admin.TabularInline):
+class RoleGrantInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = RoleGrant
     fk_name = "user"
     extra = 0
     readonly_fields = ["role", "granted_by", "granted_at"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ReadOnlyAdminMixin, BaseUserAdmin):
     inlines = [RoleGrantInline]
     list_display = ["username", "first_name", "last_name", "is_active", "last_login"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Password policy"), {"fields": ["must_change_password"]}),
     )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("role_grants")

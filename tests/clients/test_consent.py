@@ -50,6 +50,13 @@ def _decide(person, user, decision, days_ago=10, expires_in=None, purpose=Purpos
 def people_in_every_state(coordinator):
     """One person per consent state for research."""
     people = {state: ClientFactory(display_name=state.value) for state in ConsentState}
+    # The boundaries: a consent is valid through its expiry day, and "soon" is 30 days.
+    people["expires_today"] = ClientFactory(display_name="expires today")
+    people["expires_in_30"] = ClientFactory(display_name="expires in 30")
+    people["expires_in_31"] = ClientFactory(display_name="expires in 31")
+    _decide(people["expires_today"], coordinator, Decision.GIVEN, expires_in=0)
+    _decide(people["expires_in_30"], coordinator, Decision.GIVEN, expires_in=30)
+    _decide(people["expires_in_31"], coordinator, Decision.GIVEN, expires_in=31)
     _decide(people[ConsentState.ACTIVE], coordinator, Decision.GIVEN)
     _decide(people[ConsentState.EXPIRING_SOON], coordinator, Decision.GIVEN, expires_in=12)
     _decide(people[ConsentState.EXPIRED], coordinator, Decision.GIVEN, days_ago=400, expires_in=-3)
@@ -65,30 +72,38 @@ def people_in_every_state(coordinator):
     return people
 
 
+BOUNDARY_STATES = {
+    "expires_today": ConsentState.EXPIRING_SOON,
+    "expires_in_30": ConsentState.EXPIRING_SOON,
+    "expires_in_31": ConsentState.ACTIVE,
+}
+
+
 @pytestmark_db
 def test_sql_filters_agree_with_the_derived_state(people_in_every_state):
     annotated = consent.with_newest_decisions(Client.objects.all())
-    for state, person in people_in_every_state.items():
-        matching = annotated.filter(consent.state_filter(Purpose.RESEARCH, state))
-        assert list(matching) == [person], state
-        row = annotated.get(pk=person.pk)
-        assert consent.states_of(row)[Purpose.RESEARCH] == state
+    expected = {
+        person: BOUNDARY_STATES.get(key, key) for key, person in people_in_every_state.items()
+    }
+    for state in ConsentState:
+        matching = set(annotated.filter(consent.state_filter(Purpose.RESEARCH, state)))
+        assert matching == {p for p, s in expected.items() if s == state}, state
+    for person, state in expected.items():
+        assert consent.states_of(annotated.get(pk=person.pk))[Purpose.RESEARCH] == state
 
 
 @pytestmark_db
 def test_only_people_with_research_consent_in_force_are_kept(people_in_every_state):
     kept = set(consent.with_consent_in_force(Client.objects.all(), Purpose.RESEARCH))
-    assert kept == {
-        people_in_every_state[ConsentState.ACTIVE],
-        people_in_every_state[ConsentState.EXPIRING_SOON],
-    }
+    in_force = [ConsentState.ACTIVE, ConsentState.EXPIRING_SOON, *BOUNDARY_STATES]
+    assert kept == {people_in_every_state[key] for key in in_force}
 
 
 @pytestmark_db
 def test_has_consent_in_force_for_one_person(people_in_every_state):
-    for state, person in people_in_every_state.items():
-        expected = state in {ConsentState.ACTIVE, ConsentState.EXPIRING_SOON}
-        assert consent.has_consent_in_force(person, Purpose.RESEARCH) is expected, state
+    for key, person in people_in_every_state.items():
+        expected = BOUNDARY_STATES.get(key, key) in consent.IN_FORCE
+        assert consent.has_consent_in_force(person, Purpose.RESEARCH) is expected, key
 
 
 @pytestmark_db

@@ -126,6 +126,11 @@ def two_records(coordinator, peer, clinician, other_peer):
 
 def test_merge_moves_everything_to_the_kept_record(coordinator, peer, other_peer, two_records):
     keep, away = two_records
+    ids = {
+        "clients.LivingSituation": [s.pk for s in away.living_situations.all()],
+        "clients.Consent": [c.pk for c in away.consents.all()],
+        "clients.CareTeamMembership": sorted(m.pk for m in away.memberships.all()),
+    }
     merge = services.client_merge(
         acting_user=coordinator, keep=keep, merge_away=away, reason="Same person, two nicknames"
     )
@@ -139,11 +144,9 @@ def test_merge_moves_everything_to_the_kept_record(coordinator, peer, other_peer
     assert sorted(m.member.username for m in current) == ["other_peer", "peer"]
     assert keep.alias_list == ["JF", "Jeff"]  # the legal name was already known
     assert (keep.legal_last_name, keep.birth_year, keep.phone) == ("Roy", 1985, "514 555 0000")
-    assert merge.moved == {
-        "clients.LivingSituation": 1,
-        "clients.Consent": 1,
-        "clients.CareTeamMembership": 2,  # peer (ended, duplicate) and other_peer
-    }
+    # The merge record names every row that moved (peer's duplicate membership was ended).
+    assert merge.moved == ids
+    assert len(ids["clients.CareTeamMembership"]) == 2
 
 
 def test_merge_is_audited_and_explained_on_the_kept_record(coordinator, two_records):
@@ -178,3 +181,66 @@ def test_search_ignores_case_and_accents():
     person = ClientFactory(display_name="Hélène", aliases="Lène\nTi-Lou", legal_last_name="Côté")
     for query in ["helene", "HÉLÈNE", "lene", "ti-lou", "cote"]:
         assert list(Client.objects.filter(search_text__contains=fold(query))) == [person], query
+
+
+def test_merge_takes_details_that_belong_together_as_a_whole(coordinator):
+    keep = ClientFactory(birth_year_no_answer="prefers_not", gender="")
+    away = ClientFactory(
+        birth_year=1980,
+        birth_year_estimated=True,
+        gender="self_described",
+        gender_self_described="genderqueer",
+    )
+    services.client_merge(acting_user=coordinator, keep=keep, merge_away=away, reason="Same")
+    keep.refresh_from_db()
+    # The kept record already had an answer about the year (declined): it stays.
+    assert (keep.birth_year, keep.birth_year_no_answer) == (None, "prefers_not")
+    assert (keep.gender, keep.gender_self_described) == ("self_described", "genderqueer")
+
+
+def test_merge_keeps_an_estimated_year_estimated(coordinator):
+    keep = ClientFactory()
+    away = ClientFactory(birth_year=1980, birth_year_estimated=True)
+    services.client_merge(acting_user=coordinator, keep=keep, merge_away=away, reason="Same")
+    keep.refresh_from_db()
+    assert (keep.birth_year, keep.birth_year_estimated) == (1980, True)
+
+
+def test_an_intake_in_the_future_is_refused_on_its_field(peer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with pytest.raises(ValidationError) as error:
+        services.client_register(
+            acting_user=peer,
+            details={"display_name": "X", "intake_date": timezone.localdate() + timedelta(days=3)},
+        )
+    assert "intake_date" in error.value.error_dict
+    assert not Client.objects.exists()
+
+
+def test_a_withdrawal_recorded_with_a_past_date_still_counts_from_today(coordinator):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from clients.consent import has_consent_in_force
+
+    person = ClientFactory()
+    services.consent_record(
+        acting_user=coordinator,
+        client=person,
+        purpose=Purpose.CARE_TEAM_SHARING,
+        decision=Decision.GIVEN,
+        method="verbal",
+    )
+    withdrawal = services.consent_record(
+        acting_user=coordinator,
+        client=person,
+        purpose=Purpose.CARE_TEAM_SHARING,
+        decision=Decision.WITHDRAWN,
+        decided_on=timezone.localdate() - timedelta(days=5),
+    )
+    assert withdrawal.decided_on == timezone.localdate()
+    assert not has_consent_in_force(person, Purpose.CARE_TEAM_SHARING)

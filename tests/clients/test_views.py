@@ -82,8 +82,15 @@ def urls(person, clinician, other_peer, elsewhere):
             },
         ),
         "team_end": ("post", reverse("clients:team_end", args=[pk, membership.pk]), {}),
-        "join_form": ("get", reverse("clients:join", args=[pk]), None),
-        "join": ("post", reverse("clients:join", args=[pk]), {"reason": "Met at the drop-in"}),
+        "join_form": ("get", reverse("clients:join", args=[pk]) + "?q=helene", None),
+        "join": (
+            "post",
+            reverse("clients:join", args=[pk]),
+            {
+                "reason": "Met at the drop-in",
+                "q": "helene",
+            },
+        ),
         "merge_form": ("get", reverse("clients:merge", args=[pk]), None),
         "merge": (
             "post",
@@ -296,7 +303,9 @@ def test_joining_from_a_search_gives_access_and_the_coordinator_sees_it(
     client, other_peer, coordinator, person
 ):
     client.force_login(other_peer)
-    client.post(reverse("clients:join", args=[person.pk]), {"reason": "Met at the drop-in"})
+    client.post(
+        reverse("clients:join", args=[person.pk]), {"reason": "Met at the drop-in", "q": "hel"}
+    )
     assert client.get(reverse("clients:detail", args=[person.pk])).status_code == 200
     client.force_login(coordinator)
     page = client.get(reverse("clients:joins")).content.decode()
@@ -306,7 +315,7 @@ def test_joining_from_a_search_gives_access_and_the_coordinator_sees_it(
 def test_joining_without_a_reason_is_explained_on_the_field(client, other_peer, person):
     client.force_login(other_peer)
     before = snapshot()
-    response = client.post(reverse("clients:join", args=[person.pk]), {"reason": ""})
+    response = client.post(reverse("clients:join", args=[person.pk]), {"reason": "", "q": "hel"})
     assert response.status_code == 200
     assert "reason" in response.context["form"].errors
     assert snapshot() == before
@@ -445,3 +454,95 @@ def test_the_persons_page_makes_a_fixed_number_of_queries(client, coordinator, p
     assert len(large.captured_queries) == len(small.captured_queries)
     assert LivingSituation.objects.filter(client=person).count() == 10
     assert CareTeamMembership.objects.filter(client=person).count() == 12
+
+
+@pytest.mark.parametrize("query", ["tremblay", "ti-lou", "TI-LOU"])
+def test_people_outside_my_teams_are_not_found_by_legal_name_or_alias(
+    client, other_peer, person, query
+):
+    person.legal_last_name = "Tremblay"
+    person.aliases = "Ti-Lou"
+    person.save()
+    client.force_login(other_peer)
+    assert client.get(reverse("clients:list"), {"q": query}).context["others"] == []
+
+
+@pytest.mark.parametrize("q", ["", "h", "someone", "tremblay"])
+def test_the_join_page_opens_only_from_a_search_that_found_the_person(
+    client, other_peer, person, q
+):
+    person.legal_last_name = "Tremblay"
+    person.save()
+    client.force_login(other_peer)
+    before = snapshot()
+    assert client.get(reverse("clients:join", args=[person.pk]), {"q": q}).status_code == 404
+    response = client.post(
+        reverse("clients:join", args=[person.pk]), {"reason": "Met them", "q": q}
+    )
+    assert response.status_code == 404
+    assert snapshot() == before
+
+
+def test_opening_the_join_page_is_audited(client, other_peer, person):
+    client.force_login(other_peer)
+    client.get(reverse("clients:join", args=[person.pk]), {"q": "helene"})
+    read = LogEntry.objects.get_for_object(person).get(action=LogEntry.Action.ACCESS)
+    assert read.actor == other_peer
+
+
+def test_a_merged_record_hidden_from_me_does_not_say_where_it_went(
+    client, coordinator, other_peer, person, elsewhere
+):
+    client.force_login(coordinator)
+    client.post(
+        reverse("clients:merge", args=[person.pk]),
+        {"duplicate": elsewhere.pk, "reason": "Same person", "confirm": "on"},
+    )
+    client.force_login(other_peer)  # was on the duplicate's team, now on the kept one's
+    assert client.get(reverse("clients:detail", args=[elsewhere.pk])).status_code == 302
+    stranger = UserFactory(username="stranger", roles=["peer"])
+    client.force_login(stranger)
+    response = client.get(reverse("clients:detail", args=[elsewhere.pk]))
+    assert response.status_code == 404
+
+
+def test_another_persons_membership_cannot_be_ended_through_this_person(
+    client, coordinator, person, elsewhere
+):
+    client.force_login(coordinator)
+    foreign = elsewhere.memberships.first()
+    before = snapshot()
+    response = client.post(reverse("clients:team_end", args=[person.pk, foreign.pk]))
+    assert response.status_code == 404
+    assert snapshot() == before
+
+
+def test_adding_someone_already_on_the_team_is_explained_on_the_field(
+    client, coordinator, peer, person
+):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("clients:team", args=[person.pk]), {"member": peer.pk, "team_role": "peer"}
+    )
+    assert "member" in response.context["form"].errors
+
+
+def test_the_admin_shows_only_what_the_policy_allows_and_audits_reads(client, person, peer):
+    root = UserFactory(username="root", is_staff=True, is_superuser=True, roles=["coordinator"])
+    client.force_login(root)
+    url = reverse("admin:clients_client_change", args=[person.pk])
+    assert client.get(url).status_code == 200
+    assert (
+        LogEntry.objects.get_for_object(person)
+        .filter(action=LogEntry.Action.ACCESS, actor=root)
+        .count()
+        == 1
+    )
+    no_register = UserFactory(username="root2", is_staff=True, is_superuser=True, roles=[])
+    client.force_login(no_register)
+    assert client.get(url).status_code == 302  # not found: back to the admin index
+    listing = client.get(reverse("admin:clients_client_changelist"))
+    assert "Hélène" not in listing.content.decode()
+    staff_without_permission = UserFactory(username="staff", is_staff=True, roles=["coordinator"])
+    client.force_login(staff_without_permission)
+    assert client.get(url).status_code == 403
