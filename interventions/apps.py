@@ -7,3 +7,20 @@ class InterventionsConfig(AppConfig):
 
     name = "interventions"
     verbose_name = _("Encounters and notes")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        # Bodies never enter the audit trail: auditlog would store them in clear.
+        auditlog.register(models.Note, exclude_fields=["body", "updated_at"])
+        auditlog.register(models.Addendum, exclude_fields=["body"])
+        auditlog.register(
+            models.Encounter,
+            exclude_fields=["updated_at"],
+            m2m_fields={"activities", "participants"},
+        )
+        auditlog.register(models.EmergencyAccess)
+        auditlog.register(models.PeerRequest)
+        auditlog.register(models.Activity)

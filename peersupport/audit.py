@@ -116,3 +116,37 @@ def record_view(instance) -> None:
     from auditlog.signals import accessed
 
     accessed.send(sender=instance.__class__, instance=instance)
+
+
+def record_reads(instances, *, via: str) -> None:
+    """One access entry per record displayed, written in a single query.
+
+    ``via`` says where it was shown (detail, timeline, feed, admin...). Actor
+    and address come from the request's audit context.
+    """
+    instances = list(instances)
+    if not instances:
+        return
+    try:
+        context = auditlog_value.get()
+    except LookupError:
+        context = {}
+    actor = context.get("actor")
+    content_type = ContentType.objects.get_for_model(instances[0])
+    entries = []
+    for instance in instances:
+        extra = instance.get_additional_data() if hasattr(instance, "get_additional_data") else {}
+        entries.append(
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(instance.pk),
+                object_id=instance.pk,
+                object_repr=str(instance),
+                action=LogEntry.Action.ACCESS,
+                changes={},
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                remote_addr=context.get("remote_addr"),
+                additional_data={**(extra or {}), "via": via},
+            )
+        )
+    LogEntry.objects.bulk_create(entries)

@@ -28,6 +28,9 @@ class Ability(StrEnum):
     JOIN_CARE_TEAMS = "join_care_teams"
     MANAGE_CARE_TEAMS = "manage_care_teams"
     MERGE_CLIENTS = "merge_clients"
+    # Encounters and notes (interventions app).
+    REQUEST_PEER = "request_peer"
+    REVIEW_EMERGENCY_ACCESS = "review_emergency_access"
     # The directory of community partners.
     VIEW_PARTNERS = "view_partners"
     MANAGE_PARTNERS = "manage_partners"
@@ -37,7 +40,7 @@ _FIELD_WORK = frozenset({Ability.USE_REGISTER, Ability.JOIN_CARE_TEAMS, Ability.
 
 ABILITIES_BY_ROLE: dict[Role, frozenset[Ability]] = {
     Role.PEER: _FIELD_WORK,
-    Role.CLINICIAN: _FIELD_WORK,
+    Role.CLINICIAN: _FIELD_WORK | {Ability.REQUEST_PEER},
     # Researchers study the programme, never the people: no register at all.
     Role.RESEARCHER: frozenset({Ability.VIEW_PARTNERS}),
     Role.COORDINATOR: frozenset(
@@ -50,6 +53,7 @@ ABILITIES_BY_ROLE: dict[Role, frozenset[Ability]] = {
             Ability.MERGE_CLIENTS,
             Ability.VIEW_PARTNERS,
             Ability.MANAGE_PARTNERS,
+            Ability.REVIEW_EMERGENCY_ACCESS,
         }
     ),
 }

@@ -260,6 +260,34 @@ if not DEBUG:
 # People served: an open file with no contact for this many days shows as inactive.
 CLIENT_INACTIVE_AFTER_DAYS = _int_at_least("CLIENT_INACTIVE_AFTER_DAYS", 90, minimum=1)
 
+# Note bodies are encrypted at rest with keys of their own, never SECRET_KEY.
+# The first key encrypts; every key decrypts, so a new key can be put first and
+# `manage.py rotate_note_keys` re-encrypts the notes before the old one is dropped.
+_DEVELOPMENT_NOTE_KEY = "ZGV2ZWxvcG1lbnQtb25seS1ub3RlLWtleS0wMDAwMDA="
+NOTE_ENCRYPTION_KEYS = _read(
+    "NOTE_ENCRYPTION_KEYS", env.list, default=[_DEVELOPMENT_NOTE_KEY] if DEBUG else []
+)
+if not NOTE_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "NOTE_ENCRYPTION_KEYS is required when DJANGO_DEBUG is off (a comma-separated list of "
+        "Fernet keys; make one with: python -c 'from cryptography.fernet import Fernet; "
+        "print(Fernet.generate_key().decode())')."
+    )
+try:
+    from cryptography.fernet import Fernet
+
+    for _key in NOTE_ENCRYPTION_KEYS:
+        Fernet(_key)
+except (ValueError, TypeError) as exc:
+    raise ImproperlyConfigured(
+        "NOTE_ENCRYPTION_KEYS must hold Fernet keys (32 url-safe base64-encoded bytes)."
+    ) from exc
+if not DEBUG and _DEVELOPMENT_NOTE_KEY in NOTE_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("NOTE_ENCRYPTION_KEYS must not contain the development key.")
+
+# The safety exception: how long an emergency access to one person's notes lasts.
+EMERGENCY_ACCESS_MINUTES = _int_at_least("EMERGENCY_ACCESS_MINUTES", 60, minimum=1)
+
 # The audit trail (django-auditlog): who changed what, from which address.
 AUDITLOG_INCLUDE_TRACKING_MODELS = ()
 AUDITLOG_DISABLE_REMOTE_ADDR = False

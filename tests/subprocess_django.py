@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "peersupport.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://peersupport.example.org",
     "DATABASE_URL": "sqlite:////tmp/peersupport-deploy-check.sqlite3",
+    "NOTE_ENCRYPTION_KEYS": "dGVzdHMtb25seS1ub3RlLWtleS1ub3QtZm9yLXVzZS0=",
 }
 
 

@@ -34,6 +34,13 @@ def test_production_values_start():
         ({"PROXY_COUNT": "-1"}, "PROXY_COUNT"),
         ({"SECURE_HSTS_SECONDS": "-1"}, "SECURE_HSTS_SECONDS"),
         ({"CLIENT_INACTIVE_AFTER_DAYS": "0"}, "CLIENT_INACTIVE_AFTER_DAYS"),
+        ({"NOTE_ENCRYPTION_KEYS": ""}, "NOTE_ENCRYPTION_KEYS"),
+        ({"NOTE_ENCRYPTION_KEYS": "not-a-fernet-key"}, "NOTE_ENCRYPTION_KEYS"),
+        (
+            {"NOTE_ENCRYPTION_KEYS": "ZGV2ZWxvcG1lbnQtb25seS1ub3RlLWtleS0wMDAwMDA="},
+            "NOTE_ENCRYPTION_KEYS",
+        ),
+        ({"EMERGENCY_ACCESS_MINUTES": "0"}, "EMERGENCY_ACCESS_MINUTES"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(overrides, named):

@@ -1,0 +1,16 @@
+"""The encrypted field for note bodies (django-fernet-encrypted-fields), keyed
+by NOTE_ENCRYPTION_KEYS instead of the package's SECRET_KEY derivation, so that
+the notes' key can be kept, rotated and escrowed apart from the site's secret."""
+
+from django.conf import settings
+from django.utils.functional import cached_property
+from encrypted_fields.fields import EncryptedTextField
+
+
+class NoteBodyField(EncryptedTextField):
+    """Fernet ciphertext in the database; plain text in Python."""
+
+    @cached_property
+    def keys(self) -> list[bytes]:
+        # First key encrypts, all keys decrypt (MultiFernet), which is what rotation needs.
+        return [key.encode("ascii") for key in settings.NOTE_ENCRYPTION_KEYS]
