@@ -162,6 +162,7 @@ def note_sign(*, acting_user, note: Note) -> Note:
 
 @transaction.atomic
 def note_add_addendum(*, acting_user, note: Note, body: str) -> Addendum:
+    note = Note.objects.select_for_update().get(pk=note.pk)  # decide on the stored state
     if not access.can(acting_user, access.Action.ADD_ADDENDUM, note):
         raise ValidationError(_("Only the author adds to a signed note."))
     if not body.strip():
@@ -175,6 +176,7 @@ def note_change_audience(*, acting_user, note: Note, audience: Audience) -> Note
     """Widen or narrow a signed note's audience. Both are recorded in the audit
     trail; narrowing is marked, since others may already have read the note."""
     audience = Audience(audience)
+    note = Note.objects.select_for_update().get(pk=note.pk)  # decide on the stored state
     if audience == note.audience:
         return note
     widening = is_widening(note.audience, audience)
@@ -238,7 +240,10 @@ def emergency_access_open(
     opened = Note.objects.filter(client=client, status=NoteStatus.SIGNED).exclude(
         pk__in=readable_before.values("pk")
     )
-    authors = User.objects.filter(pk__in=opened.values("author")).exclude(pk=acting_user.pk)
+    # Evaluated now: once the grant exists, every note counts as readable.
+    authors = list(
+        User.objects.filter(pk__in=opened.values("author")).exclude(pk=acting_user.pk)
+    )
     with acting_as(acting_user):
         grant = EmergencyAccess(
             client=client,
