@@ -187,6 +187,10 @@ class LivingSituation(models.Model):
     def __str__(self):
         return f"{self.get_situation_display()} ({self.recorded_on})"
 
+    def get_additional_data(self):
+        # Lets the audit trail find everything about one person.
+        return {"client_id": self.client_id}
+
 
 class CareTeamMembership(models.Model):
     """A staff member on a person's care team, from ``joined_on`` until ``left_on``."""
@@ -237,6 +241,10 @@ class CareTeamMembership(models.Model):
     def __str__(self):
         return f"{self.member} – {self.get_team_role_display()}"
 
+    def get_additional_data(self):
+        # Lets the audit trail find everything about one person.
+        return {"client_id": self.client_id}
+
     @property
     def is_current(self) -> bool:
         return self.left_on is None
@@ -272,6 +280,10 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.get_purpose_display()}: {self.get_decision_display()} ({self.decided_on})"
+
+    def get_additional_data(self):
+        # Lets the audit trail find everything about one person.
+        return {"client_id": self.client_id}
 
     def clean(self):
         errors = {}
@@ -317,6 +329,9 @@ class ClientMerge(models.Model):
 
     def __str__(self):
         return f"{self.merged_display_name} → {self.kept}"
+
+    def get_additional_data(self):
+        return {"client_id": self.kept_id, "merged_client_id": self.merged_id}
 
 
 class Partner(models.Model):

@@ -9,8 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from interventions import access as note_access
+from interventions import selectors as note_selectors
 from peersupport.access import ability_required
-from peersupport.audit import record_view
+from peersupport.audit import record_reads, record_view
 from peersupport.roles import Ability
 
 from . import selectors, services
@@ -122,6 +124,11 @@ def client_detail(request, pk):
     record_view(client)
     client = selectors.client_summary(client)
     memberships = list(client.memberships.all())
+    page_number = request.GET.get("page", "1")
+    timeline = note_selectors.timeline(
+        viewer=request.user, client=client, page=int(page_number) if page_number.isdigit() else 1
+    )
+    record_reads(timeline.shown_notes, via="timeline")
     return render(
         request,
         "clients/detail.html",
@@ -134,6 +141,16 @@ def client_detail(request, pk):
             "former_team": [m for m in memberships if not m.is_current],
             "merges": list(client.merges_received.all()),
             "may": {action.value: can(request.user, action, client) for action in Action},
+            "timeline": timeline,
+            "notes_hidden_by_consent": note_access.notes_hidden_by_consent(request.user, client),
+            "emergency_access": note_access.active_emergency_access(request.user, client),
+            "may_write_notes": note_access.can_write_notes(request.user, client),
+            "may_log_encounter": note_access.clients_for_new_encounter(request.user)
+            .filter(pk=client.pk)
+            .exists(),
+            "may_open_emergency": note_access.can_open_emergency_access(request.user, client),
+            "may_request_peer": request.user.can(Ability.REQUEST_PEER)
+            and note_access.can_write_notes(request.user, client),
         },
     )
 

@@ -26,10 +26,10 @@ from clients.access import clients_visible_to, is_on_team
 from clients.choices import Purpose, TeamRole
 from clients.consent import has_consent_in_force, with_consent_in_force
 from clients.models import CareTeamMembership, Client
-from peersupport.roles import Ability
+from peersupport.roles import Ability, Role
 
-from .choices import Audience, NoteStatus
-from .models import EmergencyAccess, Encounter, Note
+from .choices import Audience, NoteStatus, PeerRequestStatus
+from .models import EmergencyAccess, Encounter, Note, PeerRequest
 
 CLINICAL_TEAM_ROLES = (TeamRole.CLINICIAN, TeamRole.REFERENCE)
 
@@ -225,3 +225,34 @@ def active_emergency_access(user, client: Client) -> EmergencyAccess | None:
 
 def can_review_emergency_access(user) -> bool:
     return _signed_in(user) and user.can(Ability.REVIEW_EMERGENCY_ACCESS)
+
+
+# Requests for a peer: open requests are shown to coordinators, who assign a
+# peer, and to peers, who may take one. They show the person's name used only.
+
+
+def may_answer_peer_requests(user) -> bool:
+    return _signed_in(user) and (user.can(Ability.MANAGE_CARE_TEAMS) or user.has_role(Role.PEER))
+
+
+def open_peer_requests_for(user) -> QuerySet[PeerRequest]:
+    if not may_answer_peer_requests(user):
+        return PeerRequest.objects.none()
+    return PeerRequest.objects.filter(status=PeerRequestStatus.OPEN)
+
+
+def emergency_accesses_visible_to(user) -> QuerySet[EmergencyAccess]:
+    """Coordinators see every use of the safety exception; others their own."""
+    if not _signed_in(user):
+        return EmergencyAccess.objects.none()
+    if user.can(Ability.REVIEW_EMERGENCY_ACCESS):
+        return EmergencyAccess.objects.all()
+    return EmergencyAccess.objects.filter(user=user)
+
+
+def notifications_for(user):
+    from .models import Notification
+
+    if not _signed_in(user):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user)

@@ -131,6 +131,9 @@ class Encounter(models.Model):
         when = timezone.localtime(self.occurred_at).strftime("%Y-%m-%d %H:%M")
         return f"{self.get_setting_display()} · {when}"
 
+    def get_additional_data(self):
+        return {"client_id": self.client_id}
+
     def clean(self):
         errors = {}
         if self.client_id is None and not self.anonymous_count:

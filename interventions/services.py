@@ -52,8 +52,12 @@ def encounter_log(
     participants=(),
     situation: str = "",
     next_steps: str = "",
+    note_body: str = "",
+    note_audience: Audience | None = None,
+    sign_note: bool = False,
 ) -> Encounter:
-    """Log an encounter. A living situation given here joins the person's history."""
+    """Log an encounter, and its note if one was written. A living situation
+    given here joins the person's history."""
     if not access.can_log_encounters(acting_user):
         raise ValidationError(_("Only peers and clinicians log encounters."))
     if (
@@ -88,6 +92,16 @@ def encounter_log(
                 )
             else:
                 client_services.client_record_contact(client=client, on=on)
+    if client is not None and note_body.strip():
+        note = note_start(
+            acting_user=acting_user,
+            client=client,
+            audience=note_audience or None,
+            body=note_body,
+            encounter=encounter,
+        )
+        if sign_note:
+            note_sign(acting_user=acting_user, note=note)
     return encounter
 
 
@@ -241,9 +255,7 @@ def emergency_access_open(
         pk__in=readable_before.values("pk")
     )
     # Evaluated now: once the grant exists, every note counts as readable.
-    authors = list(
-        User.objects.filter(pk__in=opened.values("author")).exclude(pk=acting_user.pk)
-    )
+    authors = list(User.objects.filter(pk__in=opened.values("author")).exclude(pk=acting_user.pk))
     with acting_as(acting_user):
         grant = EmergencyAccess(
             client=client,

@@ -150,3 +150,14 @@ def record_reads(instances, *, via: str) -> None:
             )
         )
     LogEntry.objects.bulk_create(entries)
+
+
+def entries_about_person(client_id: int) -> Q:
+    """Audit entries concerning one person: their record, or anything that
+    names them (notes, consents, encounters... through ``client_id``)."""
+    from clients.models import Client
+
+    client_type = ContentType.objects.get_for_model(Client)
+    return Q(content_type=client_type, object_pk=str(client_id)) | Q(
+        additional_data__client_id=client_id
+    )

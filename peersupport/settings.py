@@ -124,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "peersupport.context_processors.abilities",
+                "interventions.context_processors.notifications",
             ],
         },
     },

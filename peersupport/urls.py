@@ -8,8 +8,16 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from clients.urls import client_patterns, partner_patterns
+from interventions.urls import (
+    client_extra_patterns,
+    emergency_patterns,
+    encounter_patterns,
+    note_patterns,
+    notification_patterns,
+    shared_patterns,
+)
 
-from .views import accounts, health, home
+from .views import accounts, audit, health, home
 
 account_patterns = (
     [
@@ -35,6 +43,13 @@ urlpatterns = [
     path("accounts/password/", accounts.OwnPasswordChange.as_view(), name="password_change"),
     path("staff/", include(account_patterns)),
     path("clients/", include(client_patterns)),
+    path("clients/", include((client_extra_patterns, "safety"))),
+    path("encounters/", include(encounter_patterns)),
+    path("notes/", include(note_patterns)),
+    path("shared/", include(shared_patterns)),
+    path("notifications/", include(notification_patterns)),
+    path("audit/", audit.audit_trail, name="audit"),
+    path("audit/emergency/", include(emergency_patterns)),
     path("partners/", include(partner_patterns)),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -1,0 +1,124 @@
+"""The co-intervention feed, and requests for a peer."""
+
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clients.access import clients_visible_to, get_client_for
+from peersupport.access import ability_required
+from peersupport.audit import record_reads
+from peersupport.models import User
+from peersupport.roles import Ability, Role
+
+from .. import access, selectors, services
+from ..forms import PeerRequestForm
+from .common import apply_service
+
+FEED_PAGE = 20
+
+
+def _day_start(value):
+    day = parse_date(value or "")
+    return timezone.make_aware(datetime.combine(day, time.min)) if day else None
+
+
+@ability_required(Ability.JOIN_CARE_TEAMS)
+def shared_feed(request):
+    client_id = request.GET.get("client")
+    until = _day_start(request.GET.get("until"))
+    filters = selectors.FeedFilters(
+        client_id=int(client_id) if client_id and client_id.isdigit() else None,
+        since=_day_start(request.GET.get("since")),
+        until=until + timezone.timedelta(days=1) if until else None,
+    )
+    page = Paginator(
+        selectors.shared_feed(viewer=request.user, filters=filters), FEED_PAGE
+    ).get_page(request.GET.get("page"))
+    notes = list(page)
+    record_reads(notes, via="shared_feed")
+    services.mark_read(reader=request.user, notes=notes)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "interventions/shared_feed.html",
+        {
+            "page": page,
+            "notes": notes,
+            "people": clients_visible_to(request.user).order_by("search_text"),
+            "selected_client": filters.client_id,
+            "since": request.GET.get("since", ""),
+            "until": request.GET.get("until", ""),
+            "query_string": query.urlencode(),
+        },
+    )
+
+
+@ability_required(Ability.REQUEST_PEER)
+def peer_request_new(request, client_pk):
+    client = get_client_for(request.user, client_pk)
+    if not access.can_write_notes(request.user, client):
+        raise Http404
+    form = PeerRequestForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and apply_service(
+            form,
+            lambda: services.peer_request_open(
+                acting_user=request.user, client=client, reason=form.cleaned_data["reason"]
+            ),
+        )
+    ):
+        messages.success(request, _("Request sent. The coordinator and peers will see it."))
+        return redirect("clients:detail", pk=client.pk)
+    return render(request, "interventions/peer_request_form.html", {"client": client, "form": form})
+
+
+@ability_required(Ability.USE_REGISTER)
+def peer_requests(request):
+    """Open requests for a peer: a coordinator assigns one, a peer takes one.
+
+    A request shows the person's name used only, as the join search does.
+    """
+    if not access.may_answer_peer_requests(request.user):
+        raise Http404
+    requests = access.open_peer_requests_for(request.user).select_related("client", "requested_by")
+    peers = User.objects.filter(is_active=True, role_grants__role=Role.PEER).distinct()
+    return render(
+        request,
+        "interventions/peer_requests.html",
+        {
+            "requests": requests,
+            "peers": peers if request.user.can(Ability.MANAGE_CARE_TEAMS) else None,
+        },
+    )
+
+
+@ability_required(Ability.USE_REGISTER)
+@require_POST
+def peer_request_fulfil(request, pk):
+    peer_request = get_object_or_404(access.open_peer_requests_for(request.user), pk=pk)
+    if request.user.can(Ability.MANAGE_CARE_TEAMS):
+        peer = get_object_or_404(
+            User, pk=request.POST.get("peer"), is_active=True, role_grants__role=Role.PEER
+        )
+    else:
+        peer = request.user
+    try:
+        services.peer_request_fulfil(acting_user=request.user, request=peer_request, peer=peer)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("shared:requests")
+    messages.success(request, _("%(name)s joined the care team.") % {"name": peer})
+    if clients_visible_to(request.user).filter(pk=peer_request.client_id).exists():
+        return redirect("clients:detail", pk=peer_request.client_id)
+    return redirect("shared:requests")
