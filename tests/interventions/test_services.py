@@ -258,3 +258,26 @@ def test_a_peer_request_ends_with_a_peer_on_the_team(person, clinician, coordina
     assert person.memberships.filter(member=other_peer, left_on__isnull=True).exists()
     with pytest.raises(ValidationError):
         services.peer_request_fulfil(acting_user=coordinator, request=request, peer=other_peer)
+
+
+def test_rotating_the_key_re_encrypts_every_note(person, peer, settings):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    note = services.note_start(acting_user=peer, client=person, body="Rotate me")
+    field = Note._meta.get_field("body")
+    old_key = settings.NOTE_ENCRYPTION_KEYS[0]
+    new_key = Fernet.generate_key().decode()
+
+    def use(keys):
+        settings.NOTE_ENCRYPTION_KEYS = keys
+        for cached in ("keys", "f"):
+            field.__dict__.pop(cached, None)
+
+    try:
+        use([new_key, old_key])
+        call_command("rotate_note_keys", verbosity=0)
+        use([new_key])  # the old key is gone: the note still opens
+        assert Note.objects.get(pk=note.pk).body == "Rotate me"
+    finally:
+        use([old_key])

@@ -1,0 +1,33 @@
+"""Re-encrypt every note body and addendum with the first key of
+NOTE_ENCRYPTION_KEYS, so that an older key can then be removed.
+
+Works on the whole table on purpose and reads no body for display: it is an
+operator's maintenance step, not a way to see notes.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from interventions.models import Addendum, Note
+
+
+class Command(BaseCommand):
+    help = "Re-encrypt note bodies with the newest key (put it first in NOTE_ENCRYPTION_KEYS)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch-size", type=int, default=500)
+
+    def handle(self, *args, batch_size, **options):
+        for model in (Note, Addendum):
+            done = 0
+            ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
+            for start in range(0, len(ids), batch_size):
+                with transaction.atomic():
+                    rows = model.objects.select_for_update().filter(
+                        pk__in=ids[start : start + batch_size]
+                    )
+                    for row in rows:
+                        # Saving writes the body again with the first key.
+                        model.objects.filter(pk=row.pk).update(body=row.body)
+                        done += 1
+            self.stdout.write(f"{model._meta.verbose_name_plural}: {done} re-encrypted.")
