@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from clients import demo as clients_demo
+from interventions import demo as interventions_demo
 from peersupport import demo
 
 
@@ -35,5 +36,6 @@ class Command(BaseCommand):
         for label, step in [
             ("community partners", clients_demo.seed_partners),
             ("people served", clients_demo.seed_people),
+            ("encounters", interventions_demo.seed_encounters),
         ]:
             self.stdout.write(f"Demo {label}: {step()} created.")
