@@ -198,7 +198,7 @@ class Note(models.Model):
 
     def __str__(self):
         # Never the body: this string ends up in audit entries and admin lists.
-        return f"{_('Note')} {self.pk}"
+        return _("Note %(number)s") % {"number": self.pk}
 
     def get_additional_data(self):
         # Lets the audit trail answer "who viewed what about this person".
@@ -234,7 +234,7 @@ class Addendum(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"{_('Addendum')} {self.pk}"
+        return _("Addendum %(number)s") % {"number": self.pk}
 
     def get_additional_data(self):
         return {"client_id": self.note.client_id, "note_id": self.note_id}
@@ -346,7 +346,7 @@ class PeerRequest(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{_('Peer request')} {self.pk}"
+        return _("Peer request %(number)s") % {"number": self.pk}
 
 
 class Notification(models.Model):
