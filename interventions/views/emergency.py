@@ -38,11 +38,7 @@ def emergency_access_open(request, pk):
             ),
         )
         if grant:
-            messages.warning(
-                request,
-                _("Safety exception in force until %(time)s. Every note you open is recorded.")
-                % {"time": grant.expires_at.astimezone().strftime("%H:%M")},
-            )
+            messages.warning(request, _("Safety exception opened."))
             return redirect("clients:detail", pk=client.pk)
     return render(
         request, "interventions/emergency_access_form.html", {"client": client, "form": form}

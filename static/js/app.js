@@ -33,6 +33,10 @@ document.addEventListener("DOMContentLoaded", () => {
         window.sessionStorage.removeItem(key);
       }
     });
+    form.addEventListener("htmx:sendError", () => {
+      const status = form.querySelector("[role=status]");
+      if (status && status.dataset.offline) status.textContent = status.dataset.offline;
+    });
     form.addEventListener("submit", () => window.sessionStorage.removeItem(key));
   }
 });
