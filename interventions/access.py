@@ -78,7 +78,10 @@ def notes_visible_to(user, now=None) -> QuerySet[Note]:
         | (Q(audience=Audience.CLINICAL_TEAM) & as_clinician)
     )
     signed = Q(status=NoteStatus.SIGNED) & (by_audience | Q(Exists(_active_emergency(user, now))))
-    return Note.objects.filter(Q(author=user) | signed)
+    # A signed note follows the care team, its author included: who leaves the
+    # team stops reading it. A draft is its author's alone.
+    own_draft = Q(author=user, status=NoteStatus.DRAFT)
+    return Note.objects.filter(own_draft | signed)
 
 
 def can(user, action: Action, note: Note) -> bool:
@@ -171,9 +174,21 @@ def encounters_visible_to(user) -> QuerySet[Encounter]:
         return Encounter.objects.none()
     if user.can(Ability.SEE_ALL_CLIENTS):
         return Encounter.objects.all()
+    # With a registered person the care team decides, as for notes; an
+    # anonymous contact is seen by whoever logged it or took part.
+    anonymous_mine = Q(client__isnull=True) & (Q(author=user) | Q(participants=user))
     return Encounter.objects.filter(
-        Q(author=user) | Q(participants=user) | Q(client__in=clients_visible_to(user).values("pk"))
+        anonymous_mine | Q(client__in=clients_visible_to(user).values("pk"))
     ).distinct()
+
+
+def can_read_next_steps(user, encounter: Encounter) -> bool:
+    """Next steps are the care team's working text, not the coordinator's."""
+    if encounter.author_id == user.pk:
+        return True
+    if encounter.client_id is None:
+        return encounter.participants.filter(pk=user.pk).exists()
+    return is_on_team(user, encounter.client)
 
 
 def get_encounter_for(user, pk) -> Encounter:
@@ -229,6 +244,11 @@ def can_review_emergency_access(user) -> bool:
 
 # Requests for a peer: open requests are shown to coordinators, who assign a
 # peer, and to peers, who may take one. They show the person's name used only.
+
+
+def may_read_peer_request_reasons(user) -> bool:
+    """The clinician's reason is for the coordinator who assigns a peer."""
+    return _signed_in(user) and user.can(Ability.MANAGE_CARE_TEAMS)
 
 
 def may_answer_peer_requests(user) -> bool:

@@ -14,13 +14,23 @@ class InterventionsConfig(AppConfig):
         from . import models
 
         # Bodies never enter the audit trail: auditlog would store them in clear.
+        # Nor does other free text about the person (next steps, what was
+        # disclosed and why): the trail records that it changed, not what it says.
         auditlog.register(models.Note, exclude_fields=["body", "updated_at"])
         auditlog.register(models.Addendum, exclude_fields=["body"])
         auditlog.register(
             models.Encounter,
-            exclude_fields=["updated_at"],
+            exclude_fields=["updated_at", "next_steps"],
             m2m_fields={"activities", "participants"},
         )
-        auditlog.register(models.EmergencyAccess)
-        auditlog.register(models.PeerRequest)
+        auditlog.register(
+            models.EmergencyAccess,
+            exclude_fields=[
+                "justification",
+                "disclosed_what",
+                "disclosure_purpose",
+                "review_comment",
+            ],
+        )
+        auditlog.register(models.PeerRequest, exclude_fields=["reason"])
         auditlog.register(models.Activity)

@@ -99,7 +99,7 @@ class Encounter(models.Model):
         choices=Situation.choices,
         blank=True,
     )
-    next_steps = models.TextField(_("next steps"), blank=True)
+    next_steps = NoteBodyField(_("next steps"), blank=True, null=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -289,7 +289,7 @@ class EmergencyAccess(models.Model):
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_comment = models.TextField(_("review comment"), blank=True)
     # The record of a disclosure made without consent, as health privacy law asks.
-    disclosed_what = models.TextField(_("what was disclosed"), blank=True)
+    disclosed_what = NoteBodyField(_("what was disclosed"), blank=True, null=True)
     disclosed_to = models.CharField(_("to whom"), max_length=200, blank=True)
     disclosure_purpose = models.TextField(_("why it was disclosed"), blank=True)
 

@@ -67,6 +67,22 @@ def encounter_log(
         raise ValidationError({"client": _("You are not on this person’s care team.")})
     if not activities:
         raise ValidationError({"activities": _("Choose at least one thing that was done.")})
+    if client is not None:
+        outsiders = [
+            p
+            for p in participants
+            if p != acting_user
+            and not client.memberships.filter(member=p, left_on__isnull=True).exists()
+        ]
+        if outsiders:
+            raise ValidationError(
+                {
+                    "participants": _(
+                        "Only members of this person’s care team can be added: %(names)s."
+                    )
+                    % {"names": ", ".join(str(p) for p in outsiders)}
+                }
+            )
     with acting_as(acting_user):
         encounter = Encounter(
             client=client,
@@ -231,7 +247,37 @@ def _notify(recipients, kind, params, url=""):
     )
 
 
-@transaction.atomic
+MAX_FAILED_CONFIRMATIONS = 5
+FAILED_CONFIRMATION_WINDOW = timedelta(minutes=15)
+
+
+def _record_failed_confirmation(user, client):
+    from auditlog.models import LogEntry
+
+    with acting_as(user):
+        LogEntry.objects.log_create(
+            client,
+            force_log=True,
+            action=LogEntry.Action.ACCESS,
+            changes={},
+            additional_data={
+                "client_id": client.pk,
+                "event": "emergency_password_failed",
+                "severity": "high",
+            },
+        )
+
+
+def _recent_failed_confirmations(user) -> int:
+    from auditlog.models import LogEntry
+
+    return LogEntry.objects.filter(
+        actor=user,
+        additional_data__event="emergency_password_failed",
+        timestamp__gte=timezone.now() - FAILED_CONFIRMATION_WINDOW,
+    ).count()
+
+
 def emergency_access_open(
     *, acting_user, client: Client, password: str, reason: str, justification: str
 ) -> EmergencyAccess:
@@ -239,23 +285,46 @@ def emergency_access_open(
 
     Exceptional: the user proves who they are again and says why; the authors
     of the notes opened and the coordinators are told; a coordinator reviews it.
+    A wrong password is recorded (outside the refused transaction, so the
+    record stays) and repeated failures lock the exception for a while.
     """
     if not access.can_open_emergency_access(acting_user, client):
         raise ValidationError(_("Only a clinician on the care team or a coordinator may do this."))
+    if _recent_failed_confirmations(acting_user) >= MAX_FAILED_CONFIRMATIONS:
+        raise ValidationError(
+            {"password": _("Too many wrong passwords. Wait a few minutes, or ask a coordinator.")}
+        )
     errors = {}
     if not acting_user.check_password(password or ""):
+        _record_failed_confirmation(acting_user, client)
         errors["password"] = _("This is not your password.")
     if not justification.strip():
         errors["justification"] = _("Say what is happening and why the notes are needed.")
     if errors:
         raise ValidationError(errors)
+    return _grant_emergency_access(
+        acting_user=acting_user, client=client, reason=reason, justification=justification
+    )
+
+
+@transaction.atomic
+def _grant_emergency_access(*, acting_user, client, reason, justification) -> EmergencyAccess:
     now = timezone.now()
     readable_before = access.notes_visible_to(acting_user, now).filter(client=client)
     opened = Note.objects.filter(client=client, status=NoteStatus.SIGNED).exclude(
         pk__in=readable_before.values("pk")
     )
-    # Evaluated now: once the grant exists, every note counts as readable.
-    authors = list(User.objects.filter(pk__in=opened.values("author")).exclude(pk=acting_user.pk))
+    # Evaluated now: once the grant exists, every note counts as readable. Only
+    # authors still on the team are told; others no longer know the person.
+    authors = list(
+        User.objects.filter(
+            pk__in=opened.values("author"),
+            care_memberships__client=client,
+            care_memberships__left_on__isnull=True,
+        )
+        .exclude(pk=acting_user.pk)
+        .distinct()
+    )
     with acting_as(acting_user):
         grant = EmergencyAccess(
             client=client,
@@ -279,6 +348,11 @@ def emergency_access_review(
 ) -> EmergencyAccess:
     if not access.can_review_emergency_access(acting_user):
         raise ValidationError(_("Only a coordinator reviews the use of the safety exception."))
+    grant = EmergencyAccess.objects.select_for_update().get(pk=grant.pk)
+    if grant.user_id == acting_user.pk:
+        raise ValidationError(_("Another coordinator must review your own use of the exception."))
+    if grant.review_status != ReviewStatus.PENDING:
+        raise ValidationError(_("This use has already been reviewed."))
     if status == ReviewStatus.PENDING:
         raise ValidationError({"status": _("Mark it reviewed or flagged.")})
     if status == ReviewStatus.FLAGGED and not comment.strip():
@@ -325,6 +399,7 @@ def peer_request_open(*, acting_user, client: Client, reason: str) -> PeerReques
 @transaction.atomic
 def peer_request_fulfil(*, acting_user, request: PeerRequest, peer: User) -> PeerRequest:
     """A coordinator assigns a peer, or a peer takes the request themselves."""
+    request = PeerRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != PeerRequestStatus.OPEN:
         raise ValidationError(_("This request is no longer open."))
     if acting_user.can(Ability.MANAGE_CARE_TEAMS):

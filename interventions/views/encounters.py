@@ -66,5 +66,6 @@ def encounter_detail(request, pk):
             "notes": notes,
             "activities": list(encounter.activities.all()),
             "participants": list(encounter.participants.all()),
+            "may_read_next_steps": access.can_read_next_steps(request.user, encounter),
         },
     )

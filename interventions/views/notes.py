@@ -24,6 +24,8 @@ use_register = ability_required(Ability.USE_REGISTER)
 
 
 def _page(request, note, **forms):
+    """The note's page. Every rendering shows the body, so each writes its read."""
+    record_reads([note], via="note")
     is_author = note.author_id == request.user.pk
     context = {
         "note": note,
@@ -56,7 +58,6 @@ def _page(request, note, **forms):
 @use_register
 def note_detail(request, pk):
     note = access.get_note_for(request.user, pk)
-    record_reads([note], via="note")
     return _page(request, note)
 
 
@@ -101,8 +102,7 @@ def note_save(request, pk):
             request,
             "interventions/fragments/save_status.html",
             {"saved": bool(saved), "at": timezone.now(), "form": form},
-            status=200 if saved else 422,
-        )
+        )  # 200 either way: htmx swaps only successful responses, and the author must see why
     if not saved:
         return _page(request, note, form=form)
     if "sign" in request.POST:

@@ -99,6 +99,7 @@ def peer_requests(request):
         {
             "requests": requests,
             "peers": peers if request.user.can(Ability.MANAGE_CARE_TEAMS) else None,
+            "show_reasons": access.may_read_peer_request_reasons(request.user),
         },
     )
 

@@ -1,5 +1,6 @@
 """Browser journeys: Debian's Chromium, driven by Playwright, against a live server."""
 
+import importlib
 import os
 import re
 import shutil
@@ -74,9 +75,15 @@ def page(browser, live_server, request):
 
 
 @pytest.fixture
-def demo_accounts(django_db_serialized_rollback, transactional_db):
-    # Serialized rollback puts back what migrations seeded (the activity list),
-    # which a transactional test's flush would otherwise remove.
+def demo_accounts(transactional_db):
+    # A transactional test empties every table, including the rows a data
+    # migration seeded (the activity list); pytest-django's serialized rollback
+    # did not bring them back once regular tests had run before the live
+    # server ones. So run that migration's own seed step again, then the demo.
+    from django.apps import apps
+
+    migration = importlib.import_module("interventions.migrations.0002_seed_peer_activities")
+    migration.seed(apps, None)
     call_command("seed_demo", force=True, verbosity=0)
 
 

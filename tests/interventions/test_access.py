@@ -127,14 +127,16 @@ def test_superusers_read_no_note_by_being_superusers(person, make_note, peer):
     assert access.note_metadata_visible_to(root).filter(pk=note.pk).exists()
 
 
-def test_an_author_who_left_the_team_still_reads_their_own_notes(
+def test_an_author_who_left_the_team_no_longer_reads_signed_notes_but_keeps_drafts(
     person, make_note, peer, coordinator
 ):
-    note = make_note(person, peer, Audience.PEER_TEAM)
+    signed = make_note(person, peer, Audience.PEER_TEAM)
+    draft = make_note(person, peer, Audience.PEER_TEAM, signed=False)
     client_services.team_end_membership(
         acting_user=coordinator, membership=person.memberships.get(member=peer)
     )
-    assert access.notes_visible_to(peer).filter(pk=note.pk).exists()
+    assert not access.notes_visible_to(peer).filter(pk=signed.pk).exists()
+    assert access.notes_visible_to(peer).filter(pk=draft.pk).exists()
 
 
 def test_a_peer_who_left_the_team_loses_the_others_notes(
@@ -180,6 +182,7 @@ def test_encounters_are_seen_by_the_care_team_and_coordinators(
 
     encounter = Encounter.objects.create(client=person, setting="street", author=peer)
     anonymous = Encounter.objects.create(anonymous_count=3, setting="street", author=other_peer)
+    encounter.participants.add(other_peer)  # tagged, but not on the person's team
     assert set(access.encounters_visible_to(clinician)) == {encounter}
     assert set(access.encounters_visible_to(other_peer)) == {anonymous}
     assert set(access.encounters_visible_to(coordinator)) == {encounter, anonymous}

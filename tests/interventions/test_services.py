@@ -281,3 +281,101 @@ def test_rotating_the_key_re_encrypts_every_note(person, peer, settings):
         assert Note.objects.get(pk=note.pk).body == "Rotate me"
     finally:
         use([old_key])
+
+
+def test_only_care_team_members_take_part_in_an_encounter_with_a_person(
+    person, peer, other_clinician, clinician
+):
+    with pytest.raises(ValidationError) as error:
+        services.encounter_log(
+            acting_user=peer,
+            client=person,
+            setting="clinic",
+            activities=[Activity.objects.first()],
+            participants=[other_clinician],
+        )
+    assert "participants" in error.value.error_dict
+    encounter = services.encounter_log(
+        acting_user=peer,
+        client=person,
+        setting="clinic",
+        activities=[Activity.objects.first()],
+        participants=[clinician],
+    )
+    assert list(encounter.participants.all()) == [clinician]
+
+
+def test_free_text_about_the_person_stays_out_of_the_audit_trail(
+    person, peer, clinician, coordinator
+):
+    services.encounter_log(
+        acting_user=peer,
+        client=person,
+        setting="street",
+        activities=[Activity.objects.first()],
+        next_steps="Private plan for Tuesday",
+    )
+    grant = _open(clinician, person)
+    services.emergency_disclosure_record(
+        acting_user=clinician,
+        grant=grant,
+        what="Private medication list",
+        to_whom="ER",
+        purpose="Private treatment reason",
+    )
+    services.emergency_access_review(
+        acting_user=coordinator, grant=grant, status=ReviewStatus.REVIEWED, comment="Private view"
+    )
+    for entry in LogEntry.objects.all():
+        assert "private" not in f"{entry.changes} {entry.object_repr}".lower()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT next_steps FROM interventions_encounter")
+        assert "Private" not in cursor.fetchone()[0]
+        cursor.execute("SELECT disclosed_what FROM interventions_emergencyaccess")
+        assert "Private" not in cursor.fetchone()[0]
+
+
+def test_a_coordinator_cannot_review_their_own_use_nor_review_twice(person, clinician, coordinator):
+    from tests.factories import UserFactory
+
+    own = _open(coordinator, person)
+    with pytest.raises(ValidationError, match="Another coordinator"):
+        services.emergency_access_review(
+            acting_user=coordinator, grant=own, status=ReviewStatus.REVIEWED, comment="ok"
+        )
+    second = UserFactory(username="coordinator2", roles=["coordinator"])
+    grant = _open(clinician, person)
+    services.emergency_access_review(
+        acting_user=coordinator, grant=grant, status=ReviewStatus.REVIEWED, comment="ok"
+    )
+    with pytest.raises(ValidationError, match="already been reviewed"):
+        services.emergency_access_review(
+            acting_user=second, grant=grant, status=ReviewStatus.FLAGGED, comment="overwrite"
+        )
+    grant.refresh_from_db()
+    assert (grant.review_status, grant.reviewed_by) == (ReviewStatus.REVIEWED, coordinator)
+
+
+def test_wrong_passwords_are_recorded_and_then_stop_the_exception(person, clinician):
+    for _ in range(services.MAX_FAILED_CONFIRMATIONS):
+        with pytest.raises(ValidationError):
+            _open(clinician, person, password="wrong")
+    failures = LogEntry.objects.filter(additional_data__event="emergency_password_failed")
+    assert failures.count() == services.MAX_FAILED_CONFIRMATIONS
+    assert {entry.actor for entry in failures} == {clinician}
+    with pytest.raises(ValidationError, match="Too many wrong passwords"):
+        _open(clinician, person)  # even with the right password, for a while
+    assert not EmergencyAccess.objects.exists()
+
+
+def test_authors_who_left_the_team_are_not_told(
+    person, peer, peer_b, clinician, coordinator, make_note
+):
+    make_note(person, peer, Audience.PEER_TEAM)
+    make_note(person, peer_b, Audience.PEER_TEAM)
+    client_services.team_end_membership(
+        acting_user=coordinator, membership=person.memberships.get(member=peer_b)
+    )
+    _open(clinician, person)
+    told = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert told == {"peer", "coordinator"}
