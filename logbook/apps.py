@@ -7,3 +7,15 @@ class LogbookConfig(AppConfig):
 
     name = "logbook"
     verbose_name = _("Implementation logbook")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        # Every change keeps who, when, and the old and new values.
+        auditlog.register(
+            models.Entry, exclude_fields=["updated_at"], m2m_fields={"themes", "partners"}
+        )
+        auditlog.register(models.Theme)
+        auditlog.register(models.Stage)

@@ -31,18 +31,36 @@ class Ability(StrEnum):
     # Encounters and notes (interventions app).
     REQUEST_PEER = "request_peer"
     REVIEW_EMERGENCY_ACCESS = "review_emergency_access"
+    # The implementation logbook (logbook app).
+    CONTRIBUTE_LOGBOOK = "contribute_logbook"
+    READ_LOGBOOK = "read_logbook"
+    KEEP_LOGBOOK = "keep_logbook"
     # The directory of community partners.
     VIEW_PARTNERS = "view_partners"
     MANAGE_PARTNERS = "manage_partners"
 
 
-_FIELD_WORK = frozenset({Ability.USE_REGISTER, Ability.JOIN_CARE_TEAMS, Ability.VIEW_PARTNERS})
+_FIELD_WORK = frozenset(
+    {
+        Ability.USE_REGISTER,
+        Ability.JOIN_CARE_TEAMS,
+        Ability.VIEW_PARTNERS,
+        Ability.CONTRIBUTE_LOGBOOK,
+    }
+)
 
 ABILITIES_BY_ROLE: dict[Role, frozenset[Ability]] = {
     Role.PEER: _FIELD_WORK,
     Role.CLINICIAN: _FIELD_WORK | {Ability.REQUEST_PEER},
     # Researchers study the programme, never the people: no register at all.
-    Role.RESEARCHER: frozenset({Ability.VIEW_PARTNERS}),
+    Role.RESEARCHER: frozenset(
+        {
+            Ability.VIEW_PARTNERS,
+            Ability.CONTRIBUTE_LOGBOOK,
+            Ability.READ_LOGBOOK,
+            Ability.KEEP_LOGBOOK,
+        }
+    ),
     Role.COORDINATOR: frozenset(
         {
             Ability.MANAGE_ACCOUNTS,
@@ -54,6 +72,7 @@ ABILITIES_BY_ROLE: dict[Role, frozenset[Ability]] = {
             Ability.VIEW_PARTNERS,
             Ability.MANAGE_PARTNERS,
             Ability.REVIEW_EMERGENCY_ACCESS,
+            Ability.READ_LOGBOOK,
         }
     ),
 }

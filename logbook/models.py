@@ -1,0 +1,164 @@
+"""The implementation logbook: stages of the implementation, a codebook of
+themes, and entries. It is about the programme, never about the people it serves.
+
+An entry's stage is not stored: it is the stage whose dates hold the entry's
+date, so moving a stage moves its entries with it.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import Partner
+
+from .choices import Involved, Kind, Polarity, Source
+
+
+class Stage(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("Empty: ongoing."))
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        ordering = ["starts_on", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("A stage cannot end before it starts.")})
+        if self.starts_on:
+            others = Stage.objects.exclude(pk=self.pk)
+            end = self.ends_on
+            overlapping = others.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=self.starts_on))
+            if end:
+                overlapping = overlapping.filter(starts_on__lte=end)
+            clash = overlapping.first()
+            if clash:
+                raise ValidationError(
+                    _("Stages cannot overlap: this one overlaps “%(name)s”.") % {"name": clash}
+                )
+
+
+class Theme(models.Model):
+    """A code of the codebook: a barrier, a facilitator or neutral."""
+
+    name = models.CharField(_("name"), max_length=120)
+    name_fr = models.CharField(_("name in French"), max_length=120, blank=True)
+    polarity = models.CharField(_("polarity"), max_length=20, choices=Polarity.choices)
+    description = models.TextField(_("description"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent theme"),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_themes",
+        verbose_name=_("merged into"),
+    )
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["polarity", "name", "pk"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        french = (get_language() or "").startswith("fr")
+        return self.name_fr if french and self.name_fr else self.name
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("A theme cannot sit under itself.")})
+            ancestor = ancestor.parent
+
+
+class Entry(models.Model):
+    occurred_on = models.DateField(_("date of the event"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="logbook_entries",
+        verbose_name=_("author"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    title = models.CharField(_("title"), max_length=200)
+    narrative = models.TextField(
+        _("narrative"),
+        help_text=_(
+            "What happened and how it was perceived. Never name or describe a person served."
+        ),
+    )
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="entries", verbose_name=_("themes")
+    )
+    involved = models.JSONField(_("roles involved"), default=list, blank=True)
+    partners = models.ManyToManyField(
+        Partner,
+        blank=True,
+        related_name="logbook_entries",
+        verbose_name=_("partner organisations involved"),
+    )
+    # What implementation science records of an adaptation.
+    what_changed = models.TextField(_("what changed"), blank=True)
+    why_changed = models.TextField(_("why it changed"), blank=True)
+    who_decided = models.CharField(_("who decided"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deleted by"),
+    )
+
+    class Meta:
+        verbose_name = _("logbook entry")
+        verbose_name_plural = _("logbook entries")
+        ordering = ["-occurred_on", "-pk"]
+        indexes = [models.Index(fields=["occurred_on"], name="logbook_entry_date")]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        errors = {}
+        unknown = set(self.involved or []) - set(Involved.values)
+        if unknown:
+            errors["involved"] = _("Unknown roles: %(roles)s.") % {
+                "roles": ", ".join(sorted(unknown))
+            }
+        if self.kind == Kind.ADAPTATION and not (self.what_changed or "").strip():
+            errors["what_changed"] = _("Say what changed: this is what makes an adaptation.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def involved_labels(self) -> list[str]:
+        return [Involved(value).label for value in self.involved or [] if value in Involved.values]
