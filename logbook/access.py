@@ -75,8 +75,14 @@ def can(user, action: Action, entry: Entry) -> bool:
 
 def get_entry_for(user, pk, action: Action = Action.VIEW) -> Entry:
     """The entry ``pk`` if ``user`` may see it (else 404) and do ``action`` (else 403)."""
-    deleted = action == Action.RESTORE
-    entry = get_object_or_404(entries_visible_to(user, deleted=deleted), pk=pk)
+    if action == Action.RESTORE:
+        candidates = entries_visible_to(user, deleted=True)
+    elif action == Action.VIEW:
+        # Those who keep the logbook also open deleted entries, to restore them.
+        candidates = entries_visible_to(user) | entries_visible_to(user, deleted=True)
+    else:
+        candidates = entries_visible_to(user)
+    entry = get_object_or_404(candidates, pk=pk)
     if not can(user, action, entry):
         raise PermissionDenied
     return entry

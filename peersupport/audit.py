@@ -161,3 +161,13 @@ def entries_about_person(client_id: int) -> Q:
     return Q(content_type=client_type, object_pk=str(client_id)) | Q(
         additional_data__client_id=client_id
     )
+
+
+def history_of(instance) -> QuerySet[LogEntry]:
+    """Changes to one record, newest first (reads excluded)."""
+    return (
+        LogEntry.objects.get_for_object(instance)
+        .exclude(action=LogEntry.Action.ACCESS)
+        .select_related("actor")
+        .order_by("-timestamp", "-pk")
+    )

@@ -45,10 +45,25 @@ PARTNERS = Tool(
     Ability.VIEW_PARTNERS,
 )
 
+LOGBOOK = Tool(
+    _("Implementation logbook"),
+    _("Write what happened in the programme: a debriefing, a team meeting, a decision."),
+    "logbook:list",
+    Ability.CONTRIBUTE_LOGBOOK,
+)
+
 TOOLS_BY_ROLE: dict[Role, list[Tool]] = {
-    Role.PEER: [MY_PEOPLE, REGISTER, PARTNERS],
-    Role.CLINICIAN: [MY_PEOPLE, REGISTER, PARTNERS],
-    Role.RESEARCHER: [PARTNERS],
+    Role.PEER: [MY_PEOPLE, REGISTER, PARTNERS, LOGBOOK],
+    Role.CLINICIAN: [MY_PEOPLE, REGISTER, PARTNERS, LOGBOOK],
+    Role.RESEARCHER: [
+        Tool(
+            _("Implementation logbook"),
+            _("Entries by stage and theme; code them, keep the codebook and the stages."),
+            "logbook:list",
+            Ability.KEEP_LOGBOOK,
+        ),
+        PARTNERS,
+    ],
     Role.COORDINATOR: [
         Tool(
             _("People served"),
@@ -61,6 +76,12 @@ TOOLS_BY_ROLE: dict[Role, list[Tool]] = {
             _("Who joined a person’s care team on their own, and why."),
             "clients:joins",
             Ability.MANAGE_CARE_TEAMS,
+        ),
+        Tool(
+            _("Implementation logbook"),
+            _("Read how the programme is being implemented, stage by stage."),
+            "logbook:list",
+            Ability.READ_LOGBOOK,
         ),
         Tool(
             _("Community partners"),

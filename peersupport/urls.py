@@ -16,6 +16,7 @@ from interventions.urls import (
     notification_patterns,
     shared_patterns,
 )
+from logbook.urls import logbook_patterns
 
 from .views import accounts, audit, health, home
 
@@ -48,6 +49,7 @@ urlpatterns = [
     path("notes/", include(note_patterns)),
     path("shared/", include(shared_patterns)),
     path("notifications/", include(notification_patterns)),
+    path("logbook/", include(logbook_patterns)),
     path("audit/", audit.audit_trail, name="audit"),
     path("audit/emergency/", include(emergency_patterns)),
     path("partners/", include(partner_patterns)),

@@ -1,0 +1,185 @@
+"""Every logbook URL for every persona; refusals leave the database as it was."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from logbook.models import Entry, Theme
+from tests.db_snapshot import snapshot
+
+pytestmark = pytest.mark.django_db
+ENTRY = {
+    "occurred_on": "2025-03-02",
+    "kind": "facilitator",
+    "source": "team_meeting",
+    "title": "Desk at last",
+    "narrative": "The clinic gave the peer a desk and a badge.",
+}
+
+
+@pytest.fixture
+def world(peer, researcher, stages, make_entry):
+    theme = Theme.objects.filter(parent__isnull=False).first()
+    return {
+        "peers": make_entry(peer, title="Peer's entry"),
+        "researchers": make_entry(researcher, title="Researcher's entry"),
+        "deleted": make_entry(researcher, title="Binned entry", deleted_at=timezone.now()),
+        "theme": theme,
+        "stage": stages[0],
+    }
+
+
+def urls(world):
+    pe, re_, de = world["peers"].pk, world["researchers"].pk, world["deleted"].pk
+    return {
+        "list": ("get", reverse("logbook:list"), None),
+        "bin": ("get", reverse("logbook:list") + "?deleted=1", None),
+        "new": ("post", reverse("logbook:new"), ENTRY),
+        "peers_entry": ("get", reverse("logbook:detail", args=[pe]), None),
+        "researchers_entry": ("get", reverse("logbook:detail", args=[re_]), None),
+        "edit_researchers": ("post", reverse("logbook:edit", args=[re_]), ENTRY),
+        "delete_peers": ("post", reverse("logbook:delete", args=[pe]), {}),
+        "restore": ("post", reverse("logbook:restore", args=[de]), {}),
+        "codebook": ("get", reverse("logbook:codebook"), None),
+        "theme_new": (
+            "post",
+            reverse("logbook:theme_new"),
+            {"name": "Peer burnout", "polarity": "barrier"},
+        ),
+        "stage_edit": (
+            "post",
+            reverse("logbook:stage_edit", args=[world["stage"].pk]),
+            {
+                "name": "Preparation",
+                "starts_on": "2024-12-01",
+                "ends_on": "2025-06-30",
+            },
+        ),
+    }
+
+
+NAMES = [
+    "list",
+    "bin",
+    "new",
+    "peers_entry",
+    "researchers_entry",
+    "edit_researchers",
+    "delete_peers",
+    "restore",
+    "codebook",
+    "theme_new",
+    "stage_edit",
+]
+NOTHING = dict.fromkeys(NAMES, 404)
+CONTRIBUTOR = {**NOTHING, "list": 200, "bin": 200, "new": 302, "codebook": 200}
+EXPECTED = {
+    "peer": {**CONTRIBUTOR, "peers_entry": 200, "delete_peers": 302},
+    "clinician": CONTRIBUTOR,
+    "researcher": dict.fromkeys(NAMES, 200)
+    | {
+        "new": 302,
+        "edit_researchers": 302,
+        "delete_peers": 302,
+        "restore": 302,
+        "theme_new": 302,
+        "stage_edit": 302,
+    },
+    "coordinator": {
+        **NOTHING,
+        "list": 200,
+        "bin": 200,
+        "peers_entry": 200,
+        "researchers_entry": 200,
+        "codebook": 200,
+    },
+    "outsider": NOTHING,
+}
+
+
+@pytest.mark.parametrize(("persona", "name"), [(p, n) for p in EXPECTED for n in NAMES])
+def test_persona_matrix(client, request, world, persona, name):
+    client.force_login(request.getfixturevalue(persona))
+    method, url, data = urls(world)[name]
+    before = snapshot()
+    response = getattr(client, method)(url, data)
+    expected = EXPECTED[persona][name]
+    assert response.status_code == expected, response.content[:300]
+    if expected in (403, 404):
+        assert snapshot() == before
+    elif method == "post":
+        assert snapshot() != before
+
+
+def test_contributors_list_only_their_own_entries(client, world, peer, clinician):
+    client.force_login(peer)
+    assert [e.title for e in client.get(reverse("logbook:list")).context["page"]] == [
+        "Peer's entry"
+    ]
+    client.force_login(clinician)
+    assert list(client.get(reverse("logbook:list")).context["page"]) == []
+
+
+def test_the_bin_shows_deleted_entries_to_researchers_only(client, world, researcher, peer):
+    client.force_login(researcher)
+    binned = client.get(reverse("logbook:list"), {"deleted": "1"}).context["page"]
+    assert [e.title for e in binned] == ["Binned entry"]
+    client.force_login(peer)
+    assert [
+        e.title for e in client.get(reverse("logbook:list"), {"deleted": "1"}).context["page"]
+    ] == ["Peer's entry"]
+
+
+def test_filters_by_stage_kind_theme_dates_and_text(client, researcher, make_entry, stages):
+    theme = Theme.objects.filter(parent__isnull=False).first()
+    early = make_entry(researcher, date(2025, 2, 1), title="Early", kind="barrier")
+    early.themes.set([theme])
+    make_entry(
+        researcher, date(2025, 9, 1), title="Late", kind="milestone", narrative="Funding renewed"
+    )
+    client.force_login(researcher)
+
+    def titles(**params):
+        return [e.title for e in client.get(reverse("logbook:list"), params).context["page"]]
+
+    assert titles(stage=stages[1].pk) == ["Late"]
+    assert titles(kind="barrier") == ["Early"]
+    assert titles(theme=theme.pk) == ["Early"]
+    assert titles(since="2025-08-01") == ["Late"]
+    assert titles(q="funding") == ["Late"]
+
+
+def test_the_list_makes_the_same_queries_for_1_and_50_entries(client, researcher, make_entry):
+    client.force_login(researcher)
+    themes = list(Theme.objects.all()[:3])
+    make_entry(researcher).themes.set(themes)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("logbook:list"))
+    for _ in range(49):
+        make_entry(researcher).themes.set(themes)
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get(reverse("logbook:list"))
+    assert len(response.context["page"]) == 25
+    assert len(fifty) == len(one)
+
+
+def test_an_entry_page_shows_its_stage_and_history(client, researcher, make_entry, stages):
+    client.force_login(researcher)
+    client.post(reverse("logbook:new"), ENTRY)
+    entry = Entry.objects.get(title="Desk at last")
+    client.post(reverse("logbook:edit", args=[entry.pk]), {**ENTRY, "title": "A desk, at last"})
+    page = client.get(reverse("logbook:detail", args=[entry.pk])).content.decode()
+    assert "Preparation" in page
+    assert "Desk at last" in page and "A desk, at last" in page  # old and new values
+
+
+def test_a_bad_entry_is_explained_on_its_fields(client, peer):
+    client.force_login(peer)
+    response = client.post(reverse("logbook:new"), {**ENTRY, "title": "", "kind": "adaptation"})
+    errors = response.context["form"].errors
+    assert "title" in errors and "what_changed" in errors
+    assert not Entry.objects.exists()
