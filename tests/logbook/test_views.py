@@ -89,6 +89,7 @@ EXPECTED = {
         "theme_new": 302,
         "stage_edit": 302,
     },
+    # Coordinators read every entry but change none: 403 on what they can see.
     "coordinator": {
         **NOTHING,
         "list": 200,
@@ -96,6 +97,8 @@ EXPECTED = {
         "peers_entry": 200,
         "researchers_entry": 200,
         "codebook": 200,
+        "edit_researchers": 403,
+        "delete_peers": 403,
     },
     "outsider": NOTHING,
 }

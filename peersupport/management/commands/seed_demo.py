@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from clients import demo as clients_demo
 from interventions import demo as interventions_demo
+from logbook import demo as logbook_demo
 from peersupport import demo
 
 
@@ -37,5 +38,6 @@ class Command(BaseCommand):
             ("community partners", clients_demo.seed_partners),
             ("people served", clients_demo.seed_people),
             ("encounters", interventions_demo.seed_encounters),
+            ("logbook entries", logbook_demo.seed_logbook),
         ]:
             self.stdout.write(f"Demo {label}: {step()} created.")
