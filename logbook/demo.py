@@ -169,7 +169,8 @@ VARIANTS = [
     (
         "debriefing",
         "Debriefing: {topic}",
-        "In the fortnightly debriefing the peer came back to {topic_lower}; it still weighs on the work.",
+        "In the fortnightly debriefing the peer came back to {topic_lower}; "
+        "it still weighs on the work.",
     ),
     (
         "team_meeting",
