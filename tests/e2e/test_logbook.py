@@ -26,6 +26,8 @@ def test_a_peer_writes_and_the_researcher_codes(page, demo_accounts):
     page.get_by_role("link", name="Edit").click()
     page.get_by_label("Hostility or stigma from other staff (Barrier)").check()
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Entry saved. The earlier version stays in its history.")).to_be_visible()
+    expect(
+        page.get_by_text("Entry saved. The earlier version stays in its history.")
+    ).to_be_visible()
     expect(page.locator(".badge", has_text="Hostility or stigma from other staff")).to_be_visible()
     assert fits_the_screen(page)
