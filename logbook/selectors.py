@@ -63,3 +63,70 @@ def entry_list(*, viewer, filters: EntryFilters = EntryFilters()) -> QuerySet[En
         .distinct()
         .order_by("-occurred_on", "-pk")
     )
+
+
+@dataclass
+class MatrixRow:
+    theme: object
+    cells: list  # one count per stage, in stage order, then "outside any stage"
+    first_seen: date | None
+    total: int
+
+
+def theme_matrix(*, viewer, kind: str = "", source: str = "") -> tuple[list, list[MatrixRow]]:
+    """Themes x stages: entries per cell, when each theme first appeared
+    (primacy) and how often (frequency). Three queries whatever the size."""
+    stages = list(access.stages_for(viewer))
+    entries = access.entries_visible_to(viewer)
+    if kind:
+        entries = entries.filter(kind=kind)
+    if source:
+        entries = entries.filter(source=source)
+    links = Entry.themes.through.objects.filter(entry__in=entries.values("pk")).values_list(
+        "theme_id", "entry__occurred_on"
+    )
+    themes = {t.pk: t for t in access.codebook_for(viewer).select_related("parent")}
+    counts: dict[int, list[int]] = {pk: [0] * (len(stages) + 1) for pk in themes}
+    first_seen: dict[int, date] = {}
+    for theme_id, occurred_on in links:
+        if theme_id not in counts:
+            continue
+        column = next(
+            (
+                i
+                for i, s in enumerate(stages)
+                if s.starts_on <= occurred_on and (s.ends_on is None or occurred_on <= s.ends_on)
+            ),
+            len(stages),
+        )
+        counts[theme_id][column] += 1
+        if theme_id not in first_seen or occurred_on < first_seen[theme_id]:
+            first_seen[theme_id] = occurred_on
+    rows = [
+        MatrixRow(theme=themes[pk], cells=cells, first_seen=first_seen.get(pk), total=sum(cells))
+        for pk, cells in counts.items()
+    ]
+    rows.sort(key=lambda row: (row.first_seen is None, row.first_seen or date.max, row.theme.name))
+    return stages, rows
+
+
+def timeline(*, viewer) -> list[tuple[object, list[Entry]]]:
+    """Entries grouped by stage, oldest stage first (two queries)."""
+    stages = list(access.stages_for(viewer))
+    entries = list(
+        access.entries_visible_to(viewer).select_related("author").order_by("occurred_on", "pk")
+    )
+    groups = [(stage, []) for stage in stages]
+    outside = []
+    for entry in entries:
+        for stage, members in groups:
+            if stage.starts_on <= entry.occurred_on and (
+                stage.ends_on is None or entry.occurred_on <= stage.ends_on
+            ):
+                members.append(entry)
+                break
+        else:
+            outside.append(entry)
+    if outside:
+        groups.append((None, outside))
+    return groups

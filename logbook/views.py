@@ -12,6 +12,7 @@ from peersupport.audit import history_of
 
 from . import access, selectors, services
 from .access import Action
+from .choices import Kind, Source
 from .forms import EntryFilterForm, EntryForm, StageForm, ThemeForm, ThemeMergeForm
 from .models import Stage, Theme
 
@@ -230,4 +231,40 @@ def stage_edit(request, pk=None):
         return redirect("logbook:stages")
     return render(
         request, "logbook/stage_form.html", {"form": form, "stage": stage if pk else None}
+    )
+
+
+HEAT_LEVELS = 5
+
+
+def matrix(request):
+    _require(access.may_use_logbook(request.user))
+    kind, source = request.GET.get("kind", ""), request.GET.get("source", "")
+    stages, rows = selectors.theme_matrix(viewer=request.user, kind=kind, source=source)
+    peak = max((max(row.cells) for row in rows), default=0)
+    for row in rows:
+        # Heat levels by CSS class: the Content Security Policy forbids inline styles.
+        row.levels = [
+            (count, 0 if not count else 1 + (HEAT_LEVELS - 1) * count // max(peak, 1))
+            for count in row.cells
+        ]
+    return render(
+        request,
+        "logbook/matrix.html",
+        {
+            "stages": stages,
+            "rows": rows,
+            "kind": kind,
+            "source": source,
+            "kinds": Kind.choices,
+            "sources": Source.choices,
+            "has_outside": any(row.cells[-1] for row in rows),
+        },
+    )
+
+
+def timeline(request):
+    _require(access.may_use_logbook(request.user))
+    return render(
+        request, "logbook/timeline.html", {"groups": selectors.timeline(viewer=request.user)}
     )

@@ -186,3 +186,61 @@ def test_a_bad_entry_is_explained_on_its_fields(client, peer):
     errors = response.context["form"].errors
     assert "title" in errors and "what_changed" in errors
     assert not Entry.objects.exists()
+
+
+def test_the_matrix_counts_entries_per_theme_and_stage_with_primacy(
+    client, researcher, make_entry, stages
+):
+    barrier = Theme.objects.get(name="Uncertain funding")
+    facilitator = Theme.objects.get(name="Training and room to grow")
+    make_entry(researcher, date(2025, 2, 1)).themes.set([barrier])
+    make_entry(researcher, date(2025, 8, 1)).themes.set([barrier, facilitator])
+    make_entry(researcher, date(2025, 9, 1)).themes.set([barrier])
+    deleted = make_entry(researcher, date(2025, 9, 2), deleted_at=timezone.now())
+    deleted.themes.set([facilitator])
+    client.force_login(researcher)
+    response = client.get(reverse("logbook:matrix"))
+    rows = {row.theme.name: row for row in response.context["rows"]}
+    assert rows["Uncertain funding"].cells == [1, 2, 0]
+    assert rows["Uncertain funding"].first_seen == date(2025, 2, 1)
+    assert rows["Uncertain funding"].total == 3
+    assert rows["Training and room to grow"].cells == [0, 1, 0]  # the deleted entry does not count
+    assert [row.theme.name for row in response.context["rows"]][:2] == [
+        "Uncertain funding",
+        "Training and room to grow",
+    ]
+
+
+def test_the_matrix_makes_the_same_queries_whatever_the_entries(
+    client, researcher, make_entry, stages
+):
+    client.force_login(researcher)
+    themes = list(Theme.objects.all()[:4])
+    make_entry(researcher).themes.set(themes)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("logbook:matrix"))
+    for day in range(1, 28):
+        make_entry(researcher, date(2025, 8, day)).themes.set(themes)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("logbook:matrix"))
+    assert len(many) == len(few)
+
+
+def test_the_timeline_groups_entries_by_stage(client, researcher, make_entry, stages):
+    make_entry(researcher, date(2025, 2, 1), title="Early")
+    make_entry(researcher, date(2024, 1, 1), title="Before any stage")
+    client.force_login(researcher)
+    groups = client.get(reverse("logbook:timeline")).context["groups"]
+    assert [
+        (stage.name if stage else None, [e.title for e in entries]) for stage, entries in groups
+    ] == [("Preparation", ["Early"]), ("Deployment", []), (None, ["Before any stage"])]
+
+
+def test_a_peer_sees_only_their_own_entries_in_the_matrix(
+    client, peer, other_peer, make_entry, stages
+):
+    theme = Theme.objects.get(name="Uncertain funding")
+    make_entry(other_peer).themes.set([theme])
+    client.force_login(peer)
+    rows = {row.theme.name: row for row in client.get(reverse("logbook:matrix")).context["rows"]}
+    assert rows["Uncertain funding"].total == 0
