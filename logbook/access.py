@@ -40,6 +40,11 @@ def may_contribute(user) -> bool:
     return _signed_in(user) and user.can(Ability.CONTRIBUTE_LOGBOOK)
 
 
+def may_export(user) -> bool:
+    """Researchers and coordinators take the logbook out to analyse it."""
+    return _signed_in(user) and user.can(Ability.READ_LOGBOOK)
+
+
 def keeps_logbook(user) -> bool:
     return _signed_in(user) and user.can(Ability.KEEP_LOGBOOK)
 

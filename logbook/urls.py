@@ -12,6 +12,7 @@ logbook_patterns = (
         path("<int:pk>/edit/", views.entry_edit, name="edit"),
         path("<int:pk>/delete/", views.entry_delete, name="delete"),
         path("<int:pk>/restore/", views.entry_restore, name="restore"),
+        path("export/", views.entry_export, name="export"),
         path("matrix/", views.matrix, name="matrix"),
         path("timeline/", views.timeline, name="timeline"),
         path("codebook/", views.codebook, name="codebook"),

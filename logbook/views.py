@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from peersupport.audit import history_of
 
-from . import access, selectors, services
+from . import access, exports_http, selectors, services
 from .access import Action
 from .choices import Kind, Source
 from .forms import EntryFilterForm, EntryForm, StageForm, ThemeForm, ThemeMergeForm
@@ -38,11 +38,12 @@ def _require(allowed):
         raise Http404
 
 
-def entry_list(request):
-    _require(access.may_use_logbook(request.user))
-    codebook = access.codebook_for(request.user)
+def _filters(request):
+    """The list's filters from the query string; the export reads the same ones."""
     form = EntryFilterForm(
-        request.GET or None, stages=access.stages_for(request.user), codebook=codebook
+        request.GET or None,
+        stages=access.stages_for(request.user),
+        codebook=access.codebook_for(request.user),
     )
     data = form.cleaned_data if form.is_valid() else {}
     deleted = request.GET.get("deleted") == "1" and access.keeps_logbook(request.user)
@@ -56,6 +57,12 @@ def entry_list(request):
         q=data.get("q", "").strip(),
         deleted=deleted,
     )
+    return form, filters
+
+
+def entry_list(request):
+    _require(access.may_use_logbook(request.user))
+    form, filters = _filters(request)
     page = Paginator(
         selectors.entry_list(viewer=request.user, filters=filters), PAGE_SIZE
     ).get_page(request.GET.get("page"))
@@ -67,12 +74,27 @@ def entry_list(request):
         {
             "form": form,
             "page": page,
-            "deleted": deleted,
+            "deleted": filters.deleted,
             "query_string": query.urlencode(),
             "keeps": access.keeps_logbook(request.user),
             "may_contribute": access.may_contribute(request.user),
+            "may_export": access.may_export(request.user),
+            "formats": EXPORT_FORMATS,
         },
     )
+
+
+EXPORT_FORMATS = ["csv", "xlsx", "json", "qdpx"]
+
+
+def entry_export(request):
+    """The list, as a file: same filters, same policy, every export recorded."""
+    _require(access.may_export(request.user))
+    fmt = request.GET.get("format", "csv")
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    _form, filters = _filters(request)
+    return exports_http.export_response(viewer=request.user, filters=filters, fmt=fmt)
 
 
 def entry_new(request):

@@ -15,10 +15,11 @@ from django.db.models import Q, QuerySet
 
 
 def register_models():
-    from .models import RoleGrant, User
+    from .models import ExportRecord, RoleGrant, User
 
     auditlog.register(User, exclude_fields=["password", "last_login"])
     auditlog.register(RoleGrant)
+    auditlog.register(ExportRecord)
 
 
 @contextmanager
@@ -171,3 +172,13 @@ def history_of(instance) -> QuerySet[LogEntry]:
         .select_related("actor")
         .order_by("-timestamp", "-pk")
     )
+
+
+def record_export(*, user, dataset: str, format: str, filters: dict, row_count: int):
+    """Write down an export (who, what, filters, rows) before its data leaves."""
+    from .models import ExportRecord
+
+    with acting_as(user):
+        return ExportRecord.objects.create(
+            user=user, dataset=dataset, format=format, filters=filters, row_count=row_count
+        )

@@ -85,3 +85,24 @@ class RoleGrant(models.Model):
     def get_additional_data(self):
         # Lets an account's history find the role changes made to it.
         return {"user_id": self.user_id}
+
+
+class ExportRecord(models.Model):
+    """One export of data out of the product: who, what, with which filters, how many rows."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="exports", verbose_name=_("exported by")
+    )
+    dataset = models.CharField(_("dataset"), max_length=40)
+    format = models.CharField(_("format"), max_length=10)
+    filters = models.JSONField(_("filters"), default=dict)
+    row_count = models.PositiveIntegerField(_("rows"))
+    created_at = models.DateTimeField(_("exported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.dataset}.{self.format} ({self.row_count})"

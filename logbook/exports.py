@@ -1,0 +1,281 @@
+"""Exports of the logbook: CSV, XLSX, JSON and QDPX (REFI-QDA).
+
+Every format reads entries through ``selectors.entry_list``, the screen's own
+selector, so an export never shows more than the list. Rows are read in
+chunks; CSV and JSON stream as they are produced, XLSX and QDPX (zip files)
+are built in a temporary file that spills to disk, so memory stays flat.
+"""
+
+import csv
+import json
+import uuid
+import zipfile
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+
+from django.utils import timezone
+
+from .choices import Involved
+from .models import Entry, Theme
+
+CHUNK = 500
+COLUMNS = [
+    "id",
+    "date",
+    "stage",
+    "kind",
+    "source",
+    "title",
+    "narrative",
+    "themes",
+    "roles_involved",
+    "partners",
+    "what_changed",
+    "why_changed",
+    "who_decided",
+    "author",
+]
+# A spreadsheet runs a cell starting with these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Stable identifiers, so a second export of the same project lines up with the first.
+GUID_NAMESPACE = uuid.UUID("5f0c5f47-2c59-4d7e-9c6a-7b1e8a6f3d21")
+
+
+def neutralise(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def guid(kind: str, pk) -> str:
+    return str(uuid.uuid5(GUID_NAMESPACE, f"{kind}:{pk}")).upper()
+
+
+def iter_entries(entries) -> Iterator[Entry]:
+    return entries.prefetch_related("themes", "partners").iterator(chunk_size=CHUNK)
+
+
+def entry_record(entry: Entry) -> dict:
+    """One entry as plain values; every format starts from this."""
+    return {
+        "id": entry.pk,
+        "date": entry.occurred_on.isoformat(),
+        "stage": entry.stage_name or "",
+        "kind": entry.kind,
+        "source": entry.source,
+        "title": entry.title,
+        "narrative": entry.narrative.replace("\r\n", "\n").replace("\r", "\n"),
+        "themes": [theme.name for theme in entry.themes.all()],
+        "roles_involved": [value for value in entry.involved or [] if value in Involved.values],
+        "partners": [partner.name for partner in entry.partners.all()],
+        "what_changed": entry.what_changed,
+        "why_changed": entry.why_changed,
+        "who_decided": entry.who_decided,
+        "author": str(entry.author),
+    }
+
+
+def _flat(record: dict) -> list:
+    row = []
+    for column in COLUMNS:
+        value = record[column]
+        row.append("; ".join(value) if isinstance(value, list) else value)
+    return row
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_chunks(entries) -> Iterator[str]:
+    """UTF-8 CSV with a byte-order mark, so spreadsheets keep the accents."""
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    yield "\ufeff" + writer.writerow(COLUMNS)
+    for entry in iter_entries(entries):
+        yield writer.writerow([neutralise(value) for value in _flat(entry_record(entry))])
+
+
+def codebook_records(codebook: Iterable[Theme]) -> list[dict]:
+    return [
+        {
+            "id": t.pk,
+            "name": t.name,
+            "name_fr": t.name_fr,
+            "polarity": t.polarity,
+            "description": t.description,
+            "parent": t.parent.name if t.parent_id else None,
+        }
+        for t in codebook
+    ]
+
+
+def json_chunks(entries, codebook, filters: dict) -> Iterator[str]:
+    """A JSON document written entry by entry."""
+    head = {
+        "exported_at": timezone.now().isoformat(),
+        "filters": filters,
+        "codebook": codebook_records(codebook),
+    }
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "entries": ['
+    for index, entry in enumerate(iter_entries(entries)):
+        yield ("," if index else "") + json.dumps(entry_record(entry), ensure_ascii=False)
+    yield "]}"
+
+
+def write_xlsx(entries, codebook, fileobj) -> None:
+    """One row per entry with a column per theme, and the codebook on a second sheet."""
+    from openpyxl import Workbook
+
+    themes = list(codebook)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("entries")
+    base = [c for c in COLUMNS if c != "themes"]
+    sheet.append(base + [f"theme: {t.name}" for t in themes])
+    for entry in iter_entries(entries):
+        record = entry_record(entry)
+        coded = set(record["themes"])
+        row = [
+            neutralise("; ".join(v) if isinstance(v, list) else v)
+            for v in (record[c] for c in base)
+        ]
+        sheet.append(row + [1 if t.name in coded else None for t in themes])
+    book = workbook.create_sheet("codebook")
+    book.append(["id", "name", "name_fr", "polarity", "description", "parent"])
+    for record in codebook_records(themes):
+        book.append(
+            [
+                neutralise(record[k])
+                for k in ("id", "name", "name_fr", "polarity", "description", "parent")
+            ]
+        )
+    workbook.save(fileobj)
+
+
+def source_text(record: dict) -> str:
+    """The text of an entry as a QDA source: its title, a blank line, its narrative."""
+    return f"{record['title']}\n\n{record['narrative']}"
+
+
+def write_qdpx(entries, codebook, fileobj, *, project_name: str) -> None:
+    """A REFI-QDA project: the codebook as codes, each entry a text source coded
+    with its themes over its whole text, and a case per entry carrying stage,
+    kind, source and date as variables."""
+    from lxml import etree
+
+    themes = list(codebook)
+    by_parent: dict = {}
+    for theme in themes:
+        by_parent.setdefault(theme.parent_id, []).append(theme)
+    known = {t.pk for t in themes}
+    variables = {name: guid("variable", name) for name in ("stage", "kind", "source", "date")}
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    authors: dict[str, str] = {}
+    records = []
+
+    with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        # Sources first: the project file names them, and a zip is written one member at a time.
+        for entry in iter_entries(entries):
+            record = entry_record(entry)
+            record["guid"] = guid("entry", entry.pk)
+            record["theme_ids"] = [t.pk for t in entry.themes.all() if t.pk in known]
+            record["length"] = len(source_text(record))
+            authors.setdefault(record["author"], guid("user", entry.author_id))
+            record["user_guid"] = authors[record["author"]]
+            archive.writestr(f"sources/{record['guid']}.txt", source_text(record).encode("utf-8"))
+            # Only identifiers and short fields stay in memory; the texts are in the zip.
+            record.pop("narrative")
+            records.append(record)
+
+        ns = "urn:QDA-XML:project:1.0"
+        with archive.open("project.qde", "w") as raw, etree.xmlfile(raw, encoding="utf-8") as xf:
+            xf.write_declaration()
+            with xf.element(
+                f"{{{ns}}}Project",
+                nsmap={None: ns},
+                name=project_name,
+                origin="peersupport",
+                creationDateTime=now,
+            ):
+                if authors:
+                    with xf.element(f"{{{ns}}}Users"):
+                        for name, user_guid in authors.items():
+                            xf.write(etree.Element(f"{{{ns}}}User", guid=user_guid, name=name))
+                if themes:
+                    codes = etree.Element(f"{{{ns}}}CodeBook")
+                    holder = etree.SubElement(codes, f"{{{ns}}}Codes")
+
+                    def add(parent_element, parent_id):
+                        for theme in by_parent.get(parent_id, []):
+                            code = etree.SubElement(
+                                parent_element,
+                                f"{{{ns}}}Code",
+                                guid=guid("theme", theme.pk),
+                                name=theme.name,
+                                isCodable="true",
+                            )
+                            description = (
+                                f"{theme.get_polarity_display()}. {theme.description}".strip()
+                            )
+                            etree.SubElement(code, f"{{{ns}}}Description").text = description
+                            add(code, theme.pk)
+
+                    add(holder, None)
+                    xf.write(codes)
+                variables_element = etree.Element(f"{{{ns}}}Variables")
+                for name, variable_guid in variables.items():
+                    etree.SubElement(
+                        variables_element,
+                        f"{{{ns}}}Variable",
+                        guid=variable_guid,
+                        name=name,
+                        typeOfVariable="Date" if name == "date" else "Text",
+                    )
+                xf.write(variables_element)
+                if records:
+                    with xf.element(f"{{{ns}}}Cases"):
+                        for record in records:
+                            case = etree.Element(
+                                f"{{{ns}}}Case",
+                                guid=guid("case", record["id"]),
+                                name=record["title"],
+                            )
+                            for name in ("stage", "kind", "source", "date"):
+                                value = etree.SubElement(case, f"{{{ns}}}VariableValue")
+                                etree.SubElement(
+                                    value, f"{{{ns}}}VariableRef", targetGUID=variables[name]
+                                )
+                                tag = "DateValue" if name == "date" else "TextValue"
+                                etree.SubElement(value, f"{{{ns}}}{tag}").text = record[name]
+                            etree.SubElement(case, f"{{{ns}}}SourceRef", targetGUID=record["guid"])
+                            xf.write(case)
+                    with xf.element(f"{{{ns}}}Sources"):
+                        for record in records:
+                            source = etree.Element(
+                                f"{{{ns}}}TextSource",
+                                guid=record["guid"],
+                                name=record["title"],
+                                plainTextPath=f"internal://{record['guid']}.txt",
+                                creatingUser=record["user_guid"],
+                            )
+                            if record["theme_ids"]:
+                                selection = etree.SubElement(
+                                    source,
+                                    f"{{{ns}}}PlainTextSelection",
+                                    guid=guid("selection", record["id"]),
+                                    name=record["title"],
+                                    startPosition="0",
+                                    endPosition=str(record["length"]),
+                                )
+                                for theme_id in record["theme_ids"]:
+                                    coding = etree.SubElement(
+                                        selection,
+                                        f"{{{ns}}}Coding",
+                                        guid=guid("coding", f"{record['id']}:{theme_id}"),
+                                    )
+                                    etree.SubElement(
+                                        coding,
+                                        f"{{{ns}}}CodeRef",
+                                        targetGUID=guid("theme", theme_id),
+                                    )
+                            xf.write(source)

@@ -1,0 +1,209 @@
+import csv
+import gc
+import io
+import json
+import tracemalloc
+import uuid
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from logbook.models import Entry, Theme
+from peersupport.models import ExportRecord
+from tests.db_snapshot import snapshot
+
+pytestmark = pytest.mark.django_db
+SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "refi-qda" / "Project-mrt2019.xsd"
+
+
+@pytest.fixture
+def coded(researcher, make_entry, stages):
+    funding = Theme.objects.get(name="Uncertain funding")
+    training = Theme.objects.get(name="Training and room to grow")
+    first = make_entry(
+        researcher,
+        date(2025, 2, 1),
+        title="Budget cut announced",
+        narrative="Réunion difficile à l’hôpital.\r\nLe financement s’arrête.",
+        kind="barrier",
+    )
+    first.themes.set([funding])
+    second = make_entry(
+        researcher,
+        date(2025, 8, 1),
+        title='=HYPERLINK("http://x")',
+        narrative="-2 peers trained",
+        kind="facilitator",
+    )
+    second.themes.set([training, funding])
+    return first, second
+
+
+def _get(client, fmt, **params):
+    response = client.get(reverse("logbook:export"), {"format": fmt, **params})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, body
+
+
+def test_csv_keeps_accents_and_neutralises_formulas(client, researcher, coded):
+    client.force_login(researcher)
+    response, body = _get(client, "csv")
+    assert response.streaming
+    text = body.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    by_kind = {row["kind"]: row for row in rows}
+    assert (
+        by_kind["barrier"]["narrative"]
+        == "Réunion difficile à l’hôpital.\nLe financement s’arrête."
+    )
+    assert by_kind["barrier"]["stage"] == "Preparation"
+    assert by_kind["facilitator"]["title"] == '\'=HYPERLINK("http://x")'
+    assert by_kind["facilitator"]["narrative"] == "'-2 peers trained"
+
+
+def test_filters_apply_to_exports(client, researcher, coded):
+    client.force_login(researcher)
+    _, body = _get(client, "csv", kind="barrier")
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8").lstrip("\ufeff"))))
+    assert [row["title"] for row in rows] == ["Budget cut announced"]
+
+
+def test_xlsx_parses_back_with_a_column_per_theme_and_the_codebook(client, researcher, coded):
+    from openpyxl import load_workbook
+
+    client.force_login(researcher)
+    _, body = _get(client, "xlsx")
+    workbook = load_workbook(io.BytesIO(body))
+    header, *rows = list(workbook["entries"].values)
+    records = [dict(zip(header, row, strict=True)) for row in rows]
+    budget = next(r for r in records if r["title"] == "Budget cut announced")
+    assert budget["theme: Uncertain funding"] == 1
+    assert budget["theme: Training and room to grow"] is None
+    assert next(r for r in records if r["kind"] == "facilitator")["title"].startswith("'=")
+    codebook = list(workbook["codebook"].values)
+    assert len(codebook) == 1 + Theme.objects.count()
+
+
+def test_json_parses_back_to_the_same_entries(client, researcher, coded):
+    client.force_login(researcher)
+    _, body = _get(client, "json")
+    data = json.loads(body)
+    assert {e["title"] for e in data["entries"]} == {e.title for e in coded}
+    budget = next(e for e in data["entries"] if e["title"] == "Budget cut announced")
+    assert (budget["stage"], budget["themes"]) == ("Preparation", ["Uncertain funding"])
+    assert {t["name"] for t in data["codebook"]} >= {"Uncertain funding", "Barriers"}
+
+
+def test_qdpx_validates_against_the_refi_qda_schema(client, researcher, coded):
+    from lxml import etree
+
+    client.force_login(researcher)
+    _, body = _get(client, "qdpx")
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    project = archive.read("project.qde")
+    schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
+    document = etree.fromstring(project)
+    assert schema.validate(document), schema.error_log
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    for element in document.iter():
+        for attribute in ("guid", "targetGUID"):
+            if attribute in element.attrib:
+                uuid.UUID(element.attrib[attribute])  # every GUID is a UUID
+    barriers = document.find(".//q:Code[@name='Barriers']", ns)
+    assert barriers.find("q:Code[@name='Uncertain funding']", ns) is not None  # hierarchy kept
+    source = document.find(".//q:TextSource[@name='Budget cut announced']", ns)
+    path = source.attrib["plainTextPath"].removeprefix("internal://")
+    text = archive.read(f"sources/{path}").decode("utf-8")
+    assert "\r" not in text and text.startswith("Budget cut announced\n\n")
+    selection = source.find("q:PlainTextSelection", ns)
+    assert (selection.attrib["startPosition"], selection.attrib["endPosition"]) == (
+        "0",
+        str(len(text)),
+    )
+    case = document.find(".//q:Case[@name='Budget cut announced']", ns)
+    values = [v.text for v in case.iter(f"{{{ns['q']}}}TextValue")]
+    assert values == ["Preparation", "barrier", "logbook"]
+    assert case.find(".//q:DateValue", ns).text == "2025-02-01"
+
+
+@pytest.mark.parametrize("persona", ["peer", "clinician", "outsider"])
+def test_only_researchers_and_coordinators_export(client, request, coded, persona):
+    client.force_login(request.getfixturevalue(persona))
+    before = snapshot()
+    for fmt in ("csv", "xlsx", "json", "qdpx"):
+        assert client.get(reverse("logbook:export"), {"format": fmt}).status_code == 404
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("persona", ["researcher", "coordinator"])
+def test_every_export_is_recorded_with_who_filters_and_rows(client, request, coded, persona):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    _get(client, "json", kind="barrier", q="budget")
+    record = ExportRecord.objects.get()
+    assert (record.user, record.dataset, record.format, record.row_count) == (
+        user,
+        "logbook",
+        "json",
+        1,
+    )
+    assert record.filters == {"kind": "barrier", "q": "budget"}
+
+
+def test_the_command_exports_through_the_same_policy(tmp_path, researcher, peer, coded):
+    output = tmp_path / "logbook.csv"
+    call_command(
+        "export_logbook",
+        "--format",
+        "csv",
+        "--output",
+        str(output),
+        "--as",
+        "researcher",
+        "--kind",
+        "facilitator",
+    )
+    rows = list(csv.DictReader(io.StringIO(output.read_text("utf-8").lstrip("\ufeff"))))
+    assert len(rows) == 1 and ExportRecord.objects.get().user == researcher
+    with pytest.raises(CommandError):
+        call_command("export_logbook", "--format", "csv", "--output", str(output), "--as", "peer")
+
+
+def test_a_large_export_streams_with_flat_memory(client, researcher, stages):
+    """What the export holds does not grow with the rows already sent."""
+    client.force_login(researcher)
+    Entry.objects.bulk_create(
+        Entry(
+            author=researcher,
+            occurred_on=date(2025, 3, 1),
+            kind="observation",
+            source="logbook",
+            title=f"Entry {i}",
+            narrative="x" * 400,
+        )
+        for i in range(6000)
+    )
+    for fmt in ("csv", "json"):
+        response = client.get(reverse("logbook:export"), {"format": fmt})
+        chunks = iter(response.streaming_content)
+        sent = len(next(chunks))  # the first bytes leave before the rest is read
+        tracemalloc.start()
+        for _ in range(1000):
+            sent += len(next(chunks))
+        gc.collect()  # model instances hold reference cycles; count what is really kept
+        early = tracemalloc.get_traced_memory()[0]
+        for _ in range(4000):
+            sent += len(next(chunks))
+        gc.collect()
+        late = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        sent += sum(len(chunk) for chunk in chunks)
+        assert sent > 6000 * 400
+        # 4000 more rows (about 1.8 MB of output) went out between the two readings.
+        assert late - early < 512 * 1024, (fmt, early, late)
