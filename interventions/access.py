@@ -276,3 +276,21 @@ def notifications_for(user):
     if not _signed_in(user):
         return Notification.objects.none()
     return Notification.objects.filter(recipient=user)
+
+
+# Research: counts over the whole programme, never a person.
+
+
+def encounters_for_research(user) -> QuerySet[Encounter]:
+    """All encounters, for de-identified aggregates and pseudonymised rows only.
+    Callers must never show a name, a free text or an identifier from it."""
+    if not _signed_in(user) or not user.can(Ability.VIEW_PROGRAMME_STATS):
+        return Encounter.objects.none()
+    return Encounter.objects.all()
+
+
+def clients_for_research(user) -> QuerySet[Client]:
+    """People served, for counting only (the same promise as above)."""
+    if not _signed_in(user) or not user.can(Ability.VIEW_PROGRAMME_STATS):
+        return Client.objects.none()
+    return Client.objects.filter(merged_into__isnull=True)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import research_views, views
 
 logbook_patterns = (
     [
@@ -24,4 +24,12 @@ logbook_patterns = (
         path("stages/<int:pk>/", views.stage_edit, name="stage_edit"),
     ],
     "logbook",
+)
+
+research_patterns = (
+    [
+        path("activity/", research_views.activity, name="activity"),
+        path("export/", research_views.export, name="export"),
+    ],
+    "research",
 )

@@ -52,6 +52,13 @@ LOGBOOK = Tool(
     Ability.CONTRIBUTE_LOGBOOK,
 )
 
+PROGRAMME_ACTIVITY = Tool(
+    _("Programme activity"),
+    _("De-identified counts of the peer work, and the pseudonymised data for analysis."),
+    "research:activity",
+    Ability.VIEW_PROGRAMME_STATS,
+)
+
 TOOLS_BY_ROLE: dict[Role, list[Tool]] = {
     Role.PEER: [MY_PEOPLE, REGISTER, PARTNERS, LOGBOOK],
     Role.CLINICIAN: [MY_PEOPLE, REGISTER, PARTNERS, LOGBOOK],
@@ -62,6 +69,7 @@ TOOLS_BY_ROLE: dict[Role, list[Tool]] = {
             "logbook:list",
             Ability.KEEP_LOGBOOK,
         ),
+        PROGRAMME_ACTIVITY,
         PARTNERS,
     ],
     Role.COORDINATOR: [
@@ -83,6 +91,7 @@ TOOLS_BY_ROLE: dict[Role, list[Tool]] = {
             "logbook:list",
             Ability.READ_LOGBOOK,
         ),
+        PROGRAMME_ACTIVITY,
         Tool(
             _("Community partners"),
             _("Keep the directory of partner organisations up to date."),

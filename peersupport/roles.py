@@ -35,6 +35,7 @@ class Ability(StrEnum):
     CONTRIBUTE_LOGBOOK = "contribute_logbook"
     READ_LOGBOOK = "read_logbook"
     KEEP_LOGBOOK = "keep_logbook"
+    VIEW_PROGRAMME_STATS = "view_programme_stats"
     # The directory of community partners.
     VIEW_PARTNERS = "view_partners"
     MANAGE_PARTNERS = "manage_partners"
@@ -59,6 +60,7 @@ ABILITIES_BY_ROLE: dict[Role, frozenset[Ability]] = {
             Ability.CONTRIBUTE_LOGBOOK,
             Ability.READ_LOGBOOK,
             Ability.KEEP_LOGBOOK,
+            Ability.VIEW_PROGRAMME_STATS,
         }
     ),
     Role.COORDINATOR: frozenset(
@@ -73,6 +75,7 @@ ABILITIES_BY_ROLE: dict[Role, frozenset[Ability]] = {
             Ability.MANAGE_PARTNERS,
             Ability.REVIEW_EMERGENCY_ACCESS,
             Ability.READ_LOGBOOK,
+            Ability.VIEW_PROGRAMME_STATS,
         }
     ),
 }

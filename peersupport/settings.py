@@ -286,6 +286,16 @@ except (ValueError, TypeError) as exc:
 if not DEBUG and _DEVELOPMENT_NOTE_KEY in NOTE_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("NOTE_ENCRYPTION_KEYS must not contain the development key.")
 
+# Research exports: the key of the pseudonyms and date shifts. Another key gives
+# other pseudonyms, so keep it to link exports, change it to unlink them.
+RESEARCH_PSEUDONYM_KEY = env.str(
+    "RESEARCH_PSEUDONYM_KEY", default="development-only-research-key" if DEBUG else ""
+)
+if not RESEARCH_PSEUDONYM_KEY or (not DEBUG and len(RESEARCH_PSEUDONYM_KEY) < 32):
+    raise ImproperlyConfigured(
+        "RESEARCH_PSEUDONYM_KEY is required when DJANGO_DEBUG is off (32 characters or more)."
+    )
+
 # The safety exception: how long an emergency access to one person's notes lasts.
 EMERGENCY_ACCESS_MINUTES = _int_at_least("EMERGENCY_ACCESS_MINUTES", 60, minimum=1)
 

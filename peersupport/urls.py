@@ -16,7 +16,7 @@ from interventions.urls import (
     notification_patterns,
     shared_patterns,
 )
-from logbook.urls import logbook_patterns
+from logbook.urls import logbook_patterns, research_patterns
 
 from .views import accounts, audit, health, home
 
@@ -50,6 +50,7 @@ urlpatterns = [
     path("shared/", include(shared_patterns)),
     path("notifications/", include(notification_patterns)),
     path("logbook/", include(logbook_patterns)),
+    path("research/", include(research_patterns)),
     path("audit/", audit.audit_trail, name="audit"),
     path("audit/emergency/", include(emergency_patterns)),
     path("partners/", include(partner_patterns)),

@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "CSRF_TRUSTED_ORIGINS": "https://peersupport.example.org",
     "DATABASE_URL": "sqlite:////tmp/peersupport-deploy-check.sqlite3",
     "NOTE_ENCRYPTION_KEYS": "dGVzdHMtb25seS1ub3RlLWtleS1ub3QtZm9yLXVzZS0=",
+    "RESEARCH_PSEUDONYM_KEY": "tests-only-research-pseudonym-key-0123456789",
 }
 
 

@@ -1,0 +1,146 @@
+import csv
+import io
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from clients import services as client_services
+from clients.choices import ConsentMethod, Decision, Purpose
+from interventions.models import Activity, Encounter
+from logbook import research
+from peersupport.models import ExportRecord
+from tests.db_snapshot import snapshot
+from tests.factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _meet(person, author, when, **fields):
+    encounter = Encounter.objects.create(
+        client=person, setting="street", author=author, occurred_at=when, **fields
+    )
+    encounter.activities.set([Activity.objects.first()])
+    return encounter
+
+
+def _consent(person, user, decision=Decision.GIVEN):
+    client_services.consent_record(
+        acting_user=user,
+        client=person,
+        purpose=Purpose.RESEARCH,
+        decision=decision,
+        method=ConsentMethod.WRITTEN if decision == Decision.GIVEN else "",
+        decided_on=timezone.localdate() - timedelta(days=1),
+    )
+
+
+@pytest.fixture
+def programme(peer, coordinator):
+    when = timezone.make_aware(datetime(2025, 3, 10, 14, 0))
+    consenting = [ClientFactory(display_name=f"Yes {i}") for i in range(3)]
+    refusing = ClientFactory(display_name="No")
+    for person in consenting:
+        _consent(person, coordinator)
+        for day in range(3):
+            _meet(person, peer, when + timedelta(days=day))
+    _consent(refusing, coordinator, Decision.REFUSED)
+    _meet(refusing, peer, when)
+    return consenting, refusing
+
+
+def test_small_cells_are_suppressed():
+    assert [research.suppress(n) for n in (0, 1, 4, 5, 12)] == ["<5", "<5", "<5", 5, 12]
+
+
+def test_the_activity_page_counts_without_naming_and_suppresses(client, researcher, programme):
+    client.force_login(researcher)
+    response = client.get(reverse("research:activity"))
+    march = next(m for m in response.context["months"] if m["month"] == date(2025, 3, 1))
+    assert march["encounters"] == 10
+    assert march["people"] == "<5"  # four people reached: below 5
+    assert march["settings"] == {"street": 10}
+    page = response.content.decode()
+    assert "Yes 0" not in page and "<title>" in page
+
+
+def test_the_export_keeps_only_people_with_research_consent(client, researcher, programme):
+    consenting, refusing = programme
+    client.force_login(researcher)
+    response = client.get(reverse("research:export"), {"format": "csv"})
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff")))
+    )
+    assert len(rows) == 9
+    assert {row["person"] for row in rows} == {research.pseudonym(p.pk) for p in consenting}
+    assert research.pseudonym(refusing.pk) not in {row["person"] for row in rows}
+    assert set(rows[0]) == {name for name, _ in research.EXPORT_COLUMNS}
+    for row in rows:
+        assert "Yes" not in str(row) and row["setting"] == "street"
+
+
+def test_pseudonyms_are_stable_for_a_key_and_change_with_it(settings):
+    first = research.pseudonym(42)
+    assert research.pseudonym(42) == first and research.pseudonym(43) != first
+    settings.RESEARCH_PSEUDONYM_KEY = "another-key-another-key-another-key"
+    assert research.pseudonym(42) != first
+    assert "42" not in first
+
+
+def test_a_persons_dates_shift_together_or_fall_to_the_week(client, researcher, programme):
+    consenting, _ = programme
+    client.force_login(researcher)
+
+    def export(dates):
+        response = client.get(reverse("research:export"), {"format": "csv", "dates": dates})
+        return list(
+            csv.DictReader(
+                io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff"))
+            )
+        )
+
+    person = research.pseudonym(consenting[0].pk)
+    shifted = sorted(
+        date.fromisoformat(r["date"]) for r in export("shift") if r["person"] == person
+    )
+    offset = research.date_offset(consenting[0].pk)
+    assert shifted == [date(2025, 3, 10) + offset + timedelta(days=d) for d in range(3)]
+    assert abs(offset.days) <= research.SHIFT_DAYS
+    weeks = {r["date"] for r in export("week") if r["person"] == person}
+    assert weeks == {"2025-03-10"}  # a Monday
+
+
+@pytest.mark.parametrize("persona", ["peer", "clinician", "outsider"])
+def test_research_screens_are_for_researchers_and_coordinators(client, request, programme, persona):
+    client.force_login(request.getfixturevalue(persona))
+    before = snapshot()
+    assert client.get(reverse("research:activity")).status_code == 404
+    assert client.get(reverse("research:export"), {"format": "csv"}).status_code == 404
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("persona", ["researcher", "coordinator"])
+def test_each_research_export_is_recorded(client, request, programme, persona):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    b"".join(
+        client.get(reverse("research:export"), {"format": "csv", "dates": "week"}).streaming_content
+    )
+    record = ExportRecord.objects.get()
+    assert (record.user, record.dataset, record.filters, record.row_count) == (
+        user,
+        "research_encounters",
+        {"dates": "week"},
+        9,
+    )
+
+
+def test_the_data_dictionary_describes_every_column(client, researcher):
+    client.force_login(researcher)
+    response = client.get(reverse("research:export"), {"format": "dictionary"})
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff")))
+    )
+    assert [r["column"] for r in rows] == [name for name, _ in research.EXPORT_COLUMNS]
+    assert all(r["description"] for r in rows)
