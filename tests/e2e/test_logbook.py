@@ -31,3 +31,18 @@ def test_a_peer_writes_and_the_researcher_codes(page, demo_accounts):
     ).to_be_visible()
     expect(page.locator(".badge", has_text="Hostility or stigma from other staff")).to_be_visible()
     assert fits_the_screen(page)
+
+
+def test_research_pages_show_counts_and_charts_on_a_phone(page, demo_accounts):
+    sign_in(page, "researcher")
+    page.goto("/research/activity/")
+    expect(
+        page.get_by_role("img", name="Encounters per month; months under 5 have no bar")
+    ).to_be_visible()
+    expect(page.get_by_role("heading", name="By stage")).to_be_visible()
+    assert fits_the_screen(page)
+    page.goto("/logbook/matrix/")
+    expect(page.get_by_role("heading", name="Themes by stage")).to_be_visible()
+    page.goto("/logbook/timeline/")
+    expect(page.get_by_role("heading", name="Timeline of the implementation")).to_be_visible()
+    assert fits_the_screen(page)
