@@ -104,3 +104,12 @@ def stages_for(user) -> QuerySet[Stage]:
     if not may_use_logbook(user):
         return Stage.objects.none()
     return Stage.objects.all()
+
+
+def authors_for(user):
+    """Who wrote the entries ``user`` may see, for the author filter."""
+    from peersupport.models import User
+
+    return User.objects.filter(pk__in=entries_visible_to(user).values("author")).order_by(
+        "first_name", "last_name", "username"
+    )

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Partner
+from peersupport.models import User
 
 from .choices import Involved, Kind, Source
 from .models import Entry, Stage, Theme
@@ -90,13 +91,15 @@ class EntryFilterForm(forms.Form):
         label=_("Source"), choices=[("", _("Any")), *Source.choices], required=False
     )
     theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.none(), required=False)
+    author = forms.ModelChoiceField(label=_("Author"), queryset=User.objects.none(), required=False)
     since = forms.DateField(label=_("From"), required=False, widget=DateInput())
     until = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
-    def __init__(self, *args, stages, codebook, **kwargs):
+    def __init__(self, *args, stages, codebook, authors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stage"].queryset = stages
         self.fields["theme"].queryset = codebook
+        self.fields["author"].queryset = authors
         for field in self.fields.values():
             css = (
                 "form-select"

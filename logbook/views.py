@@ -44,6 +44,7 @@ def _filters(request):
         request.GET or None,
         stages=access.stages_for(request.user),
         codebook=access.codebook_for(request.user),
+        authors=access.authors_for(request.user),
     )
     data = form.cleaned_data if form.is_valid() else {}
     deleted = request.GET.get("deleted") == "1" and access.keeps_logbook(request.user)
@@ -52,6 +53,7 @@ def _filters(request):
         kind=data.get("kind", ""),
         source=data.get("source", ""),
         theme_id=data["theme"].pk if data.get("theme") else None,
+        author_id=data["author"].pk if data.get("author") else None,
         since=data.get("since"),
         until=data.get("until"),
         q=data.get("q", "").strip(),

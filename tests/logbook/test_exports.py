@@ -74,6 +74,14 @@ def test_filters_apply_to_exports(client, researcher, coded):
     assert [row["title"] for row in rows] == ["Budget cut announced"]
 
 
+def test_the_author_filter_applies_to_exports(client, researcher, peer, coded, make_entry):
+    make_entry(peer, title="Peer wrote this")
+    client.force_login(researcher)
+    _, body = _get(client, "csv", author=peer.pk)
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8").lstrip("\ufeff"))))
+    assert [row["title"] for row in rows] == ["Peer wrote this"]
+
+
 def test_xlsx_parses_back_with_a_column_per_theme_and_the_codebook(client, researcher, coded):
     from openpyxl import load_workbook
 

@@ -154,6 +154,7 @@ def test_filters_by_stage_kind_theme_dates_and_text(client, researcher, make_ent
     assert titles(theme=theme.pk) == ["Early"]
     assert titles(since="2025-08-01") == ["Late"]
     assert titles(q="funding") == ["Late"]
+    assert titles(author=researcher.pk) == ["Late", "Early"]
 
 
 def test_the_list_makes_the_same_queries_for_1_and_50_entries(client, researcher, make_entry):
