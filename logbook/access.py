@@ -68,6 +68,8 @@ def can(user, action: Action, entry: Entry) -> bool:
     author = entry.author_id == user.pk and may_contribute(user)
     match action:
         case Action.VIEW:
+            if entry.is_deleted:
+                return keeper  # the bin is the research team's
             return user.can(Ability.READ_LOGBOOK) or author
         case Action.EDIT | Action.DELETE:
             return not entry.is_deleted and (keeper or author)

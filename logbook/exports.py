@@ -8,6 +8,7 @@ are built in a temporary file that spills to disk, so memory stays flat.
 
 import csv
 import json
+import re
 import uuid
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -41,6 +42,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 GUID_NAMESPACE = uuid.UUID("5f0c5f47-2c59-4d7e-9c6a-7b1e8a6f3d21")
 
 
+# Characters XML 1.0 (and so XLSX and QDPX) cannot hold; text pasted from PDFs has some.
+ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def clean(text: str) -> str:
+    """Line ends as LF, and nothing an XML file cannot carry."""
+    return ILLEGAL_XML.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def neutralise(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
@@ -63,15 +73,16 @@ def entry_record(entry: Entry) -> dict:
         "stage": entry.stage_name or "",
         "kind": entry.kind,
         "source": entry.source,
-        "title": entry.title,
-        "narrative": entry.narrative.replace("\r\n", "\n").replace("\r", "\n"),
-        "themes": [theme.name for theme in entry.themes.all()],
+        "title": clean(entry.title),
+        "narrative": clean(entry.narrative),
+        "themes": [clean(theme.name) for theme in entry.themes.all()],
+        "theme_ids": [theme.pk for theme in entry.themes.all()],
         "roles_involved": [value for value in entry.involved or [] if value in Involved.values],
-        "partners": [partner.name for partner in entry.partners.all()],
-        "what_changed": entry.what_changed,
-        "why_changed": entry.why_changed,
-        "who_decided": entry.who_decided,
-        "author": str(entry.author),
+        "partners": [clean(partner.name) for partner in entry.partners.all()],
+        "what_changed": clean(entry.what_changed),
+        "why_changed": clean(entry.why_changed),
+        "who_decided": clean(entry.who_decided),
+        "author": clean(str(entry.author)),
     }
 
 
@@ -134,12 +145,12 @@ def write_xlsx(entries, codebook, fileobj) -> None:
     sheet.append(base + [f"theme: {t.name}" for t in themes])
     for entry in iter_entries(entries):
         record = entry_record(entry)
-        coded = set(record["themes"])
+        coded = set(record["theme_ids"])
         row = [
             neutralise("; ".join(v) if isinstance(v, list) else v)
             for v in (record[c] for c in base)
         ]
-        sheet.append(row + [1 if t.name in coded else None for t in themes])
+        sheet.append(row + [1 if t.pk in coded else None for t in themes])
     book = workbook.create_sheet("codebook")
     book.append(["id", "name", "name_fr", "polarity", "description", "parent"])
     for record in codebook_records(themes):

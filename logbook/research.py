@@ -24,7 +24,7 @@ from clients.consent import with_consent_in_force
 from interventions import access as intervention_access
 
 from .access import stages_for
-from .exports import _Echo
+from .exports import _Echo, neutralise
 
 SMALL_CELL = 5
 SHIFT_DAYS = 30  # a person's dates move by the same number of days, within +/- this
@@ -38,85 +38,125 @@ def _month(value) -> date:
     return timezone.localtime(value).date().replace(day=1) if hasattr(value, "tzinfo") else value
 
 
-def monthly_activity(*, viewer) -> dict:
-    """Encounters per month by setting and by activity, people reached, anonymous
-    contacts, co-interventions and new people, every cell suppressed."""
+HIDDEN = "×"  # hidden so that a small count elsewhere cannot be worked out
+ADDITIVE = ("encounters", "anonymous", "co", "new_people")
+
+
+def _raw_months(viewer) -> dict:
+    """Raw counts per month, before any suppression. Each measure is its own
+    query, so no join multiplies another measure's rows."""
     encounters = intervention_access.encounters_for_research(viewer)
     by_month = encounters.annotate(month=TruncMonth("occurred_at"))
-    settings_rows = by_month.values("month", "setting").annotate(n=Count("pk"))
-    activity_rows = by_month.values("month", "activities__name_en").annotate(n=Count("pk"))
-    totals = by_month.values("month").annotate(
-        encounters=Count("pk"),
-        people=Count("client", distinct=True),
-        anonymous=Sum("anonymous_count"),
-        co=Count("pk", filter=Q(participants__isnull=False), distinct=True),
-    )
+    months: dict = defaultdict(lambda: {"settings": {}, "activities": {}, "people_ids": set()})
+    for row in by_month.values("month").annotate(
+        encounters=Count("pk", distinct=True), anonymous=Sum("anonymous_count")
+    ):
+        cell = months[_month(row["month"])]
+        cell["encounters"], cell["anonymous"] = row["encounters"], row["anonymous"] or 0
+    for row in (
+        by_month.filter(participants__isnull=False)
+        .values("month")
+        .annotate(co=Count("pk", distinct=True))
+    ):
+        months[_month(row["month"])]["co"] = row["co"]
+    for row in (
+        by_month.filter(client__isnull=False)
+        .values("month")
+        .annotate(people=Count("client", distinct=True))
+    ):
+        months[_month(row["month"])]["people"] = row["people"]
+    for row in by_month.values("month", "setting").annotate(n=Count("pk", distinct=True)):
+        months[_month(row["month"])]["settings"][row["setting"]] = row["n"]
+    for row in (
+        by_month.filter(activities__isnull=False)
+        .values("month", "activities__name_en")
+        .annotate(n=Count("pk", distinct=True))
+    ):
+        months[_month(row["month"])]["activities"][row["activities__name_en"]] = row["n"]
     new_people = (
         intervention_access.clients_for_research(viewer)
         .annotate(month=TruncMonth("intake_date"))
         .values("month")
         .annotate(n=Count("pk"))
     )
-    months: dict = defaultdict(lambda: {"settings": {}, "activities": {}})
-    for row in settings_rows:
-        months[_month(row["month"])]["settings"][row["setting"]] = row["n"]
-    for row in activity_rows:
-        if row["activities__name_en"]:
-            months[_month(row["month"])]["activities"][row["activities__name_en"]] = row["n"]
-    for row in totals:
-        months[_month(row["month"])].update(
-            encounters=row["encounters"],
-            people=row["people"],
-            anonymous=row["anonymous"] or 0,
-            co=row["co"],
-        )
     for row in new_people:
         months[_month(row["month"])]["new_people"] = row["n"]
+    return months
+
+
+def _suppress_partition(parts: dict) -> dict:
+    """Cells that add up to a shown total: a lone small cell could be found by
+    subtraction, so the smallest other cell is hidden with it."""
+    shown = {key: suppress(value) for key, value in parts.items()}
+    small = [key for key, value in shown.items() if value == "<5"]
+    if len(small) == 1:
+        others = sorted((v, k) for k, v in parts.items() if k not in small)
+        if others:
+            shown[others[0][1]] = HIDDEN
+    return shown
+
+
+def monthly_activity(*, viewer) -> dict:
+    """Encounters per month by setting and by activity, people reached, anonymous
+    contacts, co-interventions and new people, every cell suppressed."""
+    months = _raw_months(viewer)
     result = []
     for month in sorted(months):
         cell = months[month]
+        encounters = cell.get("encounters", 0)
         result.append(
             {
                 "month": month,
-                "encounters": suppress(cell.get("encounters", 0)),
+                "encounters": suppress(encounters),
                 "people": suppress(cell.get("people", 0)),
                 "anonymous": suppress(cell.get("anonymous", 0)),
                 "co": suppress(cell.get("co", 0)),
                 "new_people": suppress(cell.get("new_people", 0)),
-                "settings": {k: suppress(v) for k, v in cell["settings"].items()},
+                # The settings of a month add up to its encounters.
+                "settings": _suppress_partition(cell["settings"]),
+                # An encounter may carry several activities: these do not add up.
                 "activities": {k: suppress(v) for k, v in cell["activities"].items()},
-                "bar": cell.get("encounters", 0) if cell.get("encounters", 0) >= SMALL_CELL else 0,
+                "bar": encounters if encounters >= SMALL_CELL else 0,
             }
         )
     return {"months": result}
 
 
 def by_stage(*, viewer) -> list[dict]:
-    """The same measures for each stage of the logbook."""
+    """The same measures for each stage, built from whole months (the month
+    belongs to the stage its first day falls in), so that stage dates cannot be
+    moved to single out a day. A stage total is hidden when exactly one of its
+    months is too small to show, as it would give that month away."""
+    months = _raw_months(viewer)
     encounters = intervention_access.encounters_for_research(viewer)
-    people = intervention_access.clients_for_research(viewer)
     rows = []
     for stage in stages_for(viewer):
-        window = Q(occurred_at__date__gte=stage.starts_on)
-        intake = Q(intake_date__gte=stage.starts_on)
-        if stage.ends_on:
-            window &= Q(occurred_at__date__lte=stage.ends_on)
-            intake &= Q(intake_date__lte=stage.ends_on)
-        in_stage = encounters.filter(window)
-        counts = in_stage.aggregate(
-            encounters=Count("pk"),
-            people=Count("client", distinct=True),
-            anonymous=Sum("anonymous_count"),
-            co=Count("pk", filter=Q(participants__isnull=False), distinct=True),
-        )
-        rows.append(
-            {
-                "stage": stage,
-                **{key: suppress(value or 0) for key, value in counts.items()},
-                "new_people": suppress(people.filter(intake).count()),
-            }
-        )
+        inside = [m for m in months if _month_in_stage(m, stage)]
+        row = {"stage": stage}
+        for measure in ADDITIVE:
+            values = [months[m].get(measure, 0) for m in inside]
+            small = [v for v in values if v < SMALL_CELL]
+            total = sum(values)
+            row[measure] = HIDDEN if len(small) == 1 and total >= SMALL_CELL else suppress(total)
+        if inside:
+            first, last = min(inside), max(inside)
+            window = Q(occurred_at__date__gte=first) & Q(occurred_at__date__lt=_next_month(last))
+            row["people"] = suppress(
+                encounters.filter(window, client__isnull=False).values("client").distinct().count()
+            )
+        else:
+            row["people"] = suppress(0)
+        rows.append(row)
     return rows
+
+
+def _next_month(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _month_in_stage(month: date, stage) -> bool:
+    """A month (given by its first day) belongs to the stage that holds that day."""
+    return stage.starts_on <= month and (stage.ends_on is None or month <= stage.ends_on)
 
 
 def _digest(label: str) -> str:
@@ -153,8 +193,15 @@ EXPORT_COLUMNS = [
 ]
 
 
+PERSONS_PER_QUERY = 200
+
+
 def export_rows(*, viewer, dates: str) -> tuple[object, Iterator[list]]:
-    """Encounter-level rows for people whose research consent is in force."""
+    """Encounter-level rows for people whose research consent is in force.
+
+    People come in the order of their pseudonyms, not of their record numbers,
+    which would reveal who registered first; only the list of ids is held.
+    """
     consenting = with_consent_in_force(
         intervention_access.clients_for_research(viewer), Purpose.RESEARCH
     ).values("pk")
@@ -163,31 +210,45 @@ def export_rows(*, viewer, dates: str) -> tuple[object, Iterator[list]]:
         .filter(client__in=consenting)
         .select_related("partner")
         .prefetch_related("activities")
-        .annotate(co_count=Count("participants"))
-        .order_by("client_id", "occurred_at", "pk")
+        .annotate(co_count=Count("participants", distinct=True))
     )
 
     def rows():
-        for encounter in encounters.iterator(chunk_size=500):
-            day = timezone.localtime(encounter.occurred_at).date()
-            if dates == "week":
-                shown = day - timedelta(days=day.weekday())
-            else:
-                shown = day + date_offset(encounter.client_id)
-            activities = list(encounter.activities.all())
-            yield [
-                pseudonym(encounter.client_id),
-                shown.isoformat(),
-                encounter.setting,
-                encounter.partner.kind if encounter.partner_id else "",
-                encounter.duration_minutes or "",
-                "; ".join(a.name_en for a in activities),
-                "; ".join(a.hifis_code for a in activities if a.hifis_code),
-                1 if encounter.co_count else 0,
-                encounter.situation,
-            ]
+        ids = sorted(set(encounters.values_list("client_id", flat=True)), key=pseudonym)
+        for start in range(0, len(ids), PERSONS_PER_QUERY):
+            batch = ids[start : start + PERSONS_PER_QUERY]
+            order = {client_id: index for index, client_id in enumerate(batch)}
+            chunk = sorted(
+                encounters.filter(client_id__in=batch).order_by("occurred_at", "pk"),
+                key=lambda e: order[e.client_id],
+            )
+            for encounter in chunk:
+                yield _row(encounter, dates)
 
     return encounters, rows()
+
+
+def _row(encounter, dates: str) -> list:
+    day = timezone.localtime(encounter.occurred_at).date()
+    if dates == "week":
+        shown = day - timedelta(days=day.weekday())
+    else:
+        shown = day + date_offset(encounter.client_id)
+    activities = list(encounter.activities.all())
+    return [
+        neutralise(value)
+        for value in (
+            pseudonym(encounter.client_id),
+            shown.isoformat(),
+            encounter.setting,
+            encounter.partner.kind if encounter.partner_id else "",
+            encounter.duration_minutes or "",
+            "; ".join(a.name_en for a in activities),
+            "; ".join(a.hifis_code for a in activities if a.hifis_code),
+            1 if encounter.co_count else 0,
+            encounter.situation,
+        )
+    ]
 
 
 def csv_chunks(header: list[str], rows) -> Iterator[str]:

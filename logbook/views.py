@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -95,7 +95,14 @@ def entry_export(request):
     fmt = request.GET.get("format", "csv")
     if fmt not in EXPORT_FORMATS:
         raise Http404
-    _form, filters = _filters(request)
+    form, filters = _filters(request)
+    if form.is_bound and not form.is_valid():
+        # Dropping a bad filter would export more than was asked for.
+        return HttpResponseBadRequest(
+            _("The filters are not valid: %(errors)s")
+            % {"errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())},
+            content_type="text/plain; charset=utf-8",
+        )
     return exports_http.export_response(viewer=request.user, filters=filters, fmt=fmt)
 
 
@@ -134,6 +141,7 @@ def entry_detail(request, pk):
             "history": history_of(entry)[:30],
             "may_edit": access.can(request.user, Action.EDIT, entry),
             "may_delete": access.can(request.user, Action.DELETE, entry),
+            "may_restore": access.can(request.user, Action.RESTORE, entry),
         },
     )
 

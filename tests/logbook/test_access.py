@@ -17,7 +17,7 @@ EXPECTED = {
         {Action.VIEW, Action.EDIT, Action.CODE, Action.DELETE},
         {Action.VIEW, Action.RESTORE},
     ),
-    "coordinator": ({Action.VIEW}, {Action.VIEW}, {Action.VIEW}),
+    "coordinator": ({Action.VIEW}, {Action.VIEW}, set()),
     "outsider": (set(), set(), set()),
 }
 

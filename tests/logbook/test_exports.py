@@ -215,3 +215,43 @@ def test_a_large_export_streams_with_flat_memory(client, researcher, stages):
         assert sent > 6000 * 400
         # 4000 more rows (about 1.8 MB of output) went out between the two readings.
         assert late - early < 512 * 1024, (fmt, early, late)
+
+
+def test_control_characters_do_not_break_xlsx_or_qdpx(client, researcher, make_entry, stages):
+    from lxml import etree
+    from openpyxl import load_workbook
+
+    make_entry(researcher, title="Pasted\x0cfrom a PDF", narrative="line\x0bbreak\x1b")
+    client.force_login(researcher)
+    _, body = _get(client, "xlsx")
+    titles = [row[5] for row in load_workbook(io.BytesIO(body))["entries"].values][1:]
+    assert titles == ["Pastedfrom a PDF"]
+    _, body = _get(client, "qdpx")
+    etree.fromstring(zipfile.ZipFile(io.BytesIO(body)).read("project.qde"))
+
+
+def test_xlsx_theme_columns_follow_the_theme_not_its_name(client, researcher, make_entry, stages):
+    from openpyxl import load_workbook
+
+    barriers, facilitators = (
+        Theme.objects.get(name="Barriers"),
+        Theme.objects.get(name="Facilitators"),
+    )
+    other_b = Theme.objects.create(name="Other", polarity="barrier", parent=barriers)
+    Theme.objects.create(name="Other", polarity="facilitator", parent=facilitators)
+    make_entry(researcher).themes.set([other_b])
+    client.force_login(researcher)
+    _, body = _get(client, "xlsx")
+    header, row = list(load_workbook(io.BytesIO(body))["entries"].values)
+    marks = [value for name, value in zip(header, row, strict=True) if name == "theme: Other"]
+    assert sorted(marks, key=lambda v: v is None) == [1, None]
+
+
+def test_an_invalid_filter_refuses_the_export_instead_of_exporting_everything(
+    client, researcher, coded
+):
+    client.force_login(researcher)
+    response = client.get(reverse("logbook:export"), {"format": "csv", "since": "garbage"})
+    assert response.status_code == 400
+    assert "since" in response.content.decode()
+    assert not ExportRecord.objects.exists()

@@ -144,3 +144,64 @@ def test_the_data_dictionary_describes_every_column(client, researcher):
     )
     assert [r["column"] for r in rows] == [name for name, _ in research.EXPORT_COLUMNS]
     assert all(r["description"] for r in rows)
+
+
+def test_participants_do_not_multiply_the_counts(
+    client, researcher, peer, clinician, other_clinician
+):
+    when = timezone.make_aware(datetime(2025, 4, 2, 10, 0))
+    for _ in range(6):
+        encounter = Encounter.objects.create(
+            anonymous_count=2, setting="street", author=peer, occurred_at=when
+        )
+        encounter.participants.set([clinician, other_clinician])
+    months = {m["month"]: m for m in research.monthly_activity(viewer=researcher)["months"]}
+    april = months[date(2025, 4, 1)]
+    assert (april["encounters"], april["anonymous"], april["co"]) == (6, 12, 6)
+
+
+def test_a_lone_small_setting_cannot_be_found_by_subtraction(researcher, peer):
+    when = timezone.make_aware(datetime(2025, 5, 6, 10, 0))
+    for setting, count in (("street", 9), ("shelter", 7), ("court", 2)):
+        for _ in range(count):
+            Encounter.objects.create(
+                anonymous_count=1, setting=setting, author=peer, occurred_at=when
+            )
+    months = {m["month"]: m for m in research.monthly_activity(viewer=researcher)["months"]}
+    may = months[date(2025, 5, 1)]
+    assert may["encounters"] == 18
+    assert may["settings"] == {"street": 9, "shelter": research.HIDDEN, "court": "<5"}
+
+
+def test_stages_count_whole_months_and_hide_a_total_that_gives_a_month_away(researcher, peer):
+    from logbook.models import Stage
+
+    Stage.objects.create(name="Spring", starts_on=date(2025, 3, 1), ends_on=date(2025, 4, 30))
+    for month, count in ((3, 8), (4, 2)):
+        for _ in range(count):
+            Encounter.objects.create(
+                anonymous_count=1,
+                setting="street",
+                author=peer,
+                occurred_at=timezone.make_aware(datetime(2025, month, 15, 10, 0)),
+            )
+    (spring,) = research.by_stage(viewer=researcher)
+    assert spring["encounters"] == research.HIDDEN  # 10 - 8 would give April's 2 away
+    Stage.objects.filter(name="Spring").update(starts_on=date(2025, 3, 16))
+    (moved,) = research.by_stage(viewer=researcher)
+    assert moved["encounters"] == "<5"  # March now belongs elsewhere: only April's 2 remain
+
+
+def test_the_research_export_does_not_follow_record_numbers(client, researcher, peer, coordinator):
+    people = [ClientFactory() for _ in range(12)]
+    for person in people:
+        _consent(person, coordinator)
+        _meet(person, peer, timezone.make_aware(datetime(2025, 3, 10, 14, 0)))
+    client.force_login(researcher)
+    response = client.get(reverse("research:export"), {"format": "csv"})
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff")))
+    )
+    listed = [row["person"] for row in rows]
+    assert listed == sorted(listed)
+    assert listed != [research.pseudonym(p.pk) for p in people]

@@ -245,3 +245,12 @@ def test_a_peer_sees_only_their_own_entries_in_the_matrix(
     client.force_login(peer)
     rows = {row.theme.name: row for row in client.get(reverse("logbook:matrix")).context["rows"]}
     assert rows["Uncertain funding"].total == 0
+
+
+def test_a_researcher_restores_a_deleted_entry_from_its_page(client, world, researcher):
+    client.force_login(researcher)
+    page = client.get(reverse("logbook:detail", args=[world["deleted"].pk])).content.decode()
+    assert reverse("logbook:restore", args=[world["deleted"].pk]) in page
+    client.post(reverse("logbook:restore", args=[world["deleted"].pk]))
+    world["deleted"].refresh_from_db()
+    assert not world["deleted"].is_deleted
