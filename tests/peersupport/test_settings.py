@@ -68,3 +68,12 @@ def test_sqlite_is_the_default_database():
     )
     result = run_python(code, {"DJANGO_DEBUG": "true"})
     assert result.stdout.strip() == "django.db.backends.sqlite3"
+
+
+def test_a_management_command_names_the_missing_variable():
+    result = run_manage("makemigrations", "--check", "--dry-run", env={})
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Configuration error: SECRET_KEY is required when DJANGO_DEBUG is off "
+        "(set DJANGO_DEBUG=true for local development)."
+    )
