@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from . import consent, status
 from .access import clients_findable_by, clients_visible_to, with_membership_flag
-from .choices import ConsentState, Purpose, Situation, Status
+from .choices import ConsentState, JoinedHow, Purpose, Situation, Status
 from .models import CareTeamMembership, Client, LivingSituation, fold
 
 
@@ -124,3 +124,15 @@ def consent_overview(client: Client) -> list[dict]:
             }
         )
     return overview
+
+
+def self_joins(*, viewer) -> QuerySet[CareTeamMembership]:
+    """Memberships taken on one's own after meeting someone, newest first, for
+    the people ``viewer`` may see."""
+    return (
+        CareTeamMembership.objects.filter(
+            how=JoinedHow.JOINED, client__in=clients_visible_to(viewer)
+        )
+        .select_related("client", "member")
+        .order_by("-created_at", "-pk")
+    )

@@ -24,7 +24,7 @@ from .access import (
     get_findable_client_for,
     merged_destination_for,
 )
-from .choices import JoinedHow, Purpose
+from .choices import Purpose
 from .forms import (
     ClientFilterForm,
     ClientForm,
@@ -37,7 +37,6 @@ from .forms import (
     TeamAddForm,
     WithdrawConsentForm,
 )
-from .models import CareTeamMembership
 from .status import status_of
 
 PAGE_SIZE = 25
@@ -384,12 +383,7 @@ def client_merge(request, pk):
 @ability_required(Ability.MANAGE_CARE_TEAMS)
 def team_joins(request):
     """People who joined a care team on their own, for the coordinator to see."""
-    joins = (
-        CareTeamMembership.objects.filter(
-            how=JoinedHow.JOINED, client__in=clients_visible_to(request.user)
-        )
-        .select_related("client", "member")
-        .order_by("-created_at", "-pk")
+    page = Paginator(selectors.self_joins(viewer=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(joins, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "clients/joins.html", {"page": page})
