@@ -1,11 +1,11 @@
 """Forms of the register. Each explains what is wrong on the field itself."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout, Submit
+from crispy_forms.layout import Fieldset
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from peersupport.form_tools import DateInput, submit_helper
 from peersupport.models import User
 from peersupport.roles import Role
 
@@ -20,21 +20,6 @@ from .choices import (
 )
 from .models import Client, Consent, LivingSituation, Partner
 from .services import CLIENT_DETAIL_FIELDS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def _helper(submit_label, *layout):
-    helper = FormHelper()
-    if layout:
-        helper.layout = Layout(*layout)
-    helper.add_input(Submit("submit", submit_label, css_class="btn-lg w-100 w-sm-auto"))
-    return helper
 
 
 def _situation_field(required):
@@ -71,7 +56,7 @@ class ClientForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(self.submit_label, *self._layout())
+        self.helper = submit_helper(self.submit_label, *self._layout())
 
     def _layout(self):
         return [
@@ -145,7 +130,7 @@ class SituationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Record"))
+        self.helper = submit_helper(_("Record"))
 
 
 class ConsentForm(forms.ModelForm):
@@ -164,7 +149,7 @@ class ConsentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["method"].choices = self.fields["method"].choices[1:]  # no empty radio
-        self.helper = _helper(_("Record the decision"))
+        self.helper = submit_helper(_("Record the decision"))
 
 
 class WithdrawConsentForm(forms.Form):
@@ -181,7 +166,7 @@ class CloseForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Close the file"))
+        self.helper = submit_helper(_("Close the file"))
 
 
 class TeamAddForm(forms.Form):
@@ -196,7 +181,7 @@ class TeamAddForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Add to the team"))
+        self.helper = submit_helper(_("Add to the team"))
 
 
 class JoinTeamForm(forms.Form):
@@ -209,7 +194,7 @@ class JoinTeamForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Join the care team"))
+        self.helper = submit_helper(_("Join the care team"))
 
 
 class MergeForm(forms.Form):
@@ -278,4 +263,4 @@ class PartnerForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Save"))
+        self.helper = submit_helper(_("Save"))

@@ -13,6 +13,7 @@ from interventions import access as note_access
 from interventions import selectors as note_selectors
 from peersupport.access import ability_required
 from peersupport.audit import record_reads, record_view
+from peersupport.form_tools import apply_service
 from peersupport.roles import Ability
 
 from . import selectors, services
@@ -52,22 +53,6 @@ def _form_page(request, client, form, title, intro=""):
     )
 
 
-def _apply(form, service_call):
-    """Run a service; a ValidationError lands on the form's fields."""
-    try:
-        return service_call()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                target = field if field in form.fields else None
-                for message in errors:
-                    form.add_error(target, message)
-        else:
-            for message in error.messages:
-                form.add_error(None, message)
-        return None
-
-
 @use_register
 def client_list(request):
     filter_form = ClientFilterForm(request.GET or None)
@@ -95,7 +80,7 @@ def client_list(request):
 def client_create(request):
     form = ClientRegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        client = _apply(
+        client = apply_service(
             form,
             lambda: services.client_register(
                 acting_user=request.user,
@@ -161,7 +146,7 @@ def client_edit(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _apply(
+        and apply_service(
             form,
             lambda: services.client_update(
                 acting_user=request.user, client=client, details=form.details()
@@ -179,7 +164,7 @@ def situation_add(request, pk):
     form = SituationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _apply(
+        if apply_service(
             form,
             lambda: services.client_record_situation(
                 acting_user=request.user,
@@ -207,7 +192,7 @@ def consent_add(request, pk):
     form = ConsentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _apply(
+        if apply_service(
             form,
             lambda: services.consent_record(acting_user=request.user, client=client, **data),
         ):
@@ -242,7 +227,7 @@ def client_close(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _apply(
+        and apply_service(
             form,
             lambda: services.client_close(
                 acting_user=request.user,
@@ -272,7 +257,7 @@ def team_manage(request, pk):
     form = TeamAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _apply(
+        if apply_service(
             form,
             lambda: services.team_add_member(
                 acting_user=request.user,
@@ -322,7 +307,7 @@ def team_join(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _apply(
+        and apply_service(
             form,
             lambda: services.team_join(
                 acting_user=request.user, client=client, reason=form.cleaned_data["reason"]
@@ -357,7 +342,7 @@ def client_merge(request, pk):
         elif request.method == "POST" and not form.cleaned_data["confirm"]:
             form.add_error("confirm", _("Tick this once you have compared both records."))
         elif request.method == "POST":
-            merge = _apply(
+            merge = apply_service(
                 form,
                 lambda: services.client_merge(
                     acting_user=request.user,

@@ -1,28 +1,14 @@
 """Forms of the logbook."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Partner
+from peersupport.form_tools import DateInput, submit_helper
 from peersupport.models import User
 
 from .choices import Involved, Kind, Source
 from .models import Entry, Stage, Theme
-
-
-def _helper(label):
-    helper = FormHelper()
-    helper.add_input(Submit("submit", label, css_class="btn-lg"))
-    return helper
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ThemeChoiceField(forms.ModelMultipleChoiceField):
@@ -78,7 +64,7 @@ class EntryForm(forms.ModelForm):
             self.fields["themes"].queryset = codebook
         else:
             del self.fields["themes"]
-        self.helper = _helper(_("Save"))
+        self.helper = submit_helper(_("Save"))
 
 
 class EntryFilterForm(forms.Form):
@@ -118,7 +104,7 @@ class ThemeForm(forms.ModelForm):
     def __init__(self, *args, codebook, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = codebook.exclude(pk=self.instance.pk)
-        self.helper = _helper(_("Save"))
+        self.helper = submit_helper(_("Save"))
 
 
 class ThemeMergeForm(forms.Form):
@@ -133,7 +119,7 @@ class ThemeMergeForm(forms.Form):
     def __init__(self, *args, codebook, keep, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["other"].queryset = codebook.exclude(pk=keep.pk)
-        self.helper = _helper(_("Merge"))
+        self.helper = submit_helper(_("Merge"))
 
 
 class StageForm(forms.ModelForm):
@@ -148,4 +134,4 @@ class StageForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Save"))
+        self.helper = submit_helper(_("Save"))

@@ -1,7 +1,6 @@
 """Screens of the logbook. Thin: the policy finds, services change."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peersupport.audit import history_of
+from peersupport.form_tools import apply_service
 
 from . import access, exports_http, selectors, services
 from .access import Action
@@ -17,20 +17,6 @@ from .forms import EntryFilterForm, EntryForm, StageForm, ThemeForm, ThemeMergeF
 from .models import Stage, Theme
 
 PAGE_SIZE = 25
-
-
-def _apply(form, call):
-    try:
-        return call()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
-            for message in error.messages:
-                form.add_error(None, message)
-        return None
 
 
 def _require(allowed):
@@ -113,7 +99,7 @@ def entry_new(request):
         request.POST or None, codebook=access.codebook_for(request.user), may_code=may_code
     )
     if request.method == "POST" and form.is_valid():
-        entry = _apply(
+        entry = apply_service(
             form,
             lambda: services.entry_save(
                 acting_user=request.user,
@@ -158,7 +144,7 @@ def entry_edit(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _apply(
+        and apply_service(
             form,
             lambda: services.entry_save(
                 acting_user=request.user,
@@ -209,7 +195,9 @@ def theme_edit(request, pk=None):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _apply(form, lambda: services.theme_save(acting_user=request.user, theme=form.instance))
+        and apply_service(
+            form, lambda: services.theme_save(acting_user=request.user, theme=form.instance)
+        )
     ):
         messages.success(request, _("Theme saved."))
         return redirect("logbook:codebook")
@@ -226,7 +214,7 @@ def theme_merge(request, pk):
     codebook = access.codebook_for(request.user)
     keep = get_object_or_404(codebook, pk=pk)
     form = ThemeMergeForm(request.POST, codebook=codebook, keep=keep)
-    if form.is_valid() and _apply(
+    if form.is_valid() and apply_service(
         form,
         lambda: services.theme_merge(
             acting_user=request.user, keep=keep, merge_away=form.cleaned_data["other"]
@@ -257,7 +245,9 @@ def stage_edit(request, pk=None):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _apply(form, lambda: services.stage_save(acting_user=request.user, stage=form.instance))
+        and apply_service(
+            form, lambda: services.stage_save(acting_user=request.user, stage=form.instance)
+        )
     ):
         messages.success(request, _("Stage saved. Entries follow their dates into it."))
         return redirect("logbook:stages")

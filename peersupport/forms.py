@@ -1,20 +1,13 @@
 """Forms for signing in and for account management."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from .form_tools import submit_helper
 from .models import User
 from .roles import Role
-
-
-def _helper(submit_label):
-    helper = FormHelper()
-    helper.add_input(Submit("submit", submit_label, css_class="btn-lg w-100 w-sm-auto"))
-    return helper
 
 
 class RolesField(forms.TypedMultipleChoiceField):
@@ -69,7 +62,7 @@ class AccountCreateForm(TemporaryPasswordMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Create account"))
+        self.helper = submit_helper(_("Create account"))
 
     def password_owner(self):
         return User(
@@ -90,14 +83,14 @@ class AccountUpdateForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("roles", self.instance.sorted_roles())
-        self.helper = _helper(_("Save"))
+        self.helper = submit_helper(_("Save"))
 
 
 class TemporaryPasswordForm(TemporaryPasswordMixin):
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Set temporary password"))
+        self.helper = submit_helper(_("Set temporary password"))
 
     def password_owner(self):
         return self.user
@@ -106,7 +99,7 @@ class TemporaryPasswordForm(TemporaryPasswordMixin):
 class OwnPasswordChangeForm(PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Change my password"))
+        self.helper = submit_helper(_("Change my password"))
 
     def clean(self):
         cleaned = super().clean()

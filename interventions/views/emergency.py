@@ -11,12 +11,12 @@ from django.views.decorators.http import require_POST
 
 from clients.access import get_client_for
 from peersupport.access import ability_required
+from peersupport.form_tools import apply_service
 from peersupport.roles import Ability
 
 from .. import access, services
 from ..choices import ReviewStatus
 from ..forms import DisclosureForm, EmergencyAccessForm, ReviewForm
-from .common import apply_service
 
 
 @ability_required(Ability.USE_REGISTER)

@@ -6,11 +6,11 @@ from django.utils.translation import gettext as _
 
 from peersupport.access import ability_required
 from peersupport.audit import record_reads
+from peersupport.form_tools import apply_service
 from peersupport.roles import Ability
 
 from .. import access, selectors, services
 from ..forms import EncounterForm
-from .common import apply_service
 
 
 @ability_required(Ability.JOIN_CARE_TEAMS)

@@ -12,13 +12,13 @@ from django.views.decorators.http import require_POST
 from clients.access import get_client_for
 from peersupport.access import ability_required
 from peersupport.audit import record_reads
+from peersupport.form_tools import apply_service
 from peersupport.roles import Ability
 
 from .. import access, services
 from ..access import Action
 from ..choices import Audience, is_widening
 from ..forms import AddendumForm, AudienceForm, NoteForm
-from .common import apply_service
 
 use_register = ability_required(Ability.USE_REGISTER)
 

@@ -15,12 +15,12 @@ from django.views.decorators.http import require_POST
 from clients.access import clients_visible_to, get_client_for
 from peersupport.access import ability_required
 from peersupport.audit import record_reads
+from peersupport.form_tools import apply_service
 from peersupport.models import User
 from peersupport.roles import Ability, Role
 
 from .. import access, selectors, services
 from ..forms import PeerRequestForm
-from .common import apply_service
 
 FEED_PAGE = 20
 

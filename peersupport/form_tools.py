@@ -1,0 +1,42 @@
+"""Form pieces every app uses: the submit button layout, a date input, and
+putting a service's refusal on the form's fields."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+def submit_helper(label, *layout) -> FormHelper:
+    """A crispy helper with a large submit button (full width on a phone)."""
+    helper = FormHelper()
+    if layout:
+        helper.layout = Layout(*layout)
+    helper.add_input(Submit("submit", label, css_class="btn-lg w-100 w-sm-auto"))
+    return helper
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def apply_service(form, service_call):
+    """Run a service; if it refuses, its messages land on the form's fields
+    (or above the form when they name no field). Returns None on refusal."""
+    try:
+        return service_call()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                target = field if field in form.fields else None
+                for message in errors:
+                    form.add_error(target, message)
+        else:
+            for message in error.messages:
+                form.add_error(None, message)
+        return None
