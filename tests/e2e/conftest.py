@@ -94,6 +94,15 @@ def sign_in(page, username, password="peersupport-demo"):
     page.get_by_role("button", name="Sign in").click()
 
 
+def sign_out(page):
+    """Sign out from the phone menu and wait for the sign-in page, as a person would."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name="Show or hide the menu").click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+
 def field(page, label):
     """The input labelled exactly ``label``; crispy forms add a ``*`` to required ones."""
     return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))

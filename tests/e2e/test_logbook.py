@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import field, fits_the_screen, sign_in
+from tests.e2e.conftest import field, fits_the_screen, sign_in, sign_out
 
 
 def test_a_peer_writes_and_the_researcher_codes(page, demo_accounts):
@@ -17,8 +17,7 @@ def test_a_peer_writes_and_the_researcher_codes(page, demo_accounts):
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Entry saved.")).to_be_visible()
     assert fits_the_screen(page)
-    page.get_by_role("button", name="Show or hide the menu").click()
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     sign_in(page, "researcher")
     page.goto("/logbook/?q=waiting+room")

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import field, fits_the_screen, sign_in
+from tests.e2e.conftest import field, fits_the_screen, sign_in, sign_out
 
 
 def test_a_peer_logs_a_routine_contact_in_three_taps(page, demo_accounts):
@@ -79,8 +79,7 @@ def test_the_safety_exception_is_used_then_reviewed(page, demo_accounts):
     expect(
         page.get_by_role("alert").filter(has_text="Safety exception in force until")
     ).to_be_visible()
-    page.get_by_role("button", name="Show or hide the menu").click()
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     sign_in(page, "coordinator")
     page.goto("/audit/emergency/?status=pending")

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, field, fits_the_screen, sign_in
+from tests.e2e.conftest import ARTIFACTS, field, fits_the_screen, sign_in, sign_out
 
 DEMO_HOMES = [
     ("peer", "Peer support worker"),
@@ -69,8 +69,7 @@ def test_coordinator_opens_an_account_that_must_choose_its_password(page, demo_a
     assert fits_the_screen(page)
     page.screenshot(path=ARTIFACTS / "account-detail.png", full_page=True)
 
-    page.get_by_role("button", name="Show or hide the menu").click()
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     sign_in(page, "newpeer", password="temporary-pass-for-lea")
     expect(page.get_by_text("You signed in with a temporary password")).to_be_visible()
     page.get_by_label("Old password").fill("temporary-pass-for-lea")
