@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,11 @@ class User(AbstractUser):
         _("must change password at next sign-in"),
         default=False,
         help_text=_("Set when a coordinator gives a temporary password."),
+    )
+    # Mixed into the session hash: raising it ends every session of the account
+    # for good, even if the account is later reactivated (see end_all_sessions).
+    session_generation = models.PositiveIntegerField(
+        _("session generation"), default=0, editable=False
     )
 
     class Meta:
@@ -49,6 +55,26 @@ class User(AbstractUser):
         super().refresh_from_db(*args, **kwargs)
         for cached in ("roles", "abilities"):
             self.__dict__.pop(cached, None)
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django checks this hash on every request and signs out a session whose
+        # hash no longer matches. Generation 0 keeps Django's own hash, so
+        # sessions opened before this field existed stay valid.
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "peersupport.User.get_session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def end_all_sessions(self) -> None:
+        """Invalidate every session of this account, now and after any reactivation.
+
+        The caller saves ``session_generation``.
+        """
+        self.session_generation += 1
 
     def sorted_roles(self) -> list[Role]:
         """Roles in the order they are declared, for display."""
