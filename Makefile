@@ -9,14 +9,14 @@ STAMPS := .stamps
 # `make run` is a local demo: debug on, embedded SQLite unless DATABASE_URL says otherwise.
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: run test lint serve install install-dev browser messages makemessages lock clean
+.PHONY: run test lint serve install install-dev browser axe messages makemessages lock clean
 
 run: install
 	$(DEV_ENV) $(MANAGE) migrate --no-input
 	$(DEV_ENV) $(MANAGE) seed_demo
 	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
-test: install-dev browser
+test: install-dev browser axe
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -61,6 +61,18 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "Chromium is needed for the browser tests: sudo apt-get install chromium" >&2; exit 1; fi; }
 
+# axe-core, which the browser journeys inject into every page, comes from the
+# npm registry at the version package-lock.json pins. The stamp lives inside
+# node_modules so that deleting node_modules reinstalls it too.
+axe: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { \
+	  echo "npm is needed for the browser accessibility checks (axe-core): sudo apt-get install npm" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@test -f node_modules/axe-core/axe.min.js || { echo "npm ci did not install axe-core" >&2; exit 1; }
+	@touch $@
+
 # Refresh the French catalogue after adding strings, then translate the new entries.
 makemessages: $(STAMPS)/dev
 	$(DEV_ENV) $(MANAGE) makemessages -l fr --ignore=.venv --ignore=staticfiles --no-obsolete
@@ -71,4 +83,4 @@ lock: $(STAMPS)/dev
 	$(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -c requirements/base.txt -o requirements/dev.txt pyproject.toml
 
 clean:
-	rm -rf $(VENV) $(STAMPS) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(STAMPS) staticfiles .pytest_cache .ruff_cache node_modules
