@@ -105,6 +105,7 @@ def account_deactivate(*, acting_user: User, user: User) -> User:
     with acting_as(acting_user):
         user.is_active = False
         user.save(update_fields=["is_active"])
+    user.end_all_sessions()
     return user
 
 
@@ -127,12 +128,18 @@ def account_set_temporary_password(*, acting_user: User, user: User, password: s
         user.must_change_password = True
         user.save(update_fields=["password", "must_change_password"])
         record_password_event(user, PASSWORD_SET_BY_COORDINATOR)
+    user.end_all_sessions()
     reset_lockouts(username=user.username)
     return user
 
 
 @transaction.atomic
 def password_changed_by_owner(*, user: User) -> User:
+    """Record the owner's new password and end their other sessions.
+
+    The caller keeps the session it acts from with ``update_session_auth_hash``.
+    """
+    user.end_all_sessions()
     with acting_as(user):
         if user.must_change_password:
             user.must_change_password = False

@@ -70,11 +70,15 @@ class User(AbstractUser):
         ).hexdigest()
 
     def end_all_sessions(self) -> None:
-        """Invalidate every session of this account, now and after any reactivation.
+        """End every session of this account for good, even after a reactivation.
 
-        The caller saves ``session_generation``.
+        An update rather than a save: the counter is plumbing, not a change a
+        person needs to read in the account's history.
         """
-        self.session_generation += 1
+        type(self).objects.filter(pk=self.pk).update(
+            session_generation=models.F("session_generation") + 1
+        )
+        self.refresh_from_db(fields=["session_generation"])
 
     def sorted_roles(self) -> list[Role]:
         """Roles in the order they are declared, for display."""

@@ -276,3 +276,65 @@ def test_audit_entries_record_the_real_client_address(client, coordinator, targe
     entry = account_history(target).first()
     assert entry.actor == coordinator
     assert entry.remote_addr == "192.0.2.10"
+
+
+def _signed_in(user):
+    """A separate browser with its own real session for ``user``."""
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(user)
+    assert browser.get(reverse("home")).status_code == 200
+    return browser
+
+
+def _is_signed_out(browser) -> bool:
+    response = browser.get(reverse("home"))
+    return response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_reactivating_an_account_does_not_revive_its_old_sessions(coordinator, target):
+    phone, laptop = _signed_in(target), _signed_in(target)
+    coordinators_browser = _signed_in(coordinator)
+    coordinators_browser.post(reverse("accounts:deactivate", args=[target.pk]))
+    coordinators_browser.post(reverse("accounts:reactivate", args=[target.pk]))
+    assert _is_signed_out(phone)
+    assert _is_signed_out(laptop)
+    # The reactivated account can sign in afresh.
+    assert not _is_signed_out(_signed_in(User.objects.get(pk=target.pk)))
+
+
+def test_a_temporary_password_ends_every_session_of_the_account(coordinator, target):
+    phone = _signed_in(target)
+    _signed_in(coordinator).post(
+        reverse("accounts:password", args=[target.pk]),
+        {"password1": "fresh-temporary-pass", "password2": "fresh-temporary-pass"},
+    )
+    assert _is_signed_out(phone)
+
+
+def test_changing_ones_password_ends_the_other_sessions_and_keeps_this_one(target):
+    target.set_password("the-old-password-1")
+    target.save()
+    phone, laptop = _signed_in(target), _signed_in(target)
+    response = laptop.post(
+        reverse("password_change"),
+        {
+            "old_password": "the-old-password-1",
+            "new_password1": "my-very-own-password",
+            "new_password2": "my-very-own-password",
+        },
+    )
+    assert response.status_code == 302
+    assert _is_signed_out(phone)
+    assert not _is_signed_out(laptop)
+
+
+def test_ending_sessions_leaves_no_trace_of_the_counter_in_the_account_history(
+    client, coordinator, target
+):
+    from peersupport.audit import account_history, describe_entry
+
+    client.force_login(coordinator)
+    client.post(reverse("accounts:deactivate", args=[target.pk]))
+    assert describe_entry(account_history(target).first()) == ["Account deactivated"]
