@@ -17,7 +17,7 @@ from peersupport.models import ExportRecord
 from tests.db_snapshot import snapshot
 
 pytestmark = pytest.mark.django_db
-SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "refi-qda" / "Project-mrt2019.xsd"
+SCHEMA = Path(__file__).resolve().parents[2] / "logbook" / "refi_qda" / "Project-mrt2019.xsd"
 
 
 @pytest.fixture
