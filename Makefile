@@ -8,13 +8,17 @@ MANAGE := $(BIN)/python manage.py
 STAMPS := .stamps
 # `make run` is a local demo: debug on, embedded SQLite unless DATABASE_URL says otherwise.
 DEV_ENV := DJANGO_DEBUG=true
+# Where `make run` and `make serve` listen: `make run PORT=8001`, or
+# `make serve BIND=0.0.0.0:8000` (the environment works too).
+PORT ?= 8000
+BIND ?= 127.0.0.1:$(PORT)
 
 .PHONY: run test lint serve install install-dev browser axe messages makemessages lock clean
 
 run: install
 	$(DEV_ENV) $(MANAGE) migrate --no-input
 	$(DEV_ENV) $(MANAGE) seed_demo
-	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
+	$(DEV_ENV) $(MANAGE) runserver $(BIND)
 
 test: install-dev browser axe
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -29,7 +33,7 @@ lint: install-dev
 serve: install
 	$(MANAGE) collectstatic --no-input
 	$(MANAGE) migrate --no-input
-	$(BIN)/gunicorn peersupport.wsgi --bind $${BIND:-127.0.0.1:8000} --workers $${WORKERS:-3} --access-logfile -
+	$(BIN)/gunicorn peersupport.wsgi --bind $(BIND) --workers $${WORKERS:-3} --access-logfile -
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \

@@ -159,3 +159,27 @@ def test_every_module_the_product_imports_is_pinned_in_the_runtime_requirements(
     assert missing == [], "Imported at run time but not in requirements/base.txt: " + ", ".join(
         missing
     )
+
+
+def make_dry_run(*arguments, **environment):
+    """The commands `make` would run, without running them."""
+    return subprocess.run(
+        ["make", "--dry-run", "--always-make", *arguments],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/local/bin:/usr/bin:/bin", **environment},
+    ).stdout
+
+
+def test_make_run_listens_on_the_port_or_address_it_is_given():
+    assert "runserver 127.0.0.1:8000" in make_dry_run("run")
+    assert "runserver 127.0.0.1:8123" in make_dry_run("run", "PORT=8123")
+    assert "runserver 127.0.0.1:8124" in make_dry_run("run", PORT="8124")
+    assert "runserver 0.0.0.0:8125" in make_dry_run("run", BIND="0.0.0.0:8125")
+
+
+def test_make_serve_listens_on_the_port_or_address_it_is_given():
+    assert "--bind 127.0.0.1:8126" in make_dry_run("serve", "PORT=8126")
+    assert "--bind 0.0.0.0:8127" in make_dry_run("serve", BIND="0.0.0.0:8127")
