@@ -30,8 +30,9 @@ from .fields import NoteBodyField
 
 
 class Activity(models.Model):
-    """Something a peer does in an encounter. The list is kept by coordinators
-    (admin) and each entry may map to a HIFIS or HMIS service type."""
+    """Something a peer does in an encounter. Coordinators keep the list at
+    /activities/ (retired, never deleted); each entry may map to a HIFIS or HMIS
+    service type."""
 
     name_en = models.CharField(_("name in English"), max_length=100)
     name_fr = models.CharField(_("name in French"), max_length=100)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import emergency, encounters, notes, notifications, shared
+from .views import activities, emergency, encounters, notes, notifications, shared
 
 encounter_patterns = (
     [
@@ -49,4 +49,15 @@ client_extra_patterns = [
 notification_patterns = (
     [path("", notifications.notification_list, name="list")],
     "notifications",
+)
+
+activity_patterns = (
+    [
+        path("", activities.activity_list, name="list"),
+        path("new/", activities.activity_create, name="create"),
+        path("<int:pk>/", activities.activity_edit, name="edit"),
+        path("<int:pk>/retire/", activities.activity_retire, name="retire"),
+        path("<int:pk>/restore/", activities.activity_restore, name="restore"),
+    ],
+    "activities",
 )

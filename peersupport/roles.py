@@ -30,6 +30,7 @@ class Ability(StrEnum):
     MERGE_CLIENTS = "merge_clients"
     # Encounters and notes (interventions app).
     REQUEST_PEER = "request_peer"
+    MANAGE_ACTIVITIES = "manage_activities"
     REVIEW_EMERGENCY_ACCESS = "review_emergency_access"
     # The implementation logbook (logbook app).
     CONTRIBUTE_LOGBOOK = "contribute_logbook"
@@ -74,6 +75,7 @@ ABILITIES_BY_ROLE: dict[Role, frozenset[Ability]] = {
             Ability.VIEW_PARTNERS,
             Ability.MANAGE_PARTNERS,
             Ability.REVIEW_EMERGENCY_ACCESS,
+            Ability.MANAGE_ACTIVITIES,
             Ability.READ_LOGBOOK,
             Ability.VIEW_PROGRAMME_STATS,
         }

@@ -9,6 +9,7 @@ from django.views.i18n import set_language
 
 from clients.urls import client_patterns, partner_patterns
 from interventions.urls import (
+    activity_patterns,
     client_extra_patterns,
     emergency_patterns,
     encounter_patterns,
@@ -54,6 +55,7 @@ urlpatterns = [
     path("audit/", audit.audit_trail, name="audit"),
     path("audit/emergency/", include(emergency_patterns)),
     path("partners/", include(partner_patterns)),
+    path("activities/", include(activity_patterns)),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
