@@ -22,7 +22,7 @@ SPOOL_BYTES = 8 * 1024 * 1024
 
 def filters_record(filters: selectors.EntryFilters) -> dict:
     record = asdict(filters)
-    record["stage"] = filters.stage.name if filters.stage else None
+    record["stage"] = getattr(filters.stage, "name", filters.stage) or None
     for key in ("since", "until"):
         record[key] = record[key].isoformat() if record[key] else None
     return {key: value for key, value in record.items() if value not in (None, "", False)}

@@ -1,6 +1,7 @@
 """Forms of the logbook."""
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Partner
@@ -9,11 +10,81 @@ from peersupport.models import User
 
 from .choices import Involved, Kind, Source
 from .models import Entry, Stage, Theme
+from .selectors import OUTSIDE_STAGES
+
+# Every filter menu says the same thing when nothing is chosen.
+ANY = _("Any")
+
+
+def _path(theme, by_pk) -> list[str]:
+    """A theme's name preceded by those of the themes above it."""
+    names, seen = [], set()
+    while theme is not None and theme.pk not in seen:
+        seen.add(theme.pk)
+        names.insert(0, theme.label)
+        theme = by_pk.get(theme.parent_id)
+    return names
+
+
+def grouped_theme_choices(themes, *, keep=()) -> list:
+    """The codebook as the entry form shows it: each theme under the heading of
+    the theme above it. A theme with others below it is only a heading, not a
+    choice, unless the entry already carries it (``keep``), so that saving does
+    not drop it silently."""
+    themes = list(themes)
+    by_pk = {theme.pk: theme for theme in themes}
+    headings = {theme.parent_id for theme in themes if theme.parent_id in by_pk}
+    keep = {theme.pk for theme in keep}
+    loose, groups = [], {}
+    for theme in sorted(themes, key=lambda t: " › ".join(_path(t, by_pk)).casefold()):
+        if theme.pk in headings and theme.pk not in keep:
+            continue
+        label = f"{theme.label} ({theme.get_polarity_display()})"
+        if theme.parent_id in by_pk:
+            heading = " › ".join(_path(by_pk[theme.parent_id], by_pk))
+            groups.setdefault(heading, []).append((theme.pk, label))
+        else:
+            loose.append((theme.pk, label))
+    return [*loose, *groups.items()]
 
 
 class ThemeChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.label} ({obj.get_polarity_display()})"
+
+
+class ThemeFilterField(forms.ModelChoiceField):
+    """A theme filter finds what is coded below the theme too: its label shows
+    where the theme sits, under the themes above it."""
+
+    def label_from_instance(self, obj):
+        by_pk = getattr(self, "_by_pk", None)
+        if by_pk is None:
+            by_pk = self._by_pk = {theme.pk: theme for theme in self.queryset}
+        return " › ".join(_path(obj, by_pk))
+
+
+class _StagesAndOutside(ModelChoiceIterator):
+    def __iter__(self):
+        yield from super().__iter__()
+        yield (OUTSIDE_STAGES, _("Outside any stage"))
+
+    def __len__(self):
+        return super().__len__() + 1
+
+
+class StageFilterField(forms.ModelChoiceField):
+    """A stage, or the entries dated outside every stage (a matrix column)."""
+
+    iterator = _StagesAndOutside
+
+    def to_python(self, value):
+        if value == OUTSIDE_STAGES:
+            return OUTSIDE_STAGES
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        return value if value == OUTSIDE_STAGES else super().prepare_value(value)
 
 
 class EntryForm(forms.ModelForm):
@@ -61,7 +132,14 @@ class EntryForm(forms.ModelForm):
             self.initial.setdefault("partners", list(self.instance.partners.all()))
             self.initial.setdefault("themes", list(self.instance.themes.all()))
         if may_code:
-            self.fields["themes"].queryset = codebook
+            carried = list(self.instance.themes.all()) if self.instance.pk else []
+            field = self.fields["themes"]
+            themes = list(codebook)
+            headings = {theme.parent_id for theme in themes}
+            field.queryset = codebook.exclude(
+                pk__in=[pk for pk in headings if pk not in {t.pk for t in carried}]
+            )
+            field.choices = grouped_theme_choices(themes, keep=carried)
         else:
             del self.fields["themes"]
         self.helper = submit_helper(_("Save"))
@@ -69,15 +147,19 @@ class EntryForm(forms.ModelForm):
 
 class EntryFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    stage = forms.ModelChoiceField(label=_("Stage"), queryset=Stage.objects.none(), required=False)
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("Any")), *Kind.choices], required=False
+    stage = StageFilterField(
+        label=_("Stage"), queryset=Stage.objects.none(), required=False, empty_label=ANY
     )
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", ANY), *Kind.choices], required=False)
     source = forms.ChoiceField(
-        label=_("Source"), choices=[("", _("Any")), *Source.choices], required=False
+        label=_("Source"), choices=[("", ANY), *Source.choices], required=False
     )
-    theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.none(), required=False)
-    author = forms.ModelChoiceField(label=_("Author"), queryset=User.objects.none(), required=False)
+    theme = ThemeFilterField(
+        label=_("Theme"), queryset=Theme.objects.none(), required=False, empty_label=ANY
+    )
+    author = forms.ModelChoiceField(
+        label=_("Author"), queryset=User.objects.none(), required=False, empty_label=ANY
+    )
     since = forms.DateField(label=_("From"), required=False, widget=DateInput())
     until = forms.DateField(label=_("To"), required=False, widget=DateInput())
 

@@ -3,19 +3,23 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from . import access
-from .models import Entry, Stage
+from .models import Entry, Stage, Theme
+
+# The stage filter's value for entries dated outside every stage.
+OUTSIDE_STAGES = "outside"
+
+
+def _stages_holding_the_entry():
+    return Stage.objects.filter(starts_on__lte=OuterRef("occurred_on")).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("occurred_on"))
+    )
 
 
 def _stage_of(field):
-    return Subquery(
-        Stage.objects.filter(starts_on__lte=OuterRef("occurred_on"))
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("occurred_on")))
-        .order_by("starts_on")
-        .values(field)[:1]
-    )
+    return Subquery(_stages_holding_the_entry().order_by("starts_on").values(field)[:1])
 
 
 def with_stage(entries: QuerySet[Entry]) -> QuerySet[Entry]:
@@ -23,9 +27,38 @@ def with_stage(entries: QuerySet[Entry]) -> QuerySet[Entry]:
     return entries.annotate(stage_id=_stage_of("pk"), stage_name=_stage_of("name"))
 
 
+def theme_tree() -> dict[int, int | None]:
+    """Every theme's parent, in one query: the codebook is small."""
+    return dict(Theme.objects.values_list("pk", "parent_id"))
+
+
+def with_descendants(theme_id: int, parents: dict[int, int | None]) -> set[int]:
+    """A theme and every theme below it, however deep."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in parents.items():
+        children.setdefault(parent_id, []).append(pk)
+    found, todo = set(), [theme_id]
+    while todo:
+        pk = todo.pop()
+        if pk not in found:
+            found.add(pk)
+            todo.extend(children.get(pk, []))
+    return found
+
+
+def ancestors(theme_id: int, parents: dict[int, int | None]) -> list[int]:
+    """The themes above one theme, nearest first (a cycle cannot loop forever)."""
+    found: list[int] = []
+    parent_id = parents.get(theme_id)
+    while parent_id is not None and parent_id not in found and parent_id != theme_id:
+        found.append(parent_id)
+        parent_id = parents.get(parent_id)
+    return found
+
+
 @dataclass(frozen=True)
 class EntryFilters:
-    stage: Stage | None = None
+    stage: Stage | str | None = None  # a stage, OUTSIDE_STAGES, or any
     kind: str = ""
     source: str = ""
     theme_id: int | None = None
@@ -38,7 +71,9 @@ class EntryFilters:
 
 def entry_list(*, viewer, filters: EntryFilters = EntryFilters()) -> QuerySet[Entry]:
     entries = access.entries_visible_to(viewer, deleted=filters.deleted)
-    if filters.stage is not None:
+    if filters.stage == OUTSIDE_STAGES:
+        entries = entries.filter(~Exists(_stages_holding_the_entry()))
+    elif filters.stage is not None:
         entries = entries.filter(occurred_on__gte=filters.stage.starts_on)
         if filters.stage.ends_on:
             entries = entries.filter(occurred_on__lte=filters.stage.ends_on)
@@ -47,7 +82,11 @@ def entry_list(*, viewer, filters: EntryFilters = EntryFilters()) -> QuerySet[En
     if filters.source:
         entries = entries.filter(source=filters.source)
     if filters.theme_id:
-        entries = entries.filter(themes__pk=filters.theme_id)
+        # "Barriers" finds what is coded with any barrier below it, too.
+        theme_ids = with_descendants(filters.theme_id, theme_tree())
+        entries = entries.filter(
+            pk__in=Entry.themes.through.objects.filter(theme_id__in=theme_ids).values("entry_id")
+        )
     if filters.author_id:
         entries = entries.filter(author_id=filters.author_id)
     if filters.since:
@@ -71,11 +110,14 @@ class MatrixRow:
     cells: list  # one count per stage, in stage order, then "outside any stage"
     first_seen: date | None
     total: int
+    is_group: bool = False  # a theme with others below it: it counts theirs too
 
 
 def theme_matrix(*, viewer, kind: str = "", source: str = "") -> tuple[list, list[MatrixRow]]:
     """Themes x stages: entries per cell, when each theme first appeared
-    (primacy) and how often (frequency). Three queries whatever the size."""
+    (primacy) and how often (frequency). A theme with others below it counts
+    the entries coded with any of them, once each, as the list's theme filter
+    finds them. Three queries whatever the size."""
     stages = list(access.stages_for(viewer))
     entries = access.entries_visible_to(viewer)
     if kind:
@@ -83,12 +125,15 @@ def theme_matrix(*, viewer, kind: str = "", source: str = "") -> tuple[list, lis
     if source:
         entries = entries.filter(source=source)
     links = Entry.themes.through.objects.filter(entry__in=entries.values("pk")).values_list(
-        "theme_id", "entry__occurred_on"
+        "theme_id", "entry_id", "entry__occurred_on"
     )
     themes = {t.pk: t for t in access.codebook_for(viewer).select_related("parent")}
+    parents = {pk: theme.parent_id for pk, theme in themes.items()}
+    groups = {parent_id for parent_id in parents.values() if parent_id is not None}
+    counted: dict[int, set[int]] = {pk: set() for pk in themes}
     counts: dict[int, list[int]] = {pk: [0] * (len(stages) + 1) for pk in themes}
     first_seen: dict[int, date] = {}
-    for theme_id, occurred_on in links:
+    for theme_id, entry_id, occurred_on in links:
         if theme_id not in counts:
             continue
         column = next(
@@ -99,14 +144,32 @@ def theme_matrix(*, viewer, kind: str = "", source: str = "") -> tuple[list, lis
             ),
             len(stages),
         )
-        counts[theme_id][column] += 1
-        if theme_id not in first_seen or occurred_on < first_seen[theme_id]:
-            first_seen[theme_id] = occurred_on
+        for counted_id in [theme_id, *ancestors(theme_id, parents)]:
+            if counted_id not in counts or entry_id in counted[counted_id]:
+                continue
+            counted[counted_id].add(entry_id)
+            counts[counted_id][column] += 1
+            if counted_id not in first_seen or occurred_on < first_seen[counted_id]:
+                first_seen[counted_id] = occurred_on
     rows = [
-        MatrixRow(theme=themes[pk], cells=cells, first_seen=first_seen.get(pk), total=sum(cells))
+        MatrixRow(
+            theme=themes[pk],
+            cells=cells,
+            first_seen=first_seen.get(pk),
+            total=sum(cells),
+            is_group=pk in groups,
+        )
         for pk, cells in counts.items()
     ]
-    rows.sort(key=lambda row: (row.first_seen is None, row.first_seen or date.max, row.theme.name))
+    # Themes in order of primacy, then the groups that sum them up, in the same order.
+    rows.sort(
+        key=lambda row: (
+            row.is_group,
+            row.first_seen is None,
+            row.first_seen or date.max,
+            row.theme.name,
+        )
+    )
     return stages, rows
 
 

@@ -4,7 +4,10 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from peersupport.audit import history_of
@@ -264,12 +267,33 @@ def matrix(request):
     kind, source = request.GET.get("kind", ""), request.GET.get("source", "")
     stages, rows = selectors.theme_matrix(viewer=request.user, kind=kind, source=source)
     peak = max((max(row.cells) for row in rows), default=0)
+    columns = [stage.pk for stage in stages] + [selectors.OUTSIDE_STAGES]
+    names = [stage.name for stage in stages] + [_("outside any stage")]
+    list_url = reverse("logbook:list")
     for row in rows:
         # Heat levels by CSS class: the Content Security Policy forbids inline styles.
         row.levels = [
             (count, 0 if not count else 1 + (HEAT_LEVELS - 1) * count // max(peak, 1))
             for count in row.cells
         ]
+        # Each count opens the entries it counts: the list filtered the same way.
+        row.links = [
+            (
+                f"{list_url}?{urlencode(_matrix_filters(row.theme.pk, column, kind, source))}"
+                if count
+                else "",
+                ngettext(
+                    "%(count)s entry coded %(theme)s in stage %(stage)s",
+                    "%(count)s entries coded %(theme)s in stage %(stage)s",
+                    count,
+                )
+                % {"count": count, "theme": row.theme.label, "stage": name}
+                if count
+                else "",
+            )
+            for count, column, name in zip(row.cells, columns, names, strict=True)
+        ]
+        row.cells_shown = list(zip(row.levels, row.links, strict=True))
     return render(
         request,
         "logbook/matrix.html",
@@ -281,8 +305,22 @@ def matrix(request):
             "kinds": Kind.choices,
             "sources": Source.choices,
             "has_outside": any(row.cells[-1] for row in rows),
+            "heat_levels": range(1, HEAT_LEVELS + 1),
         },
     )
+
+
+def _matrix_filters(theme_id, column, kind, source) -> dict:
+    return {
+        key: value
+        for key, value in (
+            ("theme", theme_id),
+            ("stage", column),
+            ("kind", kind),
+            ("source", source),
+        )
+        if value
+    }
 
 
 def timeline(request):

@@ -255,3 +255,11 @@ def test_an_invalid_filter_refuses_the_export_instead_of_exporting_everything(
     assert response.status_code == 400
     assert "since" in response.content.decode()
     assert not ExportRecord.objects.exists()
+
+
+def test_a_parent_theme_filter_exports_the_entries_coded_below_it(client, researcher, coded):
+    client.force_login(researcher)
+    barriers = Theme.objects.get(name="Barriers")
+    _, body = _get(client, "csv", theme=barriers.pk)
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8").lstrip("\ufeff"))))
+    assert sorted(row["id"] for row in rows) == sorted(str(entry.pk) for entry in coded)

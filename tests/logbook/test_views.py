@@ -254,3 +254,101 @@ def test_a_researcher_restores_a_deleted_entry_from_its_page(client, world, rese
     client.post(reverse("logbook:restore", args=[world["deleted"].pk]))
     world["deleted"].refresh_from_db()
     assert not world["deleted"].is_deleted
+
+
+def test_a_parent_theme_filter_finds_entries_coded_below_it(client, researcher, make_entry):
+    barriers = Theme.objects.get(name="Barriers")
+    make_entry(researcher, title="Funding").themes.set(
+        [Theme.objects.get(name="Uncertain funding")]
+    )
+    make_entry(researcher, title="Silos").themes.set([Theme.objects.get(name="Working in silos")])
+    make_entry(researcher, title="Training").themes.set(
+        [Theme.objects.get(name="Training and room to grow")]
+    )
+    client.force_login(researcher)
+    page = client.get(reverse("logbook:list"), {"theme": barriers.pk}).context["page"]
+    assert sorted(e.title for e in page) == ["Funding", "Silos"]
+
+
+def test_an_entry_coded_twice_under_one_parent_is_listed_once(client, researcher, make_entry):
+    barriers = Theme.objects.get(name="Barriers")
+    make_entry(researcher, title="Both").themes.set(list(barriers.children.all()[:2]))
+    client.force_login(researcher)
+    page = client.get(reverse("logbook:list"), {"theme": barriers.pk}).context["page"]
+    assert [e.title for e in page] == ["Both"]
+
+
+def test_a_parent_theme_filter_makes_the_same_queries_for_1_and_50_entries(
+    client, researcher, make_entry
+):
+    barriers = Theme.objects.get(name="Barriers")
+    children = list(barriers.children.all())
+    client.force_login(researcher)
+    make_entry(researcher).themes.set(children[:1])
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("logbook:list"), {"theme": barriers.pk})
+    for index in range(49):
+        make_entry(researcher).themes.set([children[index % len(children)]])
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get(reverse("logbook:list"), {"theme": barriers.pk})
+    assert response.context["page"].paginator.count == 50
+    assert len(fifty) == len(one)
+
+
+def test_every_empty_choice_of_the_list_filters_reads_any(client, researcher):
+    client.force_login(researcher)
+    form = client.get(reverse("logbook:list")).context["form"]
+    for name in ("stage", "kind", "source", "theme", "author"):
+        choices = list(form.fields[name].choices)
+        assert str(choices[0][1]) == "Any", name
+    assert "---------" not in client.get(reverse("logbook:list")).content.decode()
+
+
+def test_the_matrix_counts_a_parent_theme_once_per_entry_below_it(
+    client, researcher, make_entry, stages
+):
+    funding, silos = (Theme.objects.get(name=n) for n in ("Uncertain funding", "Working in silos"))
+    make_entry(researcher, date(2025, 2, 1)).themes.set([funding, silos])
+    make_entry(researcher, date(2025, 8, 1)).themes.set([silos])
+    client.force_login(researcher)
+    rows = {row.theme.name: row for row in client.get(reverse("logbook:matrix")).context["rows"]}
+    assert rows["Barriers"].cells == [1, 1, 0]
+    assert rows["Barriers"].is_group and not rows["Uncertain funding"].is_group
+    assert rows["Barriers"].first_seen == date(2025, 2, 1)
+
+
+def test_each_matrix_cell_opens_the_entries_it_counts(client, researcher, make_entry, stages):
+    funding = Theme.objects.get(name="Uncertain funding")
+    barriers = Theme.objects.get(name="Barriers")
+    make_entry(researcher, date(2025, 8, 1), kind="barrier", title="Cut").themes.set([funding])
+    make_entry(researcher, date(2025, 8, 2), kind="barrier", title="Cut again").themes.set(
+        [funding]
+    )
+    make_entry(researcher, date(2024, 1, 1), kind="barrier", title="Before").themes.set([funding])
+    make_entry(researcher, date(2025, 8, 3), kind="milestone", title="Other kind").themes.set(
+        [funding]
+    )
+    client.force_login(researcher)
+    response = client.get(reverse("logbook:matrix"), {"kind": "barrier"})
+    rows = {row.theme.name: row for row in response.context["rows"]}
+    href, name = rows["Uncertain funding"].links[1]
+    assert name == "2 entries coded Uncertain funding in stage Deployment"
+    assert rows["Uncertain funding"].links[0] == ("", "")  # nothing to open
+    page = response.content.decode()
+    assert f'aria-label="{name}"' in page
+    listed = client.get(href.replace("&amp;", "&")).context["page"]
+    assert sorted(e.title for e in listed) == ["Cut", "Cut again"]
+    outside_href, outside_name = rows["Uncertain funding"].links[2]
+    assert [e.title for e in client.get(outside_href).context["page"]] == ["Before"]
+    assert outside_name == "1 entry coded Uncertain funding in stage outside any stage"
+    group_href, _ = rows["Barriers"].links[1]
+    assert sorted(e.title for e in client.get(group_href).context["page"]) == ["Cut", "Cut again"]
+    assert f"theme={barriers.pk}" in group_href
+
+
+def test_the_matrix_explains_its_shading_primacy_and_frequency(client, researcher, stages):
+    client.force_login(researcher)
+    page = client.get(reverse("logbook:matrix")).content.decode()
+    assert "How to read this table" in page
+    for words in ("The darker the cell", "earliest entry carrying the theme", "all stages"):
+        assert words in page
