@@ -102,6 +102,29 @@ def client_summary(client: Client) -> Client:
     return prefetched
 
 
+def care_team(memberships) -> tuple[list[CareTeamMembership], list[CareTeamMembership]]:
+    """Current members, then former members, each person once.
+
+    A merge can leave someone with a current membership from one record and an
+    ended one from the other, and people leave and come back: someone on the
+    team now is current only, and a former member shows their latest stint.
+    The full history stays in the audit trail.
+    """
+    memberships = list(memberships)
+    current = [m for m in memberships if m.is_current]
+    on_team = {m.member_id for m in current}
+    former: dict[int, CareTeamMembership] = {}
+    ended = sorted(
+        (m for m in memberships if not m.is_current),
+        key=lambda m: (m.left_on, m.pk),
+        reverse=True,
+    )
+    for membership in ended:
+        if membership.member_id not in on_team:
+            former.setdefault(membership.member_id, membership)
+    return current, list(former.values())
+
+
 def consent_overview(client: Client) -> list[dict]:
     """Per purpose: today's state and the decisions recorded, newest first."""
     today = timezone.localdate()

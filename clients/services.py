@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 from peersupport.audit import acting_as
 from peersupport.roles import Ability, Role
 
-from .choices import Decision, JoinedHow, Purpose, Situation, TeamRole
+from .choices import (
+    Decision,
+    HealthCoverage,
+    JoinedHow,
+    NoAnswer,
+    Purpose,
+    Situation,
+    TeamRole,
+)
 from .models import CareTeamMembership, Client, ClientMerge, Consent, LivingSituation, Partner, fold
 
 # Fields a person's record can be edited through; the rest are kept by services.
@@ -274,22 +282,58 @@ def team_end_membership(*, acting_user, membership: CareTeamMembership) -> CareT
     return membership
 
 
-# What the kept record takes from the merged one when it has none itself. Fields
-# that only make sense together move together (a year and whether it is an estimate).
-_FILL_IF_EMPTY = [
-    ("legal_first_name", "legal_last_name", "legal_name_no_answer"),
-    ("birth_year", "birth_year_estimated", "birth_year_no_answer"),
-    ("gender", "gender_self_described"),
-    ("pronouns",),
-    ("languages",),
-    ("phone",),
-    ("where_to_find",),
-    ("referral_source", "referral_detail"),
+# What the kept record takes from the merged one. Fields that only make sense
+# together move together (a year and whether it is an estimate). Each group is
+# ranked: nothing recorded, a recorded non-answer ("not asked", "doesn't know",
+# "prefers not"), or a real answer; the kept record takes the duplicate's group
+# only when it ranks higher, so a real answer always wins over a non-answer.
+_NO_ANSWERS = frozenset(NoAnswer.values) | {HealthCoverage.UNKNOWN}
+_EMPTY, _NON_ANSWER, _ANSWER = 0, 1, 2
+
+
+def _text_rank(*fields):
+    def rank(client):
+        return _ANSWER if any(getattr(client, field) for field in fields) else _EMPTY
+
+    return rank
+
+
+def _answer_or_code_rank(answer_fields, code_field):
+    def rank(client):
+        if any(getattr(client, field) not in ("", None) for field in answer_fields):
+            return _ANSWER
+        return _NON_ANSWER if getattr(client, code_field) else _EMPTY
+
+    return rank
+
+
+def _choice_rank(field):
+    def rank(client):
+        value = getattr(client, field)
+        if not value:
+            return _EMPTY
+        return _NON_ANSWER if value in _NO_ANSWERS else _ANSWER
+
+    return rank
+
+
+_MERGED_DETAILS = [
+    (
+        ("legal_first_name", "legal_last_name", "legal_name_no_answer"),
+        _answer_or_code_rank(("legal_first_name", "legal_last_name"), "legal_name_no_answer"),
+    ),
+    (
+        ("birth_year", "birth_year_estimated", "birth_year_no_answer"),
+        _answer_or_code_rank(("birth_year",), "birth_year_no_answer"),
+    ),
+    (("gender", "gender_self_described"), _choice_rank("gender")),
+    (("health_coverage",), _choice_rank("health_coverage")),
+    (("pronouns",), _text_rank("pronouns")),
+    (("languages",), _text_rank("languages")),
+    (("phone",), _text_rank("phone")),
+    (("where_to_find",), _text_rank("where_to_find")),
+    (("referral_source", "referral_detail"), _text_rank("referral_source", "referral_detail")),
 ]
-
-
-def _is_empty(client, group) -> bool:
-    return all(getattr(client, field) in ("", None, False) for field in group)
 
 
 @transaction.atomic
@@ -328,8 +372,8 @@ def client_merge(*, acting_user, keep: Client, merge_away: Client, reason: str) 
                 rows.update(**{field: keep})
                 moved[model._meta.label] = ids
 
-        for group in _FILL_IF_EMPTY:
-            if _is_empty(keep, group) and not _is_empty(merge_away, group):
+        for group, rank in _MERGED_DETAILS:
+            if rank(merge_away) > rank(keep):
                 for field in group:
                     setattr(keep, field, getattr(merge_away, field))
         known = {fold(name) for name in [keep.display_name, keep.legal_name, *keep.alias_list]}

@@ -107,7 +107,7 @@ def client_detail(request, pk):
         return redirect("clients:detail", pk=destination.pk)
     record_view(client)
     client = selectors.client_summary(client)
-    memberships = list(client.memberships.all())
+    team, former_team = selectors.care_team(client.memberships.all())
     page_number = request.GET.get("page", "1")
     timeline = note_selectors.timeline(
         viewer=request.user, client=client, page=int(page_number) if page_number.isdigit() else 1
@@ -121,8 +121,8 @@ def client_detail(request, pk):
             "status": status_of(client),
             "situations": list(client.living_situations.all()),
             "consents": selectors.consent_overview(client),
-            "team": [m for m in memberships if m.is_current],
-            "former_team": [m for m in memberships if not m.is_current],
+            "team": team,
+            "former_team": former_team,
             "merges": list(client.merges_received.all()),
             "may": {action.value: can(request.user, action, client) for action in Action},
             "timeline": timeline,
@@ -271,11 +271,13 @@ def team_manage(request, pk):
                 request, _("%(name)s joined the care team.") % {"name": data["member"]}
             )
             return redirect("clients:team", pk=client.pk)
-    memberships = client.memberships.select_related("member", "added_by", "ended_by")
+    current, former = selectors.care_team(
+        client.memberships.select_related("member", "added_by", "ended_by")
+    )
     return render(
         request,
         "clients/team.html",
-        {"client": client, "form": form, "memberships": memberships},
+        {"client": client, "form": form, "memberships": [*current, *former]},
     )
 
 

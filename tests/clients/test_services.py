@@ -193,9 +193,63 @@ def test_merge_takes_details_that_belong_together_as_a_whole(coordinator):
     )
     services.client_merge(acting_user=coordinator, keep=keep, merge_away=away, reason="Same")
     keep.refresh_from_db()
-    # The kept record already had an answer about the year (declined): it stays.
-    assert (keep.birth_year, keep.birth_year_no_answer) == (None, "prefers_not")
+    # A real year wins over "prefers not to answer", and brings its estimate flag along.
+    assert (keep.birth_year, keep.birth_year_estimated, keep.birth_year_no_answer) == (
+        1980,
+        True,
+        "",
+    )
     assert (keep.gender, keep.gender_self_described) == ("self_described", "genderqueer")
+
+
+@pytest.mark.parametrize("no_answer", ["not_asked", "doesnt_know", "prefers_not"])
+def test_merge_a_real_answer_wins_over_a_no_answer_code(coordinator, no_answer):
+    keep = ClientFactory(
+        legal_name_no_answer=no_answer,
+        birth_year_no_answer=no_answer,
+        gender=no_answer,
+        health_coverage="not_asked" if no_answer == "doesnt_know" else no_answer,
+    )
+    away = ClientFactory(
+        legal_first_name="Jean",
+        legal_last_name="Roy",
+        birth_year=1975,
+        gender="man",
+        health_coverage="has_card",
+    )
+    services.client_merge(acting_user=coordinator, keep=keep, merge_away=away, reason="Same")
+    keep.refresh_from_db()
+    assert (keep.legal_first_name, keep.legal_last_name, keep.legal_name_no_answer) == (
+        "Jean",
+        "Roy",
+        "",
+    )
+    assert (keep.birth_year, keep.birth_year_no_answer) == (1975, "")
+    assert keep.gender == "man"
+    assert keep.health_coverage == "has_card"
+
+
+def test_merge_keeps_the_kept_records_real_answers_and_fills_a_no_answer_code(coordinator):
+    keep = ClientFactory(birth_year=1990, gender="woman", health_coverage="expired")
+    away = ClientFactory(
+        birth_year=1970,
+        gender="man",
+        health_coverage="has_card",
+        legal_name_no_answer="prefers_not",
+    )
+    services.client_merge(acting_user=coordinator, keep=keep, merge_away=away, reason="Same")
+    keep.refresh_from_db()
+    assert (keep.birth_year, keep.gender, keep.health_coverage) == (1990, "woman", "expired")
+    # Nothing on the kept record: the duplicate's recorded refusal is better than nothing.
+    assert keep.legal_name_no_answer == "prefers_not"
+
+
+def test_merge_does_not_trade_one_no_answer_code_for_another(coordinator):
+    keep = ClientFactory(gender="prefers_not", health_coverage="prefers_not")
+    away = ClientFactory(gender="not_asked", health_coverage="unknown")
+    services.client_merge(acting_user=coordinator, keep=keep, merge_away=away, reason="Same")
+    keep.refresh_from_db()
+    assert (keep.gender, keep.health_coverage) == ("prefers_not", "prefers_not")
 
 
 def test_merge_keeps_an_estimated_year_estimated(coordinator):

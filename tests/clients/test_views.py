@@ -546,3 +546,34 @@ def test_the_admin_shows_only_what_the_policy_allows_and_audits_reads(client, pe
     staff_without_permission = UserFactory(username="staff", is_staff=True, roles=["coordinator"])
     client.force_login(staff_without_permission)
     assert client.get(url).status_code == 403
+
+
+def test_after_a_merge_a_member_on_both_records_is_shown_once_as_current(
+    client, coordinator, peer, person, elsewhere
+):
+    put_on_team(elsewhere, peer)  # peer is on both records' teams
+    client.force_login(coordinator)
+    client.post(
+        reverse("clients:merge", args=[person.pk]),
+        {"duplicate": elsewhere.pk, "reason": "Same person", "confirm": "on"},
+    )
+    # The duplicate's membership of peer was ended by the merge and moved here.
+    assert person.memberships.filter(member=peer).count() == 2
+    response = client.get(reverse("clients:detail", args=[person.pk]))
+    assert [m.member for m in response.context["team"]].count(peer) == 1
+    assert peer not in [m.member for m in response.context["former_team"]]
+    response = client.get(reverse("clients:team", args=[person.pk]))
+    assert [m.member for m in response.context["memberships"]].count(peer) == 1
+
+
+def test_a_former_member_who_left_twice_is_listed_once(client, coordinator, other_peer, person):
+    from datetime import timedelta
+
+    today = timezone.localdate()
+    for days in (30, 10):
+        put_on_team(person, other_peer, left_on=today - timedelta(days=days))
+    client.force_login(coordinator)
+    response = client.get(reverse("clients:detail", args=[person.pk]))
+    former = response.context["former_team"]
+    assert [m.member for m in former] == [other_peer]
+    assert former[0].left_on == today - timedelta(days=10)
