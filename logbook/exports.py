@@ -168,10 +168,55 @@ def source_text(record: dict) -> str:
     return f"{record['title']}\n\n{record['narrative']}"
 
 
+def qda_name(record: dict) -> str:
+    """A name unique in the project: QDA programs key sources and cases by name,
+    and titles repeat ("Team meeting")."""
+    return f"{record['date']} · #{record['id']} · {record['title']}"
+
+
+def coders_of(entries) -> dict[int, int]:
+    """Who last set each entry's themes, from the audit trail (one query).
+    Only the research team codes; an entry coded outside any request (an
+    import, a test) has no one recorded and is credited to its author."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    coders: dict[int, int] = {}
+    changes = (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Entry),
+            object_id__in=entries.order_by().values("pk"),
+            changes__themes__type="m2m",
+            actor__isnull=False,
+        )
+        .order_by("timestamp", "pk")
+        .values_list("object_id", "actor_id")
+    )
+    for entry_id, actor_id in changes.iterator(chunk_size=CHUNK):
+        coders[entry_id] = actor_id
+    return coders
+
+
+DOCUMENT_VARIABLES = ("stage", "kind", "source", "date")
+
+
+def _variable_values(parent, record: dict, variables: dict, ns: str) -> None:
+    from lxml import etree
+
+    for name in DOCUMENT_VARIABLES:
+        value = etree.SubElement(parent, f"{{{ns}}}VariableValue")
+        etree.SubElement(value, f"{{{ns}}}VariableRef", targetGUID=variables[name])
+        tag = "DateValue" if name == "date" else "TextValue"
+        etree.SubElement(value, f"{{{ns}}}{tag}").text = record[name]
+
+
 def write_qdpx(entries, codebook, fileobj, *, project_name: str) -> None:
-    """A REFI-QDA project: the codebook as codes, each entry a text source coded
-    with its themes over its whole text, and a case per entry carrying stage,
-    kind, source and date as variables."""
+    """A REFI-QDA project: the codebook as codes (a theme that only groups
+    others is a category, not codable), each entry a text source coded with its
+    themes over its whole text, by the user who coded it, carrying stage, kind,
+    source and date as document variables, and a case per entry carrying the
+    same variables, for the programs that read cases."""
+    from django.contrib.auth import get_user_model
     from lxml import etree
 
     themes = list(codebook)
@@ -179,24 +224,33 @@ def write_qdpx(entries, codebook, fileobj, *, project_name: str) -> None:
     for theme in themes:
         by_parent.setdefault(theme.parent_id, []).append(theme)
     known = {t.pk for t in themes}
-    variables = {name: guid("variable", name) for name in ("stage", "kind", "source", "date")}
+    variables = {name: guid("variable", name) for name in DOCUMENT_VARIABLES}
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    authors: dict[str, str] = {}
+    coders = coders_of(entries)
+    users: dict[int, str] = {}  # user id -> name; keyed by id, as two people may share a name
     records = []
+    used_themes: set[int] = set()
 
     with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         # Sources first: the project file names them, and a zip is written one member at a time.
         for entry in iter_entries(entries):
             record = entry_record(entry)
             record["guid"] = guid("entry", entry.pk)
+            record["name"] = qda_name(record)
             record["theme_ids"] = [t.pk for t in entry.themes.all() if t.pk in known]
+            used_themes.update(record["theme_ids"])
             record["length"] = len(source_text(record))
-            authors.setdefault(record["author"], guid("user", entry.author_id))
-            record["user_guid"] = authors[record["author"]]
+            users.setdefault(entry.author_id, record["author"])
+            record["user_guid"] = guid("user", entry.author_id)
+            record["coder_id"] = coders.get(entry.pk, entry.author_id)
+            record["coder_guid"] = guid("user", record["coder_id"])
             archive.writestr(f"sources/{record['guid']}.txt", source_text(record).encode("utf-8"))
             # Only identifiers and short fields stay in memory; the texts are in the zip.
             record.pop("narrative")
             records.append(record)
+        missing = {r["coder_id"] for r in records if r["theme_ids"]} - set(users)
+        for user in get_user_model().objects.filter(pk__in=missing):
+            users[user.pk] = clean(str(user))
 
         ns = "urn:QDA-XML:project:1.0"
         with archive.open("project.qde", "w") as raw, etree.xmlfile(raw, encoding="utf-8") as xf:
@@ -208,22 +262,28 @@ def write_qdpx(entries, codebook, fileobj, *, project_name: str) -> None:
                 origin="peersupport",
                 creationDateTime=now,
             ):
-                if authors:
+                if users:
                     with xf.element(f"{{{ns}}}Users"):
-                        for name, user_guid in authors.items():
-                            xf.write(etree.Element(f"{{{ns}}}User", guid=user_guid, name=name))
+                        for user_id, name in users.items():
+                            xf.write(
+                                etree.Element(
+                                    f"{{{ns}}}User", guid=guid("user", user_id), name=name
+                                )
+                            )
                 if themes:
                     codes = etree.Element(f"{{{ns}}}CodeBook")
                     holder = etree.SubElement(codes, f"{{{ns}}}Codes")
 
                     def add(parent_element, parent_id):
                         for theme in by_parent.get(parent_id, []):
+                            # A theme that only groups others arrives as a category.
+                            codable = theme.pk not in by_parent or theme.pk in used_themes
                             code = etree.SubElement(
                                 parent_element,
                                 f"{{{ns}}}Code",
                                 guid=guid("theme", theme.pk),
                                 name=theme.name,
-                                isCodable="true",
+                                isCodable="true" if codable else "false",
                             )
                             description = (
                                 f"{theme.get_polarity_display()}. {theme.description}".strip()
@@ -249,15 +309,9 @@ def write_qdpx(entries, codebook, fileobj, *, project_name: str) -> None:
                             case = etree.Element(
                                 f"{{{ns}}}Case",
                                 guid=guid("case", record["id"]),
-                                name=record["title"],
+                                name=record["name"],
                             )
-                            for name in ("stage", "kind", "source", "date"):
-                                value = etree.SubElement(case, f"{{{ns}}}VariableValue")
-                                etree.SubElement(
-                                    value, f"{{{ns}}}VariableRef", targetGUID=variables[name]
-                                )
-                                tag = "DateValue" if name == "date" else "TextValue"
-                                etree.SubElement(value, f"{{{ns}}}{tag}").text = record[name]
+                            _variable_values(case, record, variables, ns)
                             etree.SubElement(case, f"{{{ns}}}SourceRef", targetGUID=record["guid"])
                             xf.write(case)
                     with xf.element(f"{{{ns}}}Sources"):
@@ -265,7 +319,7 @@ def write_qdpx(entries, codebook, fileobj, *, project_name: str) -> None:
                             source = etree.Element(
                                 f"{{{ns}}}TextSource",
                                 guid=record["guid"],
-                                name=record["title"],
+                                name=record["name"],
                                 plainTextPath=f"internal://{record['guid']}.txt",
                                 creatingUser=record["user_guid"],
                             )
@@ -274,19 +328,23 @@ def write_qdpx(entries, codebook, fileobj, *, project_name: str) -> None:
                                     source,
                                     f"{{{ns}}}PlainTextSelection",
                                     guid=guid("selection", record["id"]),
-                                    name=record["title"],
+                                    name=record["name"],
                                     startPosition="0",
                                     endPosition=str(record["length"]),
+                                    creatingUser=record["coder_guid"],
                                 )
                                 for theme_id in record["theme_ids"]:
                                     coding = etree.SubElement(
                                         selection,
                                         f"{{{ns}}}Coding",
                                         guid=guid("coding", f"{record['id']}:{theme_id}"),
+                                        creatingUser=record["coder_guid"],
                                     )
                                     etree.SubElement(
                                         coding,
                                         f"{{{ns}}}CodeRef",
                                         targetGUID=guid("theme", theme_id),
                                     )
+                            # Document variables: programs that ignore the cases read these.
+                            _variable_values(source, record, variables, ns)
                             xf.write(source)

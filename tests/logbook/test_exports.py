@@ -125,7 +125,9 @@ def test_qdpx_validates_against_the_refi_qda_schema(client, researcher, coded):
                 uuid.UUID(element.attrib[attribute])  # every GUID is a UUID
     barriers = document.find(".//q:Code[@name='Barriers']", ns)
     assert barriers.find("q:Code[@name='Uncertain funding']", ns) is not None  # hierarchy kept
-    source = document.find(".//q:TextSource[@name='Budget cut announced']", ns)
+    budget = Entry.objects.get(title="Budget cut announced")
+    name = f"2025-02-01 · #{budget.pk} · Budget cut announced"
+    source = document.find(f".//q:TextSource[@name='{name}']", ns)
     path = source.attrib["plainTextPath"].removeprefix("internal://")
     text = archive.read(f"sources/{path}").decode("utf-8")
     assert "\r" not in text and text.startswith("Budget cut announced\n\n")
@@ -134,7 +136,7 @@ def test_qdpx_validates_against_the_refi_qda_schema(client, researcher, coded):
         "0",
         str(len(text)),
     )
-    case = document.find(".//q:Case[@name='Budget cut announced']", ns)
+    case = document.find(f".//q:Case[@name='{name}']", ns)
     values = [v.text for v in case.iter(f"{{{ns['q']}}}TextValue")]
     assert values == ["Preparation", "barrier", "logbook"]
     assert case.find(".//q:DateValue", ns).text == "2025-02-01"
@@ -263,3 +265,91 @@ def test_a_parent_theme_filter_exports_the_entries_coded_below_it(client, resear
     _, body = _get(client, "csv", theme=barriers.pk)
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8").lstrip("\ufeff"))))
     assert sorted(row["id"] for row in rows) == sorted(str(entry.pk) for entry in coded)
+
+
+def _read_qdpx_back(client):
+    """The project file as QDA programs read it: by element, name and GUID."""
+    from lxml import etree
+
+    _, body = _get(client, "qdpx")
+    return etree.fromstring(zipfile.ZipFile(io.BytesIO(body)).read("project.qde"))
+
+
+Q = "{urn:QDA-XML:project:1.0}"
+
+
+def test_qdpx_names_every_source_and_case_uniquely_even_when_titles_repeat(
+    client, researcher, make_entry, stages
+):
+    for day in (1, 1, 2):
+        make_entry(researcher, date(2025, 3, day), title="Team meeting")
+    client.force_login(researcher)
+    document = _read_qdpx_back(client)
+    sources = [s.get("name") for s in document.iter(f"{Q}TextSource")]
+    cases = [c.get("name") for c in document.iter(f"{Q}Case")]
+    assert len(sources) == len(set(sources)) == 3
+    assert len(cases) == len(set(cases)) == 3
+    first = Entry.objects.order_by("pk").first()
+    assert f"2025-03-01 · #{first.pk} · Team meeting" in sources
+
+
+def test_qdpx_text_sources_carry_stage_kind_source_and_date_as_document_variables(
+    client, researcher, coded
+):
+    client.force_login(researcher)
+    document = _read_qdpx_back(client)
+    variables = {v.get("guid"): v.get("name") for v in document.iter(f"{Q}Variable")}
+    budget = coded[0]
+    for source in document.iter(f"{Q}TextSource"):
+        values = {}
+        for value in source.findall(f"{Q}VariableValue"):
+            name = variables[value.find(f"{Q}VariableRef").get("targetGUID")]
+            values[name] = value[1].text  # a TextValue or a DateValue, after its VariableRef
+        assert set(values) == {"stage", "kind", "source", "date"}, source.get("name")
+        if f"#{budget.pk} " in source.get("name"):
+            assert values == {
+                "stage": "Preparation",
+                "kind": "barrier",
+                "source": "logbook",
+                "date": "2025-02-01",
+            }
+
+
+def test_every_qdpx_coding_names_the_user_who_coded_it(client, researcher, peer, make_entry):
+    from logbook import services
+
+    entry = make_entry(peer, title="Written by a peer")
+    services.entry_save(
+        acting_user=researcher,
+        entry=entry,
+        data={},
+        themes=[Theme.objects.get(name="Uncertain funding")],
+    )
+    make_entry(researcher, title="Coded outside any request").themes.set(
+        [Theme.objects.get(name="Working in silos")]
+    )
+    client.force_login(researcher)
+    document = _read_qdpx_back(client)
+    users = {u.get("guid"): u.get("name") for u in document.iter(f"{Q}User")}
+    codings = list(document.iter(f"{Q}Coding"))
+    selections = list(document.iter(f"{Q}PlainTextSelection"))
+    assert len(codings) == 2 and len(selections) == 2
+    for element in codings + selections:
+        assert element.get("creatingUser") in users
+    peer_source = next(
+        s for s in document.iter(f"{Q}TextSource") if s.get("name").endswith("Written by a peer")
+    )
+    assert users[peer_source.get("creatingUser")] == str(peer)  # who wrote it
+    coding = peer_source.find(f".//{Q}Coding")
+    assert users[coding.get("creatingUser")] == str(researcher)  # who coded it
+
+
+def test_qdpx_marks_a_theme_that_only_groups_others_as_not_codable(client, researcher, coded):
+    client.force_login(researcher)
+    document = _read_qdpx_back(client)
+    codes = {c.get("name"): c.get("isCodable") for c in document.iter(f"{Q}Code")}
+    assert codes["Barriers"] == codes["Facilitators"] == "false"
+    assert codes["Uncertain funding"] == "true"
+    coded_guids = {r.get("targetGUID") for r in document.iter(f"{Q}CodeRef")}
+    codable = {c.get("guid") for c in document.iter(f"{Q}Code") if c.get("isCodable") == "true"}
+    assert coded_guids <= codable
