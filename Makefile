@@ -13,7 +13,7 @@ DEV_ENV := DJANGO_DEBUG=true
 PORT ?= 8000
 BIND ?= 127.0.0.1:$(PORT)
 
-.PHONY: run test lint serve install install-dev browser axe messages makemessages lock clean
+.PHONY: run test lint smoke serve install install-dev browser axe messages makemessages lock clean
 
 run: install
 	$(DEV_ENV) $(MANAGE) migrate --no-input
@@ -27,6 +27,23 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(DEV_ENV) $(MANAGE) makemigrations --check --dry-run
+
+# The app as a user installs it: a virtual environment built from
+# requirements/base.txt alone (rebuilt from scratch when it changes, so nothing
+# from the development requirements lingers), then scripts/smoke_check.py
+# serves the demo with gunicorn and requests every page and export as each
+# demo account, failing on any server error.
+SMOKE_VENV := .smoke/venv
+
+smoke: .smoke/installed
+	$(SMOKE_VENV)/bin/python scripts/smoke_check.py $(SMOKE_ARGS)
+
+.smoke/installed: requirements/base.txt | $(BIN)/python
+	rm -rf $(SMOKE_VENV) $@
+	$(PYTHON) -m venv $(SMOKE_VENV)
+	$(SMOKE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SMOKE_VENV)/bin/pip install --quiet -r requirements/base.txt
+	@touch $@
 
 # Production-like: gunicorn with whitenoise serving the collected static files.
 # Needs the production variables (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL...).
@@ -87,4 +104,4 @@ lock: $(STAMPS)/dev
 	$(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -c requirements/base.txt -o requirements/dev.txt pyproject.toml
 
 clean:
-	rm -rf $(VENV) $(STAMPS) staticfiles .pytest_cache .ruff_cache node_modules
+	rm -rf $(VENV) $(STAMPS) staticfiles .pytest_cache .ruff_cache node_modules .smoke
