@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from peersupport.form_tools import DateInput, submit_helper
 from peersupport.models import User
 from peersupport.roles import Role
+from peersupport.submissions import OnceFormMixin
 
 from .choices import (
     ClosedReason,
@@ -32,7 +33,7 @@ def _situation_field(required):
     )
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(OnceFormMixin, forms.ModelForm):
     """A person's details. Only the name used is required."""
 
     estimated_age = forms.IntegerField(
@@ -120,7 +121,7 @@ class ClientRegisterForm(ClientForm):
         ]
 
 
-class SituationForm(forms.ModelForm):
+class SituationForm(OnceFormMixin, forms.ModelForm):
     situation = _situation_field(required=True)
 
     class Meta:
@@ -133,7 +134,7 @@ class SituationForm(forms.ModelForm):
         self.helper = submit_helper(_("Record"))
 
 
-class ConsentForm(forms.ModelForm):
+class ConsentForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Consent
         fields = ["purpose", "decision", "decided_on", "method", "expires_on", "comment"]
@@ -152,13 +153,13 @@ class ConsentForm(forms.ModelForm):
         self.helper = submit_helper(_("Record the decision"))
 
 
-class WithdrawConsentForm(forms.Form):
+class WithdrawConsentForm(OnceFormMixin, forms.Form):
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class CloseForm(forms.Form):
+class CloseForm(OnceFormMixin, forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=ClosedReason.choices)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -169,7 +170,7 @@ class CloseForm(forms.Form):
         self.helper = submit_helper(_("Close the file"))
 
 
-class TeamAddForm(forms.Form):
+class TeamAddForm(OnceFormMixin, forms.Form):
     member = forms.ModelChoiceField(
         label=_("Team member"),
         queryset=User.objects.filter(
@@ -184,7 +185,7 @@ class TeamAddForm(forms.Form):
         self.helper = submit_helper(_("Add to the team"))
 
 
-class JoinTeamForm(forms.Form):
+class JoinTeamForm(OnceFormMixin, forms.Form):
     q = forms.CharField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(
         label=_("Why you are joining"),
@@ -197,7 +198,7 @@ class JoinTeamForm(forms.Form):
         self.helper = submit_helper(_("Join the care team"))
 
 
-class MergeForm(forms.Form):
+class MergeForm(OnceFormMixin, forms.Form):
     duplicate = forms.IntegerField(
         label=_("Record number of the duplicate"),
         min_value=1,
@@ -255,7 +256,7 @@ class ClientFilterForm(forms.Form):
         )
 
 
-class PartnerForm(forms.ModelForm):
+class PartnerForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Partner
         fields = ["name", "kind", "address", "phone", "hours", "notes", "is_active"]

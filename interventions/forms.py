@@ -10,10 +10,11 @@ from clients.access import partners_visible_to
 from clients.choices import grouped_situation_choices
 from peersupport.models import User
 from peersupport.roles import Role
+from peersupport.submissions import OnceFormMixin
 
 from . import access
 from .choices import Audience, EmergencyReason, ReviewStatus, Setting
-from .models import Activity
+from .models import Activity, earliest_encounter_time, latest_encounter_time
 
 
 class ActivityChoiceField(forms.ModelMultipleChoiceField):
@@ -21,7 +22,7 @@ class ActivityChoiceField(forms.ModelMultipleChoiceField):
         return obj.label
 
 
-class EncounterForm(forms.Form):
+class EncounterForm(OnceFormMixin, forms.Form):
     """A contact in at most three required inputs: who, where, what was done."""
 
     client = forms.ModelChoiceField(
@@ -100,6 +101,11 @@ class EncounterForm(forms.Form):
         self.initial.setdefault(
             "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
         )
+        # The browser's picker offers only the allowed range; the model decides.
+        self.fields["occurred_at"].widget.attrs.update(
+            min=timezone.localtime(earliest_encounter_time()).strftime("%Y-%m-%dT%H:%M"),
+            max=timezone.localtime(latest_encounter_time()).strftime("%Y-%m-%dT%H:%M"),
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -118,13 +124,12 @@ class EncounterForm(forms.Form):
             )
         if cleaned.get("note", "").strip() and client is None:
             self.add_error("note", _("Notes are about a registered person."))
-        when = cleaned.get("occurred_at")
-        if when and when > timezone.now() + timezone.timedelta(minutes=5):
-            self.add_error("occurred_at", _("An encounter cannot be in the future."))
+        # When an encounter may have happened is the model's rule (Encounter.clean),
+        # reached through the service: not repeated here.
         return cleaned
 
 
-class NoteForm(forms.Form):
+class NoteForm(OnceFormMixin, forms.Form):
     body = forms.CharField(
         label=_("Note"),
         required=False,
@@ -137,13 +142,13 @@ class NoteForm(forms.Form):
         self.fields["audience"].choices = [(a.value, a.label) for a in audiences]
 
 
-class AddendumForm(forms.Form):
+class AddendumForm(OnceFormMixin, forms.Form):
     body = forms.CharField(
         label=_("Correction or addition"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class AudienceForm(forms.Form):
+class AudienceForm(OnceFormMixin, forms.Form):
     audience = forms.ChoiceField(label=_("Who may read it"), widget=forms.RadioSelect)
 
     def __init__(self, *args, audiences, **kwargs):
@@ -151,7 +156,7 @@ class AudienceForm(forms.Form):
         self.fields["audience"].choices = [(a.value, a.label) for a in audiences]
 
 
-class EmergencyAccessForm(forms.Form):
+class EmergencyAccessForm(OnceFormMixin, forms.Form):
     reason = forms.ChoiceField(
         label=_("Whose safety is at stake"),
         choices=EmergencyReason.choices,
@@ -174,7 +179,7 @@ class EmergencyAccessForm(forms.Form):
         )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(OnceFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Review"),
         choices=[(s.value, s.label) for s in (ReviewStatus.REVIEWED, ReviewStatus.FLAGGED)],
@@ -185,7 +190,7 @@ class ReviewForm(forms.Form):
     )
 
 
-class DisclosureForm(forms.Form):
+class DisclosureForm(OnceFormMixin, forms.Form):
     what = forms.CharField(label=_("What was disclosed"), widget=forms.Textarea(attrs={"rows": 2}))
     to_whom = forms.CharField(label=_("To whom"), max_length=200)
     purpose = forms.CharField(
@@ -193,7 +198,7 @@ class DisclosureForm(forms.Form):
     )
 
 
-class PeerRequestForm(forms.Form):
+class PeerRequestForm(OnceFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("What the person could use a peer for"), widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -5,11 +5,14 @@ Note bodies are encrypted at rest. Nothing here is deleted: notes are signed
 and then only added to (addenda), emergency accesses stay for review.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +55,27 @@ class Activity(models.Model):
     @property
     def label(self) -> str:
         return self.name_fr if (get_language() or "").startswith("fr") else self.name_en
+
+
+# The one rule for when an encounter may have happened. Not in the future, give
+# or take a phone whose clock runs a few minutes fast; not more than two years
+# back, which covers logging late (and the demo's eighteen months of history)
+# while refusing typing slips such as 1990 or 2052.
+ENCOUNTER_CLOCK_TOLERANCE = timedelta(minutes=5)
+ENCOUNTER_MAX_AGE = timedelta(days=2 * 365)
+
+
+def earliest_encounter_time(now=None):
+    return (now or timezone.now()) - ENCOUNTER_MAX_AGE
+
+
+def latest_encounter_time(now=None):
+    return (now or timezone.now()) + ENCOUNTER_CLOCK_TOLERANCE
+
+
+def encounter_time_is_plausible(when, now=None) -> bool:
+    now = now or timezone.now()
+    return earliest_encounter_time(now) <= when <= latest_encounter_time(now)
 
 
 class Encounter(models.Model):
@@ -147,8 +171,11 @@ class Encounter(models.Model):
             errors["partner"] = _(
                 "A partner goes with the settings “Shelter” or “Community partner”."
             )
-        if self.occurred_at and self.occurred_at > timezone.now() + timezone.timedelta(minutes=5):
-            errors["occurred_at"] = _("An encounter cannot be in the future.")
+        if self.occurred_at and not encounter_time_is_plausible(self.occurred_at):
+            errors["occurred_at"] = _(
+                "Choose a moment between %(earliest)s and now: an encounter cannot be "
+                "in the future or more than two years ago."
+            ) % {"earliest": date_format(timezone.localdate(earliest_encounter_time()))}
         if self.client_id is None and self.situation:
             errors["situation"] = _("A living situation is recorded for a registered person only.")
         if errors:

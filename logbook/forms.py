@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from clients.models import Partner
 from peersupport.form_tools import DateInput, submit_helper
 from peersupport.models import User
+from peersupport.submissions import OnceFormMixin
 
 from .choices import Involved, Kind, Source
 from .models import Entry, Stage, Theme
@@ -87,7 +88,7 @@ class StageFilterField(forms.ModelChoiceField):
         return value if value == OUTSIDE_STAGES else super().prepare_value(value)
 
 
-class EntryForm(forms.ModelForm):
+class EntryForm(OnceFormMixin, forms.ModelForm):
     involved = forms.MultipleChoiceField(
         label=_("Roles involved"),
         choices=Involved.choices,
@@ -177,7 +178,7 @@ class EntryFilterForm(forms.Form):
             field.widget.attrs["class"] = css
 
 
-class ThemeForm(forms.ModelForm):
+class ThemeForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Theme
         fields = ["name", "name_fr", "polarity", "description", "parent"]
@@ -189,7 +190,7 @@ class ThemeForm(forms.ModelForm):
         self.helper = submit_helper(_("Save"))
 
 
-class ThemeMergeForm(forms.Form):
+class ThemeMergeForm(OnceFormMixin, forms.Form):
     other = forms.ModelChoiceField(
         label=_("Merge this theme into it"),
         queryset=Theme.objects.none(),
@@ -204,7 +205,7 @@ class ThemeMergeForm(forms.Form):
         self.helper = submit_helper(_("Merge"))
 
 
-class StageForm(forms.ModelForm):
+class StageForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Stage
         fields = ["name", "starts_on", "ends_on", "description"]

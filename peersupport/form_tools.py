@@ -12,6 +12,9 @@ def submit_helper(label, *layout) -> FormHelper:
     helper = FormHelper()
     if layout:
         helper.layout = Layout(*layout)
+    # Hidden fields outside the layout still render: the one-time submission
+    # token (peersupport.submissions) is one.
+    helper.render_hidden_fields = True
     helper.add_input(Submit("submit", label, css_class="btn-lg w-100 w-sm-auto"))
     return helper
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .form_tools import submit_helper
 from .models import User
 from .roles import Role
+from .submissions import OnceFormMixin
 
 
 class RolesField(forms.TypedMultipleChoiceField):
@@ -51,7 +52,7 @@ class TemporaryPasswordMixin(forms.Form):
         return None
 
 
-class AccountCreateForm(TemporaryPasswordMixin, forms.ModelForm):
+class AccountCreateForm(OnceFormMixin, TemporaryPasswordMixin, forms.ModelForm):
     roles = RolesField()
 
     field_order = ["username", "first_name", "last_name", "email", "roles"]
@@ -73,7 +74,7 @@ class AccountCreateForm(TemporaryPasswordMixin, forms.ModelForm):
         )
 
 
-class AccountUpdateForm(forms.ModelForm):
+class AccountUpdateForm(OnceFormMixin, forms.ModelForm):
     roles = RolesField()
 
     class Meta:
@@ -86,7 +87,7 @@ class AccountUpdateForm(forms.ModelForm):
         self.helper = submit_helper(_("Save"))
 
 
-class TemporaryPasswordForm(TemporaryPasswordMixin):
+class TemporaryPasswordForm(OnceFormMixin, TemporaryPasswordMixin):
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)

@@ -136,3 +136,7 @@ class ExportRecord(models.Model):
 
     def __str__(self):
         return f"{self.dataset}.{self.format} ({self.row_count})"
+
+
+# The one-time tokens of form submissions live beside their middleware.
+from .submissions import Submission  # noqa: E402, F401

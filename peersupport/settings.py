@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A form sent twice (double tap, retry) creates one thing: see submissions.py.
+    "peersupport.submissions.SubmissionMiddleware",
     "peersupport.middleware.AuditContextMiddleware",
     # Last, as django-axes asks, so it sees the outcome of the login view.
     "axes.middleware.AxesMiddleware",

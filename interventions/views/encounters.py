@@ -8,20 +8,41 @@ from peersupport.access import ability_required
 from peersupport.audit import record_reads
 from peersupport.form_tools import apply_service
 from peersupport.roles import Ability
+from peersupport.submissions import mark_drafts_saved
 
 from .. import access, selectors, services
+from ..choices import Audience
 from ..forms import EncounterForm
+
+
+def _logged_message(request, data) -> str:
+    """Say where the note went: a draft only its author sees, or signed and
+    readable by its audience."""
+    client, body = data["client"], (data["note"] or "").strip()
+    if client is None or not body:
+        return _("Encounter logged.")
+    if "sign" not in request.POST:
+        return _(
+            "Encounter logged. Its note is a draft that only you can see; sign it to share it."
+        )
+    audience = data["note_audience"] or access.audiences_for(request.user, client)[0]
+    return _("Encounter logged. Its note is signed and can be read by: %(audience)s.") % {
+        "audience": Audience(audience).label
+    }
 
 
 @ability_required(Ability.JOIN_CARE_TEAMS)
 def encounter_new(request):
     initial = {}
     client_id = request.GET.get("client")
+    # One offline copy per form opened for a person, kept in the tab until saved.
+    draft_key = "encounter-new"
     if client_id and client_id.isdigit():
         client = access.clients_for_new_encounter(request.user).filter(pk=client_id).first()
         if client is not None:
             initial["client"] = client
             initial["note_audience"] = (access.audiences_for(request.user, client) or [None])[0]
+            draft_key = f"encounter-new-{client.pk}"
     form = EncounterForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -46,11 +67,15 @@ def encounter_new(request):
             ),
         )
         if encounter:
-            messages.success(request, _("Encounter logged."))
+            messages.success(request, _logged_message(request, data))
             if encounter.client_id:
-                return redirect("clients:detail", pk=encounter.client_id)
-            return redirect("encounters:detail", pk=encounter.pk)
-    return render(request, "interventions/encounter_form.html", {"form": form})
+                response = redirect("clients:detail", pk=encounter.client_id)
+            else:
+                response = redirect("encounters:detail", pk=encounter.pk)
+            return mark_drafts_saved(response, draft_key)
+    return render(
+        request, "interventions/encounter_form.html", {"form": form, "draft_key": draft_key}
+    )
 
 
 @ability_required(Ability.USE_REGISTER)

@@ -2,41 +2,145 @@
 // here is an enhancement: each form works without it.
 "use strict";
 
-// Forms marked data-confirm ask before they submit (a CSP-safe stand-in for
-// an inline onsubmit handler).
-document.addEventListener("submit", (event) => {
-  const form = event.target;
-  const question = form.dataset ? form.dataset.confirm : undefined;
-  if (question && !window.confirm(question)) {
-    event.preventDefault();
-  }
-});
-
-// Drafts: the server saves as the author types (htmx). Should the connection
-// drop, the text is also kept in this tab's sessionStorage and put back after
-// a reload; it is cleared as soon as the server has it. sessionStorage dies
-// with the tab, so nothing stays on a shared phone or computer.
-document.addEventListener("DOMContentLoaded", () => {
-  for (const form of document.querySelectorAll("form[data-draft-key]")) {
-    const key = `peersupport:${form.dataset.draftKey}`;
-    const body = form.querySelector("textarea[name=body]");
-    if (!body) continue;
-    const kept = window.sessionStorage.getItem(key);
-    if (kept !== null && kept !== body.value) {
-      body.value = kept;
-      const status = form.querySelector("[role=status]");
-      if (status && status.dataset.restored) status.textContent = status.dataset.restored;
+// A form, or the button that submits it, marked data-confirm asks before it
+// submits (a CSP-safe stand-in for an inline onsubmit handler). The button's
+// question wins: "Sign" asks, "Save draft" in the same form does not. Runs in
+// the capture phase so nothing else (htmx, the draft keeper) sees a refused submit.
+document.addEventListener(
+  "submit",
+  (event) => {
+    const form = event.target;
+    const button = event.submitter;
+    const question =
+      (button && button.dataset && button.dataset.confirm) || (form.dataset && form.dataset.confirm);
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
     }
-    body.addEventListener("input", () => window.sessionStorage.setItem(key, body.value));
-    form.addEventListener("htmx:afterRequest", (event) => {
-      if (event.detail.successful && window.sessionStorage.getItem(key) === body.value) {
-        window.sessionStorage.removeItem(key);
-      }
-    });
-    form.addEventListener("htmx:sendError", () => {
-      const status = form.querySelector("[role=status]");
-      if (status && status.dataset.offline) status.textContent = status.dataset.offline;
-    });
-    form.addEventListener("submit", () => window.sessionStorage.removeItem(key));
+  },
+  true,
+);
+
+// Offline copies of what is being typed. A form marked data-draft-key keeps
+// its fields in this tab's sessionStorage and puts them back after a reload
+// or a failed submit. sessionStorage dies with the tab, so nothing stays on a
+// shared phone or computer (never localStorage).
+//
+// A copy is cleared only once the server has the text: after a successful
+// htmx autosave whose text is still what the form shows, or when the server
+// names the key in the short-lived "peersupport_drafts_saved" cookie it sets
+// on the redirect that follows a successful submit. Submitting alone clears
+// nothing: the request may still fail (no connection, a server error).
+const PREFIX = "peersupport:";
+const SAVED_COOKIE = "peersupport_drafts_saved";
+// Never kept: the CSRF token changes, and a draft's id is the server's business.
+const NOT_KEPT = new Set(["csrfmiddlewaretoken", "draft"]);
+
+function clearSavedDrafts() {
+  const entry = document.cookie.split("; ").find((part) => part.startsWith(`${SAVED_COOKIE}=`));
+  if (!entry) return;
+  const keys = decodeURIComponent(entry.slice(SAVED_COOKIE.length + 1)).split(",");
+  for (const key of keys) {
+    if (key) window.sessionStorage.removeItem(PREFIX + key);
   }
+  const secure = window.location.protocol === "https:" ? "; Secure" : "";
+  document.cookie = `${SAVED_COOKIE}=; Max-Age=0; Path=/; SameSite=Lax${secure}`;
+}
+
+function keptFields(form) {
+  return [...form.elements].filter(
+    (el) => el.name && !NOT_KEPT.has(el.name) && !["submit", "button", "file"].includes(el.type),
+  );
+}
+
+function snapshot(form) {
+  const state = {};
+  for (const el of keptFields(form)) {
+    if (el.type === "checkbox" || el.type === "radio") {
+      state[el.name] = state[el.name] || [];
+      if (el.checked) state[el.name].push(el.value);
+    } else if (el.tagName === "SELECT" && el.multiple) {
+      state[el.name] = [...el.selectedOptions].map((option) => option.value);
+    } else {
+      state[el.name] = el.value;
+    }
+  }
+  return JSON.stringify(state);
+}
+
+function restore(form, state) {
+  for (const el of keptFields(form)) {
+    if (!(el.name in state)) continue;
+    const value = state[el.name];
+    if (el.type === "checkbox" || el.type === "radio") {
+      el.checked = Array.isArray(value) && value.includes(el.value);
+    } else if (el.tagName === "SELECT" && el.multiple) {
+      for (const option of el.options) option.selected = value.includes(option.value);
+    } else if (typeof value === "string") {
+      el.value = value;
+    }
+  }
+}
+
+function announce(form, key) {
+  const status = form.querySelector("[role=status][data-restored], [data-restored]");
+  if (status && status.dataset[key]) status.textContent = status.dataset[key];
+}
+
+function keepDrafts(form) {
+  let key = PREFIX + form.dataset.draftKey;
+  let state = null;
+  try {
+    state = JSON.parse(window.sessionStorage.getItem(key) || "null");
+  } catch {
+    state = null; // an older copy in another shape: not worth a broken page
+  }
+  if (state && typeof state === "object" && state !== null && snapshot(form) !== JSON.stringify(state)) {
+    restore(form, state);
+    form.dispatchEvent(new Event("draft:restored"));
+    announce(form, "restored");
+  }
+  const keep = () => window.sessionStorage.setItem(key, snapshot(form));
+  form.addEventListener("input", keep);
+  form.addEventListener("change", keep);
+  form.addEventListener("htmx:afterRequest", (event) => {
+    // A new note's first autosave creates its draft: the server names the
+    // draft's own key, and the copy moves there (the address bar too, by
+    // HX-Replace-Url), so a reload opens that draft with the text kept.
+    const moved = event.detail.xhr && event.detail.xhr.getResponseHeader("X-Draft-Key");
+    if (moved && PREFIX + moved !== key) {
+      const copy = window.sessionStorage.getItem(key);
+      window.sessionStorage.removeItem(key);
+      key = PREFIX + moved;
+      form.dataset.draftKey = moved;
+      if (copy !== null) window.sessionStorage.setItem(key, copy);
+    }
+    if (event.detail.successful && window.sessionStorage.getItem(key) === snapshot(form)) {
+      window.sessionStorage.removeItem(key);
+    }
+  });
+  form.addEventListener("htmx:sendError", () => announce(form, "offline"));
+}
+
+// The encounter form offers the buttons that fit what was typed: "Save
+// encounter" without a note; with one, the explicit choice between keeping
+// it as a draft and signing it.
+function matchButtonsToNote(form) {
+  const note = form.querySelector("textarea[name=note]");
+  if (!note) return;
+  const update = () => {
+    const typed = note.value.trim() !== "";
+    for (const button of form.querySelectorAll("[data-with-note]")) {
+      button.hidden = (button.dataset.withNote === "yes") !== typed;
+    }
+  };
+  note.addEventListener("input", update);
+  form.addEventListener("draft:restored", update);
+  update();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  clearSavedDrafts();
+  for (const form of document.querySelectorAll("form[data-draft-key]")) keepDrafts(form);
+  for (const form of document.querySelectorAll("form.encounter-form")) matchButtonsToNote(form);
 });

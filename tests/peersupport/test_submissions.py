@@ -1,0 +1,220 @@
+"""A form sent twice (a double tap, a retry after a timeout) creates one thing:
+the one-time token of every create form, honoured by SubmissionMiddleware."""
+
+import importlib
+import inspect
+import re
+from datetime import timedelta
+
+import pytest
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+
+from clients.models import Client
+from interventions.models import Activity, Encounter
+from logbook.models import Entry
+from peersupport import submissions
+from peersupport.submissions import FIELD, OnceFormMixin, Submission, new_token
+
+pytestmark = pytest.mark.django_db
+NOW = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+def anonymous_encounter(**extra):
+    return {
+        "anonymous_count": 2,
+        "setting": "street",
+        "activities": [Activity.objects.first().pk],
+        "occurred_at": NOW,
+        **extra,
+    }
+
+
+def test_the_encounter_form_sent_twice_logs_one_encounter_and_both_lead_to_it(client, peer):
+    client.force_login(peer)
+    data = anonymous_encounter(**{FIELD: new_token()})
+    first = client.post(reverse("encounters:new"), data)
+    second = client.post(reverse("encounters:new"), data)
+    encounter = Encounter.objects.get()
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url == reverse("encounters:detail", args=[encounter.pk])
+
+
+def test_the_repeat_is_told_it_was_saved_once(client, peer):
+    client.force_login(peer)
+    data = anonymous_encounter(**{FIELD: new_token()})
+    client.post(reverse("encounters:new"), data)
+    client.get("/")  # the first success message is read
+    response = client.post(reverse("encounters:new"), data, follow=True)
+    assert "It was saved once" in response.content.decode() or (
+        "saved once" in response.content.decode()
+    )
+
+
+def test_registering_a_person_twice_registers_one(client, peer):
+    client.force_login(peer)
+    data = {
+        "display_name": "Rosalie",
+        "health_coverage": "not_asked",
+        "intake_date": timezone.localdate().isoformat(),
+        FIELD: new_token(),
+    }
+    first = client.post(reverse("clients:create"), data)
+    second = client.post(reverse("clients:create"), data)
+    rosalie = Client.objects.get(display_name="Rosalie")
+    assert first.url == second.url == reverse("clients:detail", args=[rosalie.pk])
+
+
+def test_a_logbook_entry_sent_twice_is_written_once(client, peer):
+    client.force_login(peer)
+    data = {
+        "occurred_on": "2025-03-02",
+        "kind": "facilitator",
+        "source": "team_meeting",
+        "title": "Desk at last",
+        "narrative": "The clinic gave the peer a desk and a badge.",
+        FIELD: new_token(),
+    }
+    first = client.post(reverse("logbook:new"), data)
+    second = client.post(reverse("logbook:new"), data)
+    entry = Entry.objects.get(title="Desk at last")
+    assert first.url == second.url == reverse("logbook:detail", args=[entry.pk])
+
+
+def test_a_refused_form_releases_its_token_for_the_corrected_one(client, peer):
+    client.force_login(peer)
+    token = new_token()
+    refused = client.post(reverse("encounters:new"), anonymous_encounter(setting="", **{FIELD: token}))
+    assert refused.status_code == 200 and not Encounter.objects.exists()
+    assert f'value="{token}"' in refused.content.decode()  # the corrected form resends it
+    corrected = client.post(reverse("encounters:new"), anonymous_encounter(**{FIELD: token}))
+    assert corrected.status_code == 302 and Encounter.objects.count() == 1
+
+
+def test_a_token_belongs_to_its_user_and_reveals_nothing_to_another(client, peer, other_peer):
+    token = new_token()
+    client.force_login(peer)
+    first = client.post(reverse("encounters:new"), anonymous_encounter(**{FIELD: token}))
+    client.force_login(other_peer)
+    second = client.post(reverse("encounters:new"), anonymous_encounter(**{FIELD: token}))
+    assert Encounter.objects.filter(author=peer).count() == 1
+    assert Encounter.objects.filter(author=other_peer).count() == 1
+    assert first.url != second.url
+
+
+def test_a_repeat_arriving_while_the_first_is_saved_waits_for_its_result(
+    client, peer, monkeypatch
+):
+    """Two POSTs at once: the first reserved the token; the second waits and
+    is sent where the first led, creating nothing."""
+    client.force_login(peer)
+    token = new_token()
+    Submission.objects.create(user=peer, token=token)  # the first, still running
+
+    def first_finishes(seconds):
+        Submission.objects.filter(token=token).update(
+            result_url="/encounters/1/", done_at=timezone.now()
+        )
+
+    monkeypatch.setattr(submissions.time, "sleep", first_finishes)
+    response = client.post(reverse("encounters:new"), anonymous_encounter(**{FIELD: token}))
+    assert (response.status_code, response.url) == (302, "/encounters/1/")
+    assert not Encounter.objects.exists()
+
+
+def test_a_repeat_whose_first_takes_too_long_is_told_it_is_being_saved(
+    client, peer, monkeypatch
+):
+    client.force_login(peer)
+    token = new_token()
+    Submission.objects.create(user=peer, token=token)
+    monkeypatch.setattr(submissions, "WAIT_FOR_FIRST", timedelta(0))
+    response = client.post(reverse("encounters:new"), anonymous_encounter(**{FIELD: token}))
+    assert response.status_code == 409
+    assert "already sent and is still being saved" in response.content.decode()
+    assert not Encounter.objects.exists()
+
+
+def test_a_server_error_releases_the_token(client, peer, monkeypatch):
+    from interventions import services
+
+    client.force_login(peer)
+    token = new_token()
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "encounter_log", broken)
+    client.raise_request_exception = True
+    with pytest.raises(RuntimeError):
+        client.post(reverse("encounters:new"), anonymous_encounter(**{FIELD: token}))
+    assert not Submission.objects.filter(token=token).exists()
+
+
+def test_tokens_are_forgotten_after_a_day(client, peer):
+    client.force_login(peer)
+    old = Submission.objects.create(
+        user=peer,
+        token=new_token(),
+        created_at=timezone.now() - timedelta(days=2),
+        result_url="/",
+        done_at=timezone.now() - timedelta(days=2),
+    )
+    client.post(reverse("encounters:new"), anonymous_encounter(**{FIELD: new_token()}))
+    assert not Submission.objects.filter(pk=old.pk).exists()
+
+
+# Forms that create or change nothing (filters sent by GET), or that Django
+# itself handles (the password change rotates the session).
+NOT_SENT_BY_POST = {"ClientFilterForm", "EntryFilterForm", "OwnPasswordChangeForm"}
+FORM_MODULES = ["clients.forms", "interventions.forms", "logbook.forms", "peersupport.forms"]
+
+
+def project_forms():
+    for name in FORM_MODULES:
+        module = importlib.import_module(name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if (
+                issubclass(cls, forms.BaseForm)
+                and cls.__module__ == name
+                and not cls.__name__.endswith("Mixin")
+            ):
+                yield cls
+
+
+def test_the_walk_finds_the_project_forms():
+    names = {cls.__name__ for cls in project_forms()}
+    assert {"EncounterForm", "ClientRegisterForm", "EntryForm", "AccountCreateForm"} <= names
+
+
+@pytest.mark.parametrize("form_class", list(project_forms()), ids=lambda cls: cls.__name__)
+def test_every_form_sent_by_post_carries_the_one_time_token(form_class):
+    if form_class.__name__ in NOT_SENT_BY_POST:
+        assert not issubclass(form_class, OnceFormMixin)  # a token in a URL is no use
+    else:
+        assert issubclass(form_class, OnceFormMixin)
+
+
+TOKEN_INPUT = re.compile(rf'<input type="hidden" name="{FIELD}" value="[0-9a-f]{{32}}"')
+
+
+@pytest.mark.parametrize(
+    ("persona", "url_name", "args"),
+    [
+        ("peer", "encounters:new", []),
+        ("peer", "clients:create", []),
+        ("peer", "logbook:new", []),
+        ("coordinator", "accounts:create", []),
+        ("coordinator", "partners:create", []),
+        ("researcher", "logbook:stage_new", []),
+        ("researcher", "logbook:theme_new", []),
+    ],
+)
+def test_create_pages_render_the_token_inside_their_form(
+    client, request, persona, url_name, args
+):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(reverse(url_name, args=args))
+    assert response.status_code == 200
+    assert TOKEN_INPUT.search(response.content.decode())
