@@ -85,7 +85,9 @@ def test_a_logbook_entry_sent_twice_is_written_once(client, peer):
 def test_a_refused_form_releases_its_token_for_the_corrected_one(client, peer):
     client.force_login(peer)
     token = new_token()
-    refused = client.post(reverse("encounters:new"), anonymous_encounter(setting="", **{FIELD: token}))
+    refused = client.post(
+        reverse("encounters:new"), anonymous_encounter(setting="", **{FIELD: token})
+    )
     assert refused.status_code == 200 and not Encounter.objects.exists()
     assert f'value="{token}"' in refused.content.decode()  # the corrected form resends it
     corrected = client.post(reverse("encounters:new"), anonymous_encounter(**{FIELD: token}))
@@ -103,9 +105,7 @@ def test_a_token_belongs_to_its_user_and_reveals_nothing_to_another(client, peer
     assert first.url != second.url
 
 
-def test_a_repeat_arriving_while_the_first_is_saved_waits_for_its_result(
-    client, peer, monkeypatch
-):
+def test_a_repeat_arriving_while_the_first_is_saved_waits_for_its_result(client, peer, monkeypatch):
     """Two POSTs at once: the first reserved the token; the second waits and
     is sent where the first led, creating nothing."""
     client.force_login(peer)
@@ -123,9 +123,7 @@ def test_a_repeat_arriving_while_the_first_is_saved_waits_for_its_result(
     assert not Encounter.objects.exists()
 
 
-def test_a_repeat_whose_first_takes_too_long_is_told_it_is_being_saved(
-    client, peer, monkeypatch
-):
+def test_a_repeat_whose_first_takes_too_long_is_told_it_is_being_saved(client, peer, monkeypatch):
     client.force_login(peer)
     token = new_token()
     Submission.objects.create(user=peer, token=token)
@@ -211,9 +209,7 @@ TOKEN_INPUT = re.compile(rf'<input type="hidden" name="{FIELD}" value="[0-9a-f]{
         ("researcher", "logbook:theme_new", []),
     ],
 )
-def test_create_pages_render_the_token_inside_their_form(
-    client, request, persona, url_name, args
-):
+def test_create_pages_render_the_token_inside_their_form(client, request, persona, url_name, args):
     client.force_login(request.getfixturevalue(persona))
     response = client.get(reverse(url_name, args=args))
     assert response.status_code == 200
