@@ -29,11 +29,30 @@ from .choices import (
     TeamRole,
 )
 
+# Apostrophes as people type them: straight, curly, the modifier letter and
+# the backtick; hyphens and dashes are every character of category "Pd".
+_APOSTROPHES = frozenset("'\u2018\u2019\u02bc`")
+_SOFT_HYPHEN = "\u00ad"
+
+
+def _separator(ch: str) -> bool:
+    return ch in _APOSTROPHES or unicodedata.category(ch) == "Pd"
+
 
 def fold(text: str) -> str:
-    """Lower-case, accent-free text, so that "helene" finds "Hélène"."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Lower-case text without accents, hyphens or apostrophes, so that "helene"
+    finds "Hélène", "jean francois" finds "Jean-François" and "d amour" or
+    "d'amour" finds "D'Amour" (with either apostrophe). Hyphens and apostrophes
+    become spaces.
+
+    Searches fold the query and compare it with stored folded copies
+    (``search_text``, ``display_key``), so SQLite and PostgreSQL agree. A change
+    here needs a data migration that recomputes those copies.
+    """
+    decomposed = unicodedata.normalize("NFKD", (text or "").replace(_SOFT_HYPHEN, ""))
+    bare = "".join(
+        " " if _separator(ch) else ch for ch in decomposed if not unicodedata.combining(ch)
+    )
     return " ".join(bare.casefold().split())
 
 

@@ -183,6 +183,14 @@ def test_search_ignores_case_and_accents():
         assert list(Client.objects.filter(search_text__contains=fold(query))) == [person], query
 
 
+def test_fold_treats_hyphens_and_apostrophes_as_spaces():
+    from clients.models import fold
+
+    assert fold("Jean-François") == fold("jean  francois") == "jean francois"
+    assert fold("D’Amour") == fold("d'amour") == fold("D‘amour") == "d amour"
+    assert fold("Marie–Ève — Ti-Lou") == "marie eve ti lou"
+
+
 def test_merge_takes_details_that_belong_together_as_a_whole(coordinator):
     keep = ClientFactory(birth_year_no_answer="prefers_not", gender="")
     away = ClientFactory(
@@ -298,3 +306,25 @@ def test_a_withdrawal_recorded_with_a_past_date_still_counts_from_today(coordina
     )
     assert withdrawal.decided_on == timezone.localdate()
     assert not has_consent_in_force(person, Purpose.CARE_TEAM_SHARING)
+
+
+def test_the_data_migration_refolds_names_stored_before_hyphens_were_folded():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("clients.migrations.0002_refold_names_without_hyphens_or_apostrophes")
+    person = ClientFactory(
+        display_name="Jean-François", aliases="Ti-Lou", legal_last_name="D’Amour"
+    )
+    # As stored by the earlier fold, which kept hyphens and apostrophes.
+    Client.objects.filter(pk=person.pk).update(
+        search_text="jean-francois d’amour ti-lou", display_key="jean-francois"
+    )
+    migration.refold_names(apps, None)
+    person.refresh_from_db()
+    assert (person.search_text, person.display_key) == (
+        "jean francois d amour ti lou",
+        "jean francois",
+    )
+    assert person.display_name == "Jean-François"

@@ -254,6 +254,24 @@ def test_search_ignores_case_and_accents(client, peer, person, query):
     assert [c.display_name for c in response.context["page"]] == ["Hélène"]
 
 
+@pytest.mark.parametrize(
+    "query", ["jean francois", "Jean-François", "jean–françois", "d'amour", "d’amour", "d amour"]
+)
+def test_search_ignores_hyphens_and_apostrophes(client, peer, query):
+    jf = ClientFactory(display_name="Jean-François", legal_last_name="D’Amour")
+    put_on_team(jf, peer)
+    client.force_login(peer)
+    response = client.get(reverse("clients:list"), {"q": query})
+    assert [c.display_name for c in response.context["page"]] == ["Jean-François"]
+
+
+def test_people_outside_my_teams_are_found_without_the_hyphen(client, other_peer, person):
+    ClientFactory(display_name="Marie-Ève")
+    client.force_login(other_peer)
+    response = client.get(reverse("clients:list"), {"q": "marie eve"})
+    assert [c["display_name"] for c in response.context["others"]] == ["Marie-Ève"]
+
+
 def test_filters_by_status_situation_and_consent(client, coordinator, person, elsewhere):
     from clients import services
     from clients.choices import Decision, Purpose, Situation
