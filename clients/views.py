@@ -194,7 +194,11 @@ def consent_add(request, pk):
         data = form.cleaned_data
         if apply_service(
             form,
-            lambda: services.consent_record(acting_user=request.user, client=client, **data),
+            lambda: services.consent_record(
+                acting_user=request.user,
+                client=client,
+                **{field: data[field] for field in ConsentForm.Meta.fields},
+            ),
         ):
             messages.success(request, _("Consent decision recorded."))
             return redirect("clients:detail", pk=client.pk)
