@@ -16,6 +16,7 @@ from peersupport.access import require_ability
 from peersupport.audit import acting_as
 from peersupport.form_tools import submit_helper
 from peersupport.roles import Ability
+from peersupport.submissions import OnceFormMixin
 
 from .models import Activity
 
@@ -78,7 +79,7 @@ def _set_offered(*, acting_user, activity: Activity, offered: bool) -> Activity:
     return activity
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(OnceFormMixin, forms.ModelForm):
     """Names in both languages, the matching service types, and the place in lists.
 
     Retiring is a separate button, never a field that could be unticked by mistake.

@@ -2,10 +2,11 @@
 addenda and changes of audience."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from peersupport.access import ability_required
 from peersupport.audit import record_reads
 from peersupport.form_tools import apply_service
 from peersupport.roles import Ability
+from peersupport.submissions import completed, mark_drafts_saved
 
 from .. import access, services
 from ..access import Action
@@ -61,22 +63,127 @@ def note_detail(request, pk):
     return _page(request, note)
 
 
-@use_register
-@require_POST
-def note_new(request, client_pk):
-    """Start a draft about a person (optionally an answer in the shared thread)."""
-    client = get_client_for(request.user, client_pk)
-    if not access.can_write_notes(request.user, client):
+def _answered_note(request, client):
+    """The note being answered (``?answer=``), through the access policy: one
+    the user may not read is a 404, like any other way of opening it."""
+    pk = request.GET.get("answer", "")
+    if not pk.isdigit():
+        return None
+    answered = access.get_note_for(request.user, int(pk))
+    if answered.client_id != client.pk:
         raise Http404
-    audience = request.POST.get("audience") or None
-    if audience and audience not in Audience.values:
-        audience = None
-    try:
-        note = services.note_start(acting_user=request.user, client=client, audience=audience)
-    except ValidationError:
-        note = services.note_start(acting_user=request.user, client=client)
+    return answered
+
+
+def _compose_key(client, answered, draft) -> str:
+    if draft is not None:
+        return f"note-{draft.pk}"
+    return f"note-new-{client.pk}-{answered.pk if answered else 0}"
+
+
+@use_register
+def note_new(request, client_pk):
+    """Write a note about a person, optionally answering one of the thread.
+
+    Nothing is created by opening the page: the draft starts with the first
+    autosave that has words in it (htmx), or with the plain submit. After
+    that, ``draft`` names it and every save goes into it.
+    """
+    client = get_client_for(request.user, client_pk)
+    audiences = access.audiences_for(request.user, client)
+    if not audiences:
+        raise Http404
+    answered = _answered_note(request, client)
+    draft_pk = request.POST.get("draft") or request.GET.get("draft") or ""
+    draft = None
+    if draft_pk.isdigit():
+        draft = access.get_note_for(request.user, int(draft_pk), Action.EDIT)
+        if draft.client_id != client.pk:
+            raise Http404
+    if request.method == "POST" and "body" not in request.POST:
+        # The plain "Write a note" button of a page: open the form, create nothing.
+        query = {k: v for k, v in request.POST.items() if k in ("audience", "answer")}
+        return redirect(f"{request.path}?{urlencode(query)}" if query else request.path)
+    wanted = request.GET.get("audience") or (draft.audience if draft else None)
+    initial = {"audience": wanted if wanted in audiences else audiences[0]}
+    if draft is not None:
+        initial["body"] = draft.body
+    elif wanted and wanted not in audiences and request.method == "GET":
         messages.warning(request, _("This person has not consented to sharing with the care team."))
-    return redirect("notes:detail", pk=note.pk)
+    form = NoteForm(request.POST or None, audiences=audiences, initial=initial)
+    key = _compose_key(client, answered, draft)
+    if request.method == "POST" and form.is_valid():
+        body, audience = form.cleaned_data["body"], form.cleaned_data["audience"]
+        if draft is None and not body.strip():
+            if request.htmx:
+                return render(request, "interventions/fragments/save_status.html", {"empty": True})
+            form.add_error("body", _("Write the note first."))
+        else:
+            note = apply_service(
+                form,
+                lambda: (
+                    services.note_save_draft(
+                        acting_user=request.user, note=draft, body=body, audience=audience
+                    )
+                    if draft is not None
+                    else services.note_start(
+                        acting_user=request.user, client=client, audience=audience, body=body
+                    )
+                ),
+            )
+            if note and request.htmx:
+                return _draft_saved_fragment(request, note, created=draft is None)
+            if note and "sign" in request.POST:
+                note = apply_service(
+                    form, lambda: services.note_sign(acting_user=request.user, note=note)
+                )
+                if note:
+                    messages.success(
+                        request, _("Note signed. It can no longer be changed, only added to.")
+                    )
+            elif note:
+                messages.success(request, _("Draft saved. Only you can see it."))
+            if note:
+                response = redirect("notes:detail", pk=note.pk)
+                return mark_drafts_saved(response, key, f"note-{note.pk}")
+    if request.htmx:
+        return render(
+            request,
+            "interventions/fragments/save_status.html",
+            {"saved": False, "at": timezone.now(), "form": form},
+        )
+    if answered is not None:
+        record_reads([answered], via="answer")
+    return render(
+        request,
+        "interventions/note_new.html",
+        {
+            "client": client,
+            "form": form,
+            "answered": answered,
+            "draft": draft,
+            "draft_key": key,
+        },
+    )
+
+
+def _draft_saved_fragment(request, note, *, created):
+    """The autosave's answer. The first one, which created the draft, also
+    swaps the form's one-time token for the draft's number, points the address
+    bar at the draft (a reload keeps writing into it) and moves the tab's
+    offline copy to the draft's key."""
+    response = render(
+        request,
+        "interventions/fragments/save_status.html",
+        {"saved": True, "at": timezone.now(), "created_draft": note if created else None},
+    )
+    if created:
+        query = request.GET.copy()
+        query["draft"] = note.pk
+        response["HX-Replace-Url"] = f"{request.path}?{query.urlencode()}"
+        response["X-Draft-Key"] = f"note-{note.pk}"
+        completed(response, reverse("notes:detail", args=[note.pk]))
+    return response
 
 
 @use_register
@@ -115,7 +222,7 @@ def note_save(request, pk):
         messages.success(request, _("Note signed. It can no longer be changed, only added to."))
     else:
         messages.success(request, _("Draft saved. Only you can see it."))
-    return redirect("notes:detail", pk=note.pk)
+    return mark_drafts_saved(redirect("notes:detail", pk=note.pk), f"note-{note.pk}")
 
 
 @use_register

@@ -82,7 +82,7 @@ def requests_for(world, person, other_peer):
                 "audience": "care_team",
             },
         ),
-        "note_new": ("post", reverse("notes:new", args=[person.pk]), {}),
+        "note_new": ("get", reverse("notes:new", args=[person.pk]), None),
         "feed": ("get", reverse("shared:feed"), None),
         "requests": ("get", reverse("shared:requests"), None),
         "fulfil": (
@@ -155,7 +155,7 @@ EXPECTED = {
         "draft_save": 302,
         "addendum": 302,
         "audience": 302,
-        "note_new": 302,
+        "note_new": 200,
         "requests": 200,
         "fulfil": "302-refused",
         "safety_form": 403,
@@ -168,7 +168,7 @@ EXPECTED = {
         "note": 200,
         "addendum": 403,
         "audience": 403,
-        "note_new": 302,
+        "note_new": 200,
         "requests": 200,
         "fulfil": "302-refused",
         "safety_form": 403,
@@ -179,7 +179,7 @@ EXPECTED = {
         **FIELD,
         "enc_log": 302,
         "enc_detail": 200,
-        "note_new": 302,
+        "note_new": 200,
         "request_new": 200,
         "safety_form": 200,
         "safety_open": 302,
@@ -385,10 +385,9 @@ def test_an_encounter_form_explains_what_is_missing(client, peer):
     assert not Encounter.objects.exists()
 
 
-def test_the_draft_saves_as_the_author_types(client, peer, person):
+def test_the_draft_saves_as_the_author_types(client, peer, person, make_note):
     client.force_login(peer)
-    client.post(reverse("notes:new", args=[person.pk]))
-    note = Note.objects.get()
+    note = make_note(person, peer, Audience.PEER_TEAM, signed=False, body="")
     response = client.post(
         reverse("notes:save", args=[note.pk]),
         {"body": "Half a sentence", "audience": "peer_team"},
@@ -466,10 +465,9 @@ def test_a_page_shown_again_with_a_form_error_still_records_the_read(client, wor
     assert _reads(note).count() == 1
 
 
-def test_an_autosave_that_fails_says_why(client, person, peer, coordinator):
+def test_an_autosave_that_fails_says_why(client, person, peer, coordinator, make_note):
     client.force_login(peer)
-    client.post(reverse("notes:new", args=[person.pk]))
-    note = Note.objects.get()
+    note = make_note(person, peer, Audience.PEER_TEAM, signed=False, body="")
     client_services.consent_withdraw(
         acting_user=coordinator, client=person, purpose=Purpose.CARE_TEAM_SHARING
     )
