@@ -135,6 +135,9 @@ class Entry(models.Model):
         verbose_name=_("deleted by"),
     )
 
+    # How the audit trail names the values of ``involved``, a list of codes.
+    audit_choices = {"involved": Involved.choices}
+
     class Meta:
         verbose_name = _("logbook entry")
         verbose_name_plural = _("logbook entries")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from peersupport.audit import history_of
+from peersupport.audit import history_of, readable_entries
 from peersupport.form_tools import apply_service
 
 from . import access, exports_http, selectors, services
@@ -127,12 +127,19 @@ def entry_detail(request, pk):
             "entry": entry,
             "themes": list(entry.themes.all()),
             "partners": list(entry.partners.all()),
-            "history": history_of(entry)[:30],
+            "history": _in_words(history_of(entry)[:30]),
             "may_edit": access.can(request.user, Action.EDIT, entry),
             "may_delete": access.can(request.user, Action.DELETE, entry),
             "may_restore": access.can(request.user, Action.RESTORE, entry),
         },
     )
+
+
+def _in_words(entries):
+    entries = list(entries)
+    for entry, words in zip(entries, readable_entries(entries, subjects=False), strict=True):
+        entry.words = words
+    return entries
 
 
 def entry_edit(request, pk):

@@ -5,7 +5,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from .form_tools import submit_helper
+from .form_tools import DateInput, submit_helper
 from .models import User
 from .roles import Role
 from .submissions import OnceFormMixin
@@ -109,3 +109,42 @@ class OwnPasswordChangeForm(PasswordChangeForm):
         if password and "new_password2" not in self.errors and self.user.check_password(password):
             self.add_error("new_password2", _("Choose a password different from the current one."))
         return cleaned
+
+
+class AuditFilterForm(forms.Form):
+    """The audit trail's search. A value that does not parse is ignored, not an error."""
+
+    ACTIONS = {"create": 0, "update": 1, "delete": 2, "access": 3}  # LogEntry.Action values
+
+    user = forms.CharField(label=_("User"), required=False)
+    person = forms.IntegerField(
+        label=_("Record number"), required=False, min_value=1, widget=forms.TextInput()
+    )
+    action = forms.ChoiceField(
+        label=_("Action"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("create", _("Created")),
+            ("update", _("Changed")),
+            ("delete", _("Deleted")),
+            ("access", _("Viewed")),
+        ],
+    )
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].widget.attrs["inputmode"] = "numeric"
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-select" if name == "action" else "form-control"
+
+    def values(self) -> dict:
+        """The filters that parsed, field by field."""
+        self.is_valid()
+        return {
+            name: self.cleaned_data[name]
+            for name in self.fields
+            if name in self.cleaned_data and self.cleaned_data[name] not in (None, "")
+        }

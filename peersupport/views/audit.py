@@ -1,71 +1,59 @@
-"""The audit trail for coordinators: who did or saw what, searchable."""
+"""The audit trail for coordinators: who did or saw what, searchable, in words."""
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from auditlog.models import LogEntry
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 
 from clients.access import clients_visible_to
 
 from ..access import ability_required
-from ..audit import entries_about_person
+from ..audit import entries_about_person, readable_entries
+from ..forms import AuditFilterForm
 from ..roles import Ability
 
-ACTIONS = {
-    "create": LogEntry.Action.CREATE,
-    "update": LogEntry.Action.UPDATE,
-    "delete": LogEntry.Action.DELETE,
-    "access": LogEntry.Action.ACCESS,
-}
+PAGE_SIZE = 50
 
 
-def _day(value):
-    day = parse_date(value or "")
-    return timezone.make_aware(datetime.combine(day, time.min)) if day else None
+def _start_of(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 @ability_required(Ability.VIEW_AUDIT_TRAIL)
 def audit_trail(request):
+    form = AuditFilterForm(request.GET or None)
+    filters = form.values() if form.is_bound else {}
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
-    user = request.GET.get("user", "").strip()
-    person = request.GET.get("person", "").strip()
-    action = request.GET.get("action", "")
-    since, until = _day(request.GET.get("since")), _day(request.GET.get("until"))
-    if user:
-        entries = entries.filter(actor__username__iexact=user)
-    if person.isdigit():
-        entries = entries.filter(entries_about_person(int(person)))
-    if action in ACTIONS:
-        entries = entries.filter(action=ACTIONS[action])
-    if since:
-        entries = entries.filter(timestamp__gte=since)
-    if until:
-        entries = entries.filter(timestamp__lt=until + timezone.timedelta(days=1))
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    people_ids = set()
-    for entry in page:
+    person = filters.get("person")
+    if filters.get("user"):
+        entries = entries.filter(actor__username__iexact=filters["user"].strip())
+    if person:
+        entries = entries.filter(entries_about_person(person))
+    if filters.get("action"):
+        entries = entries.filter(action=AuditFilterForm.ACTIONS[filters["action"]])
+    if filters.get("since"):
+        entries = entries.filter(timestamp__gte=_start_of(filters["since"]))
+    if filters.get("until"):
+        entries = entries.filter(timestamp__lt=_start_of(filters["until"] + timedelta(days=1)))
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page)
+    people_ids = {person} if person else set()
+    for entry in rows:
         client_id = (entry.additional_data or {}).get("client_id")
-        if entry.content_type.model == "client":
+        if entry.content_type.model == "client" and entry.content_type.app_label == "clients":
             client_id = int(entry.object_pk)
         entry.client_id = client_id
         if client_id:
             people_ids.add(client_id)
+    # Names only of the people this coordinator may see; the others show as numbers.
     names = dict(
         clients_visible_to(request.user).filter(pk__in=people_ids).values_list("pk", "display_name")
     )
-    for entry in page:
+    for entry, words in zip(rows, readable_entries(rows), strict=True):
         entry.client_name = names.get(entry.client_id, "")
-    person_name = names.get(int(person)) if person.isdigit() else None
-    if person.isdigit() and person_name is None:
-        person_name = (
-            clients_visible_to(request.user)
-            .filter(pk=int(person))
-            .values_list("display_name", flat=True)
-            .first()
-        )
+        entry.words = words
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -73,16 +61,9 @@ def audit_trail(request):
         "peersupport/audit.html",
         {
             "page": page,
-            "names": names,
-            "filters": {
-                "user": user,
-                "person": person,
-                "action": action,
-                "since": request.GET.get("since", ""),
-                "until": request.GET.get("until", ""),
-            },
-            "person_name": person_name,
-            "actions": list(ACTIONS),
+            "rows": rows,
+            "form": form if form.is_bound else AuditFilterForm(),
+            "person_name": names.get(person) if person else None,
             "query_string": query.urlencode(),
         },
     )

@@ -352,3 +352,52 @@ def test_the_matrix_explains_its_shading_primacy_and_frequency(client, researche
     assert "How to read this table" in page
     for words in ("The darker the cell", "earliest entry carrying the theme", "all stages"):
         assert words in page
+
+
+def _history(client, entry):
+    return [
+        change.words.lines
+        for change in client.get(reverse("logbook:detail", args=[entry.pk])).context["history"]
+    ]
+
+
+def test_a_new_entry_history_says_created_in_words(client, researcher, stages):
+    client.force_login(researcher)
+    client.post(reverse("logbook:new"), ENTRY)
+    entry = Entry.objects.get(title="Desk at last")
+    page = client.get(reverse("logbook:detail", args=[entry.pk])).content.decode()
+    assert _history(client, entry) == [["Created"]]
+    for raw in ("None", "deleted at", "ID:", "id:"):
+        assert raw not in page.split('<h2 class="h5">History</h2>')[1], raw
+
+
+def test_an_entry_history_shows_labels_and_values_in_words(client, researcher, stages):
+    client.force_login(researcher)
+    client.post(reverse("logbook:new"), ENTRY)
+    entry = Entry.objects.get(title="Desk at last")
+    funding = Theme.objects.get(name="Uncertain funding")
+    client.post(
+        reverse("logbook:edit", args=[entry.pk]),
+        {
+            **ENTRY,
+            "occurred_on": "2025-04-01",
+            "kind": "barrier",
+            "involved": ["peers", "clinicians"],
+            "themes": [funding.pk],
+        },
+    )
+    lines = [line for change in _history(client, entry) for line in change]
+    assert "Date of the event: March 2, 2025 → April 1, 2025" in lines
+    assert "Kind: Facilitator → Barrier" in lines
+    assert "Roles involved: empty → Peer support workers, Clinicians" in lines
+    assert "Themes: added Uncertain funding" in lines
+    assert not any("[" in line or "None" in line for line in lines)
+
+
+def test_an_entry_history_says_moved_to_the_bin_and_restored(client, researcher, stages):
+    client.force_login(researcher)
+    client.post(reverse("logbook:new"), ENTRY)
+    entry = Entry.objects.get(title="Desk at last")
+    client.post(reverse("logbook:delete", args=[entry.pk]))
+    client.post(reverse("logbook:restore", args=[entry.pk]))
+    assert _history(client, entry) == [["Restored"], ["Moved to the bin"], ["Created"]]

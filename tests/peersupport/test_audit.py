@@ -1,0 +1,74 @@
+"""Audit entries in words: the describer behind every history."""
+
+import pytest
+from auditlog.models import LogEntry
+
+from peersupport import accounts
+from peersupport.audit import account_history, describe_entry, readable_entries
+from peersupport.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_account_change_shows_field_labels_and_values(coordinator, peer):
+    before = peer.first_name
+    accounts.account_update(
+        acting_user=coordinator,
+        user=peer,
+        first_name="Alexandra",
+        last_name=peer.last_name,
+        email=peer.email,
+        roles=[Role.PEER],
+    )
+    assert describe_entry(account_history(peer).first()) == [f"First name: {before} → Alexandra"]
+
+
+def test_an_emptied_value_reads_empty_and_a_flag_reads_yes_or_no(peer):
+    entry = LogEntry.objects.log_create(
+        peer,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        changes={"email": ["a@example.org", ""], "must_change_password": ["False", "True"]},
+    )
+    assert describe_entry(entry) == [
+        "Email address: a@example.org → empty",
+        "Must change password at next sign-in: no → yes",
+    ]
+
+
+def test_technical_fields_never_show(coordinator, peer):
+    entry = LogEntry.objects.log_create(
+        peer,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        changes={
+            "session_generation": ["0", "1"],
+            "id": ["1", "1"],
+            "is_active": ["True", "False"],
+        },
+    )
+    assert describe_entry(entry) == ["Account deactivated"]
+
+
+def test_an_entry_without_a_meaningful_change_says_changed(peer):
+    entry = LogEntry.objects.log_create(
+        peer,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        changes={"session_generation": ["0", "1"]},
+    )
+    assert describe_entry(entry) == ["Changed"]
+
+
+def test_a_role_grant_names_the_account_it_belongs_to(coordinator, peer):
+    accounts.account_update(
+        acting_user=coordinator,
+        user=peer,
+        first_name=peer.first_name,
+        last_name=peer.last_name,
+        email=peer.email,
+        roles=[Role.PEER, Role.RESEARCHER],
+    )
+    words = readable_entries(account_history(peer)[:1])[0]
+    assert words.lines == ["Role granted: Researcher"]
+    assert words.subject == f"a role of {peer}"
