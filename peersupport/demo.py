@@ -4,7 +4,10 @@ Each later capability adds its own demo data after these accounts; every
 step is idempotent, so seeding twice changes nothing.
 """
 
+from datetime import datetime, time, timedelta
+
 from django.db import transaction
+from django.utils import timezone
 
 from .accounts import account_create
 from .models import User
@@ -44,3 +47,23 @@ def seed_accounts() -> list[str]:
             coordinator = user
         created.append(username)
     return created
+
+
+def moment(days_ago: int, hour: int, minute: int = 0) -> datetime:
+    """A local time ``days_ago`` days before today, so the demo stays recent."""
+    day = timezone.localdate() - timedelta(days=days_ago)
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def not_after_now(when: datetime, margin: timedelta = timedelta(minutes=5)) -> datetime:
+    """``when``, or a little before now if it would be in the future."""
+    return min(when, timezone.now() - margin)
+
+
+def restamp(instance, **fields) -> None:
+    """Set times that services stamp with "now" (``auto_now_add`` among them)
+    to when the demo says it happened. An update query: no audit entry, no
+    ``auto_now`` refresh."""
+    type(instance)._base_manager.filter(pk=instance.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(instance, name, value)

@@ -37,7 +37,9 @@ class Command(BaseCommand):
         for label, step in [
             ("community partners", clients_demo.seed_partners),
             ("people served", clients_demo.seed_people),
+            ("care-team joins", clients_demo.seed_joins),
             ("encounters", interventions_demo.seed_encounters),
+            ("closed files, departures and merges", clients_demo.seed_outcomes),
             ("logbook entries", logbook_demo.seed_logbook),
         ]:
             self.stdout.write(f"Demo {label}: {step()} created.")
