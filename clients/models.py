@@ -6,12 +6,14 @@ superseded by newer decisions, merged records point at the record they joined.
 """
 
 import unicodedata
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .choices import (
@@ -56,6 +58,37 @@ def fold(text: str) -> str:
     return " ".join(bare.casefold().split())
 
 
+# Dates of the register (intake, situations, consent decisions) go back at most
+# this far: anything older is a typing mistake, not a record.
+REGISTER_HISTORY_YEARS = 20
+# A consent is renewed at least this often: a later expiry is a typing mistake.
+CONSENT_LONGEST_YEARS = 10
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def earliest_register_date(today: date | None = None) -> date:
+    return _years_after(today or timezone.localdate(), -REGISTER_HISTORY_YEARS)
+
+
+def check_register_date(day, errors: dict, field: str, future_message=None) -> None:
+    """Put a clear message on ``field`` when ``day`` is in the future or absurdly old."""
+    if day is None:
+        return
+    today = timezone.localdate()
+    if day > today:
+        errors[field] = future_message or _("This date is in the future.")
+    elif day < earliest_register_date(today):
+        errors[field] = _("Choose a date between %(earliest)s and today.") % {
+            "earliest": date_format(earliest_register_date(today))
+        }
+
+
 class Client(models.Model):
     """A person the programme serves, known by the name they give."""
 
@@ -96,9 +129,10 @@ class Client(models.Model):
         _("how they came"), max_length=20, choices=ReferralSource.choices, blank=True
     )
     referral_detail = models.CharField(_("referral detail"), max_length=200, blank=True)
-    # The latest contact: intake, a situation update, an encounter. Kept here,
-    # written only by clients.services.client_record_contact, because the
-    # active/inactive status of every list row is computed from it.
+    # The latest real contact: the intake date, a situation update, a self-join,
+    # an encounter (never the moment of registering). Kept here, written only by
+    # clients.services, because the active/inactive status of every list row is
+    # computed from it.
     last_contact_on = models.DateField(_("last contact"), default=timezone.localdate)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     closed_reason = models.CharField(
@@ -150,10 +184,13 @@ class Client(models.Model):
             errors["legal_name_no_answer"] = _("Leave this empty when a legal name is given.")
         if self.birth_year is not None and self.birth_year_no_answer:
             errors["birth_year_no_answer"] = _("Leave this empty when a year of birth is given.")
-        today = timezone.localdate()
-        if self.intake_date and self.intake_date > today:
-            errors["intake_date"] = _("The intake date cannot be in the future.")
-        this_year = today.year
+        check_register_date(
+            self.intake_date,
+            errors,
+            "intake_date",
+            future_message=_("The intake date cannot be in the future."),
+        )
+        this_year = timezone.localdate().year
         if self.birth_year is not None and not (this_year - 120 <= self.birth_year <= this_year):
             errors["birth_year"] = _("Enter a year between %(low)s and %(high)s.") % {
                 "low": this_year - 120,
@@ -209,6 +246,12 @@ class LivingSituation(models.Model):
     def get_additional_data(self):
         # Lets the audit trail find everything about one person.
         return {"client_id": self.client_id}
+
+    def clean(self):
+        errors = {}
+        check_register_date(self.recorded_on, errors, "recorded_on")
+        if errors:
+            raise ValidationError(errors)
 
 
 class CareTeamMembership(models.Model):
@@ -306,14 +349,27 @@ class Consent(models.Model):
 
     def clean(self):
         errors = {}
-        if self.decided_on and self.decided_on > timezone.localdate():
-            errors["decided_on"] = _("A decision cannot be dated in the future.")
+        check_register_date(
+            self.decided_on,
+            errors,
+            "decided_on",
+            future_message=_("A decision cannot be dated in the future."),
+        )
         if self.decision == Decision.GIVEN and not self.method:
             errors["method"] = _("Say how the consent was obtained.")
         if self.expires_on and self.decision != Decision.GIVEN:
             errors["expires_on"] = _("Only a given consent can expire.")
         if self.expires_on and self.decided_on and self.expires_on <= self.decided_on:
             errors["expires_on"] = _("The expiry must come after the date of the decision.")
+        elif (
+            self.expires_on
+            and self.decided_on
+            and self.expires_on > _years_after(self.decided_on, CONSENT_LONGEST_YEARS)
+        ):
+            errors["expires_on"] = _(
+                "A consent expires at most ten years after the decision: choose an "
+                "earlier date, or leave it empty."
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,7 +62,8 @@ def client_register(
     """Register a person. A peer or clinician who registers someone joins their team."""
     with acting_as(acting_user):
         client = Client(created_by=acting_user, **details)
-        client.last_contact_on = timezone.localdate()
+        # The intake is when the person was met; entering them later is not a contact.
+        client.last_contact_on = client.intake_date
         client.full_clean()
         client.save()
         if situation:
@@ -79,14 +81,34 @@ def client_register(
 
 @transaction.atomic
 def client_update(*, acting_user, client: Client, details: dict) -> Client:
+    intake_before = client.intake_date
     with acting_as(acting_user):
         for field, value in details.items():
             if field not in CLIENT_DETAIL_FIELDS:
                 raise ValueError(f"{field} is not editable")
             setattr(client, field, value)
         client.full_clean()
+        if client.intake_date != intake_before:
+            client.last_contact_on = _latest_contact(client)
         client.save()
     return client
+
+
+def _latest_contact(client: Client) -> date:
+    """The newest real contact: the intake, a situation update, a self-join after
+    meeting the person, an encounter. Registering someone is not one."""
+    contacts = [
+        client.intake_date,
+        client.living_situations.aggregate(on=Max("recorded_on"))["on"],
+        client.memberships.filter(how=JoinedHow.JOINED).aggregate(on=Max("joined_on"))["on"],
+    ]
+    # Encounters belong to the interventions app, which builds on this one:
+    # read through the reverse relation rather than importing it.
+    encounters = getattr(client, "encounters", None)
+    if encounters is not None:
+        newest = encounters.aggregate(at=Max("occurred_at"))["at"]
+        contacts.append(timezone.localtime(newest).date() if newest else None)
+    return max(day for day in contacts if day is not None)
 
 
 def client_record_contact(*, client: Client, on: date) -> None:

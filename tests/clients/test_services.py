@@ -328,3 +328,42 @@ def test_the_data_migration_refolds_names_stored_before_hyphens_were_folded():
         "jean francois",
     )
     assert person.display_name == "Jean-François"
+
+
+def _days_ago(days):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.localdate() - timedelta(days=days)
+
+
+def test_registering_someone_met_months_ago_does_not_make_today_their_last_contact(peer):
+    from clients.choices import Status
+    from clients.status import status_of
+
+    person = services.client_register(
+        acting_user=peer, details={"display_name": "Met in spring", "intake_date": _days_ago(100)}
+    )
+    person.refresh_from_db()
+    assert person.last_contact_on == _days_ago(100)
+    assert status_of(person) == Status.INACTIVE
+
+
+def test_correcting_the_intake_date_moves_a_last_contact_that_came_from_it(peer):
+    person = services.client_register(acting_user=peer, details={"display_name": "Late entry"})
+    services.client_update(acting_user=peer, client=person, details={"intake_date": _days_ago(200)})
+    person.refresh_from_db()
+    assert person.last_contact_on == _days_ago(200)
+
+
+def test_correcting_the_intake_date_keeps_a_later_real_contact(peer):
+    person = services.client_register(
+        acting_user=peer, details={"display_name": "Seen since", "intake_date": _days_ago(200)}
+    )
+    services.client_record_situation(
+        acting_user=peer, client=person, situation=Situation.STREET, recorded_on=_days_ago(10)
+    )
+    services.client_update(acting_user=peer, client=person, details={"intake_date": _days_ago(150)})
+    person.refresh_from_db()
+    assert person.last_contact_on == _days_ago(10)

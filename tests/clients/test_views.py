@@ -377,6 +377,93 @@ def test_a_bad_consent_is_explained_on_its_fields(client, peer, person):
     assert snapshot() == before
 
 
+def _errors_on(response, field):
+    return response.context["form"].errors.get(field, [])
+
+
+@pytest.mark.parametrize(
+    ("intake_date", "message"),
+    [
+        ("2999-01-01", "The intake date cannot be in the future."),
+        ("1990-01-01", "Choose a date between"),
+    ],
+)
+def test_an_impossible_intake_date_is_refused_on_its_field(client, peer, intake_date, message):
+    client.force_login(peer)
+    before = snapshot()
+    response = client.post(
+        reverse("clients:create"),
+        {"display_name": "Newcomer", "health_coverage": "not_asked", "intake_date": intake_date},
+    )
+    assert any(message in error for error in _errors_on(response, "intake_date"))
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("birth_year", ["2999", "1850"])
+def test_an_impossible_year_of_birth_is_refused_on_its_field(client, peer, birth_year):
+    client.force_login(peer)
+    response = client.post(
+        reverse("clients:create"),
+        {
+            "display_name": "Newcomer",
+            "health_coverage": "not_asked",
+            "intake_date": TODAY,
+            "birth_year": birth_year,
+        },
+    )
+    assert _errors_on(response, "birth_year")
+    assert not Client.objects.filter(display_name="Newcomer").exists()
+
+
+def test_a_consent_decision_dated_decades_ago_is_refused_on_its_field(client, peer, person):
+    client.force_login(peer)
+    before = snapshot()
+    response = client.post(
+        reverse("clients:consent_add", args=[person.pk]),
+        {"purpose": "research", "decision": "refused", "decided_on": "1990-05-01"},
+    )
+    assert any("Choose a date between" in e for e in _errors_on(response, "decided_on"))
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("expires_on", "message"),
+    [
+        ("2000-01-01", "The expiry must come after the date of the decision."),
+        ("2990-01-01", "at most ten years after"),
+    ],
+)
+def test_an_impossible_consent_expiry_is_refused_on_its_field(
+    client, peer, person, expires_on, message
+):
+    client.force_login(peer)
+    before = snapshot()
+    response = client.post(
+        reverse("clients:consent_add", args=[person.pk]),
+        {
+            "purpose": "research",
+            "decision": "given",
+            "method": "verbal",
+            "decided_on": TODAY,
+            "expires_on": expires_on,
+        },
+    )
+    assert any(message in e for e in _errors_on(response, "expires_on"))
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("recorded_on", ["2999-01-01", "1990-01-01"])
+def test_an_impossible_situation_date_is_refused_on_its_field(client, peer, person, recorded_on):
+    client.force_login(peer)
+    before = snapshot()
+    response = client.post(
+        reverse("clients:situation", args=[person.pk]),
+        {"situation": "street", "recorded_on": recorded_on},
+    )
+    assert _errors_on(response, "recorded_on")
+    assert snapshot() == before
+
+
 def test_an_estimated_age_becomes_an_estimated_year_of_birth(client, peer):
     client.force_login(peer)
     client.post(
