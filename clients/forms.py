@@ -149,7 +149,11 @@ class ConsentForm(OnceFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["method"].choices = self.fields["method"].choices[1:]  # no empty radio
+        # A radio list needs no blank entry: a required one starts with nothing
+        # chosen (the browser insists on a choice), an optional one stays unset.
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.RadioSelect):
+                field.choices = [(value, label) for value, label in field.choices if value != ""]
         self.helper = submit_helper(_("Record the decision"))
 
 
@@ -227,13 +231,14 @@ class ClientFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any")), *grouped_situation_choices()],
     )
+    # Every filter's empty choice reads the same, "Any": the label says what it filters.
     consent_purpose = forms.ChoiceField(
-        label=_("Consent for"), required=False, choices=[("", _("Any purpose")), *Purpose.choices]
+        label=_("Consent for"), required=False, choices=[("", _("Any")), *Purpose.choices]
     )
     consent_state = forms.ChoiceField(
         label=_("Consent state"),
         required=False,
-        choices=[("", _("Any state")), *ConsentState.choices],
+        choices=[("", _("Any")), *ConsentState.choices],
     )
 
     def __init__(self, *args, **kwargs):

@@ -682,3 +682,34 @@ def test_a_former_member_who_left_twice_is_listed_once(client, coordinator, othe
     former = response.context["former_team"]
     assert [m.member for m in former] == [other_peer]
     assert former[0].left_on == today - timedelta(days=10)
+
+
+def test_the_consent_form_offers_no_blank_radio_and_preselects_nothing(client, peer, person):
+    import re
+
+    client.force_login(peer)
+    page = client.get(reverse("clients:consent_add", args=[person.pk])).content.decode()
+    radios = re.findall(r"<input[^>]*type=\"radio\"[^>]*>", page)
+    assert radios
+    assert not [r for r in radios if 'value=""' in r]
+    assert not [r for r in radios if "checked" in r]
+    assert "---------" not in page
+
+
+def test_the_consent_form_preselects_the_purpose_it_was_opened_for(client, peer, person):
+    import re
+
+    client.force_login(peer)
+    url = reverse("clients:consent_add", args=[person.pk])
+    page = client.get(url, {"purpose": "research"}).content.decode()
+    checked = re.findall(r"<input[^>]*type=\"radio\"[^>]*checked[^>]*>", page)
+    assert len(checked) == 1 and 'value="research"' in checked[0]
+
+
+def test_every_filter_of_the_people_list_says_any_when_empty(client, peer):
+    client.force_login(peer)
+    form = client.get(reverse("clients:list")).context["filter_form"]
+    empty_labels = {
+        name: next(iter(field.choices)) for name, field in form.fields.items() if name != "q"
+    }
+    assert empty_labels and all(label == ("", "Any") for label in empty_labels.values())
