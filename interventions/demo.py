@@ -202,6 +202,8 @@ STORIES = {
             setting=S.COURT,
             acts=("court",),
             minutes=180,
+            addendum="Précision : la nouvelle date d'audience est le 14 du mois prochain, "
+            "à 9 h 30.",
         ),
         V(
             40,
@@ -424,6 +426,16 @@ STORIES = {
             minutes=60,
             along=True,
         ),
+        V(
+            3,
+            "Saw Mike at the rooming house for his dressing. He is settling in but has no "
+            "furniture yet; could someone ask the drop-in about a bed frame?",
+            shared=True,
+            by="clinician",
+            setting=S.HOME,
+            acts=("link",),
+            minutes=30,
+        ),
     ],
     "Mike B.": [
         V(
@@ -563,6 +575,16 @@ STORIES = {
             setting=S.PARTNER,
             acts=("housing", "listen"),
             minutes=30,
+        ),
+        V(
+            3,
+            "Referral accepted: the housing program has a room for Kateri from Monday. She "
+            "would like Alex to be there on the day.",
+            shared=True,
+            by="clinician",
+            setting=S.PHONE,
+            acts=("link", "housing"),
+            minutes=20,
         ),
     ],
     "Réjean": [
@@ -864,6 +886,7 @@ STORIES = {
             setting=S.PHONE,
             acts=("income",),
             minutes=45,
+            addendum="Addition: the deadline was extended by two weeks; Maëlle was told.",
         ),
         V(
             14,
@@ -1236,30 +1259,39 @@ def _peer_requests(demo) -> None:
 
 
 def _reads(demo) -> None:
-    """Who has read which shared note: its author at once, the rest of the team
-    when they got to the feed, so the most recent notes are still new."""
+    """Who has read which shared note: its author at once; a member who answered
+    it, before answering; the rest of the team when they got to the feed, so
+    that the most recent notes are still new."""
     now = timezone.now()
-    notes = Note.objects.filter(audience=Audience.CARE_TEAM, status=NoteStatus.SIGNED)
+    notes = list(
+        Note.objects.filter(audience=Audience.CARE_TEAM, status=NoteStatus.SIGNED).order_by(
+            "signed_at", "pk"
+        )
+    )
+    written = {}
+    for note in notes:
+        written.setdefault((note.client_id, note.author_id), []).append(note.signed_at)
     members = {}
     for membership in CareTeamMembership.objects.filter(left_on__isnull=True).select_related(
         "member"
     ):
         members.setdefault(membership.client_id, []).append(membership)
-    for note in notes.order_by("signed_at", "pk"):
+    for note in notes:
         reads = [(note.author_id, note.signed_at)]
         for membership in members.get(note.client_id, []):
-            lag = READ_AFTER_DAYS.get(membership.member.username)
-            if membership.member_id == note.author_id or lag is None:
+            reader = membership.member
+            lag = READ_AFTER_DAYS.get(reader.username)
+            if reader.pk == note.author_id or lag is None:
                 continue
-            if note.signed_at > now - timedelta(days=lag):
-                continue
-            start = max(note.signed_at, membership.created_at)
-            reads.append(
-                (
-                    membership.member_id,
-                    not_after_now(start + timedelta(hours=demo.rng.randint(1, 30))),
-                )
-            )
+            answered = [
+                at for at in written.get((note.client_id, reader.pk), []) if at > note.signed_at
+            ]
+            if answered:
+                reads.append((reader.pk, answered[0] - timedelta(minutes=10)))
+            elif note.signed_at < now - timedelta(days=lag):
+                start = max(note.signed_at, membership.created_at)
+                hours = timedelta(hours=demo.rng.randint(1, 30))
+                reads.append((reader.pk, not_after_now(start + hours)))
         for reader_id, read_at in reads:
             read = NoteRead.objects.create(note=note, reader_id=reader_id)
             restamp(read, read_at=read_at)

@@ -12,7 +12,7 @@ from clients.models import CareTeamMembership, Client, ClientMerge, Consent, Liv
 from clients.status import with_status
 from interventions import selectors
 from interventions.access import open_peer_requests_for
-from interventions.choices import PeerRequestStatus
+from interventions.choices import Audience, PeerRequestStatus
 from interventions.models import Addendum, Note, NoteRead, PeerRequest
 from peersupport.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from peersupport.models import User
@@ -138,13 +138,28 @@ class TestTheDemoIsAProgrammeInUse:
         ]
         assert len(in_french) >= 4, in_french
 
-    def test_the_clinician_finds_shared_notes_already_read_and_new_ones(self):
-        clinician = User.objects.get(username="clinician")
-        feed = list(selectors.shared_feed(viewer=clinician))
-        assert feed[0].unread
-        assert sum(note.unread for note in feed) >= 3
+    @pytest.mark.parametrize("username", ["clinician", "peer"])
+    def test_shared_notes_are_some_already_read_and_some_new(self, username):
+        feed = list(selectors.shared_feed(viewer=User.objects.get(username=username)))
+        assert sum(note.unread for note in feed) >= 2
         assert sum(not note.unread for note in feed) >= 5
         assert len({note.client_id for note in feed}) >= 6
+
+    def test_the_clinician_finds_the_newest_shared_note_new(self):
+        # The browser journey answers it.
+        feed = selectors.shared_feed(viewer=User.objects.get(username="clinician"))
+        assert feed.first().unread
+
+    def test_who_answered_a_shared_note_had_read_it(self):
+        for note in Note.objects.filter(audience=Audience.CARE_TEAM, encounter__isnull=True):
+            earlier = Note.objects.filter(
+                client=note.client, audience=Audience.CARE_TEAM, signed_at__lt=note.signed_at
+            ).exclude(author=note.author)
+            last = earlier.order_by("-signed_at").first()
+            assert last is not None, note.body
+            assert NoteRead.objects.filter(
+                note=last, reader=note.author, read_at__lt=note.signed_at
+            ).exists(), note.body
 
     def test_some_people_are_inactive_and_some_files_closed_with_a_reason(self):
         people = with_status(Client.objects.filter(merged_into__isnull=True))
