@@ -7,6 +7,7 @@ request is involved (management commands, demo data).
 
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC
 
 from auditlog.context import auditlog_value, set_actor
 from auditlog.models import LogEntry
@@ -240,7 +241,7 @@ def _subject(entry: LogEntry, model, names: _Names) -> str:
     if model._meta.label == "clients.Client":
         return _("record %(number)s") % {"number": entry.object_pk}
     words = f"{model._meta.verbose_name} {entry.object_pk}"
-    if not extra.get("client_id"):
+    if not extra.get("client_id") and entry.object_repr.casefold() != words.casefold():
         # Catalogue objects (themes, stages, activities...) are known by their name.
         words = f"{words} “{entry.object_repr}”"
     creator = names.user(names.creators.get((entry.content_type_id, entry.object_pk)))
@@ -299,6 +300,9 @@ def _change_lines(entry: LogEntry, model, names: _Names) -> list[str]:
     from django.utils.translation import gettext as _
 
     lines = []
+    about_a_person = bool((entry.additional_data or {}).get("client_id")) or (
+        model is not None and model._meta.label == "clients.Client"
+    )
     for name, values in (entry.changes_dict or {}).items():
         if name in TECHNICAL_FIELDS or model is None:
             continue
@@ -322,6 +326,10 @@ def _change_lines(entry: LogEntry, model, names: _Names) -> list[str]:
                 lines.append(_("%(field)s: removed %(items)s") % {"field": label, "items": items})
             continue
         if not isinstance(values, list) or len(values) != 2:
+            continue
+        if about_a_person and field.get_internal_type() == "TextField":
+            # What was written about a person stays on their record, not in the trail.
+            lines.append(_("%(field)s: changed") % {"field": label})
             continue
         old, new = (_shown_value(model, field, value, names) for value in values)
         if old != new:
@@ -355,7 +363,7 @@ def _shown_value(model, field, value, names: _Names) -> str:
     if field.get_internal_type() == "DateTimeField" and parse_datetime(text):
         moment = parse_datetime(text)
         if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment, timezone.UTC)  # auditlog stores UTC
+            moment = moment.replace(tzinfo=UTC)  # auditlog stores UTC
         return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
     if field.get_internal_type() == "JSONField":
         try:

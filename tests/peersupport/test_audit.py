@@ -72,3 +72,16 @@ def test_a_role_grant_names_the_account_it_belongs_to(coordinator, peer):
     words = readable_entries(account_history(peer)[:1])[0]
     assert words.lines == ["Role granted: Researcher"]
     assert words.subject == f"a role of {peer}"
+
+
+def test_a_moment_reads_as_a_local_date_and_time(peer, settings):
+    settings.TIME_ZONE = "America/Toronto"
+    entry = LogEntry.objects.log_create(
+        peer,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        changes={"date_joined": ["2025-03-14 17:05:00.123456", "2025-03-15 12:00:00+00:00"]},
+    )
+    assert describe_entry(entry) == [
+        "Date joined: March 14, 2025, 1:05 p.m. → March 15, 2025, 8 a.m."
+    ]

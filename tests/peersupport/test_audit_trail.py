@@ -161,3 +161,33 @@ def test_the_trail_ignores_a_filter_that_does_not_parse(client, person, alex, co
     client.force_login(coordinator)
     response = _trail(client, person="abc", since="not a date", action="bogus")
     assert len(response.context["rows"]) > 0
+
+
+def test_what_was_written_about_a_person_stays_out_of_the_trail(client, person, coordinator):
+    from auditlog.models import LogEntry
+
+    LogEntry.objects.log_create(
+        person,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        changes={"closed_note": ["", "Moved to Gatineau near his daughter."]},
+    )
+    client.force_login(coordinator)
+    response = _trail(client, person=person.pk, action="update")
+    lines = [line for entry in response.context["rows"] for line in entry.words.lines]
+    assert "Closing note: changed" in lines
+    assert "Gatineau" not in response.content.decode()
+
+
+def test_an_object_named_by_its_number_is_not_named_twice(client, alex, coordinator):
+    from auditlog.models import LogEntry
+
+    from interventions.models import PeerRequest
+
+    request = PeerRequest(pk=7)
+    LogEntry.objects.log_create(
+        request, force_log=True, action=LogEntry.Action.CREATE, changes={"id": ["None", "7"]}
+    )
+    client.force_login(coordinator)
+    subjects = [entry.words.subject for entry in _trail(client).context["rows"]]
+    assert "peer request 7" in subjects
