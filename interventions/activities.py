@@ -72,6 +72,14 @@ def activity_restore(*, acting_user, activity: Activity) -> Activity:
 
 def _set_offered(*, acting_user, activity: Activity, offered: bool) -> Activity:
     require_ability(acting_user, Ability.MANAGE_ACTIVITIES)
+    # An encounter needs at least one activity: without any on offer, nobody
+    # could log one. Rows locked so two retirements cannot both pass.
+    if not offered and activity.is_active:
+        offered_now = Activity.objects.select_for_update().filter(is_active=True)
+        if not offered_now.exclude(pk=activity.pk).exists():
+            raise ValidationError(
+                _("This is the last activity offered: add or restore another one first.")
+            )
     if activity.is_active != offered:
         with acting_as(acting_user):
             activity.is_active = offered

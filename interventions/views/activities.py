@@ -1,6 +1,7 @@
 """The activity list, kept by coordinators in the product itself."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -63,9 +64,12 @@ def activity_edit(request, pk):
 @manage_activities
 @require_POST
 def activity_retire(request, pk):
-    activity = services.activity_retire(
-        acting_user=request.user, activity=_activity_for(request, pk)
-    )
+    activity = _activity_for(request, pk)
+    try:
+        services.activity_retire(acting_user=request.user, activity=activity)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("activities:list")
     messages.success(
         request,
         _("“%(name)s” is retired: past encounters keep it, new ones no longer offer it.")
