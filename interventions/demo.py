@@ -699,8 +699,8 @@ STORIES = {
         ),
         V(
             2,
-            "Went with Zoé to the clinic. New inhaler; she was relieved and wants to look "
-            "for work now.",
+            "Went with Zoé to the clinic. She came out with an inhaler, relieved, and "
+            "wants to look for work now.",
             shared=True,
             setting=S.CLINIC,
             acts=("medical",),
