@@ -345,7 +345,11 @@ def main():
     print("== smoke: pages requested per account: " + ", ".join(summary))
     if failures:
         print("\n".join(["== smoke FAILED:", *failures]), file=sys.stderr)
-        errors = [line for line in log.read_text().splitlines() if "[INFO]" not in line]
+        errors = [
+            line
+            for line in log.read_text().splitlines()
+            if "[INFO]" not in line and not line.startswith("Not Found:")
+        ]
         print("== server log (tail):\n" + "\n".join(errors[-60:]), file=sys.stderr)
         print(f"(database and log kept in {workdir})", file=sys.stderr)
         return 1
