@@ -1,4 +1,15 @@
-"""The unread notifications count shown in the menu."""
+"""Counts shown in the menu: unread notifications, and the work that waits for
+the viewer (open requests for a peer, uses of the safety exception to review)."""
+
+
+def waiting_for(request):
+    """The viewer's WaitingWork, counted once per request (the home page shows
+    the same counts as the menu)."""
+    if not hasattr(request, "_waiting_work"):
+        from . import selectors
+
+        request._waiting_work = selectors.waiting_work(viewer=request.user)
+    return request._waiting_work
 
 
 def notifications(request):
@@ -7,4 +18,7 @@ def notifications(request):
         return {}
     from .access import notifications_for
 
-    return {"unread_notifications": notifications_for(user).filter(read_at__isnull=True).count()}
+    return {
+        "unread_notifications": notifications_for(user).filter(read_at__isnull=True).count(),
+        "waiting": waiting_for(request),
+    }

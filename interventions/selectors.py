@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from clients.models import Client
 
 from . import access
-from .choices import Audience, NoteStatus
+from .choices import Audience, NoteStatus, ReviewStatus
 from .models import Addendum, Encounter, Note, NoteRead
 
 TIMELINE_PAGE = 20
@@ -105,4 +105,30 @@ def encounter_notes(*, viewer, encounter: Encounter) -> list[Note]:
         _with_note_parts(access.notes_visible_to(viewer).filter(encounter=encounter)).order_by(
             "-signed_at", "-created_at"
         )
+    )
+
+
+@dataclass(frozen=True)
+class WaitingWork:
+    """What waits for the viewer, for the menu and the home page."""
+
+    open_peer_requests: int | None = None  # None: not for this viewer
+    emergency_to_review: int | None = None
+
+
+def waiting_work(*, viewer) -> WaitingWork:
+    """One count query per list the viewer may act on, whatever the data."""
+    return WaitingWork(
+        open_peer_requests=(
+            access.open_peer_requests_for(viewer).count()
+            if access.may_answer_peer_requests(viewer)
+            else None
+        ),
+        emergency_to_review=(
+            access.emergency_accesses_visible_to(viewer)
+            .filter(review_status=ReviewStatus.PENDING)
+            .count()
+            if access.can_review_emergency_access(viewer)
+            else None
+        ),
     )

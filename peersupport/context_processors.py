@@ -8,3 +8,42 @@ def abilities(request):
     user = getattr(request, "user", None)
     granted = user.abilities if user is not None and user.is_authenticated else frozenset()
     return {"can": {ability.value: ability in granted for ability in Ability}}
+
+
+# The menu entry each page belongs to, by view name first, then by namespace.
+SECTION_BY_VIEW = {
+    "home": "home",
+    "audit": "audit",
+    "shared:feed": "shared",
+    "shared:requests": "requests",
+    "shared:fulfil": "requests",
+}
+SECTION_BY_NAMESPACE = {
+    "clients": "people",
+    "safety": "people",
+    "notes": "people",
+    "encounters": "encounter",
+    "shared": "people",
+    "logbook": "logbook",
+    "research": "research",
+    "partners": "partners",
+    "accounts": "accounts",
+    "emergency": "emergency",
+    "activities": "activities",
+    "notifications": "notifications",
+}
+
+# The entries grouped under "Administration" for coordinators.
+ADMIN_SECTIONS = frozenset({"accounts", "activities", "partners", "emergency", "audit"})
+
+
+def navigation(request):
+    """``nav_section``: which menu entry the page belongs to, so the menu can say
+    where you are."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return {"nav_section": None, "admin_sections": ADMIN_SECTIONS}
+    section = SECTION_BY_VIEW.get(match.view_name)
+    if section is None and match.namespaces:
+        section = SECTION_BY_NAMESPACE.get(match.namespaces[0])
+    return {"nav_section": section, "admin_sections": ADMIN_SECTIONS}

@@ -20,6 +20,9 @@ class Tool:
     description: str | Promise
     url_name: str
     ability: Ability | None = None
+    # A count of what waits there (a field of interventions' WaitingWork); the
+    # tool is offered only to those for whom that count exists.
+    waiting: str | None = None
 
     @property
     def url(self) -> str:
@@ -59,8 +62,15 @@ PROGRAMME_ACTIVITY = Tool(
     Ability.VIEW_PROGRAMME_STATS,
 )
 
+PEER_REQUESTS = Tool(
+    _("Requests for a peer"),
+    _("People a clinician would like a peer to meet; take one or assign a peer."),
+    "shared:requests",
+    waiting="open_peer_requests",
+)
+
 TOOLS_BY_ROLE: dict[Role, list[Tool]] = {
-    Role.PEER: [MY_PEOPLE, REGISTER, PARTNERS, LOGBOOK],
+    Role.PEER: [MY_PEOPLE, REGISTER, PEER_REQUESTS, PARTNERS, LOGBOOK],
     Role.CLINICIAN: [MY_PEOPLE, REGISTER, PARTNERS, LOGBOOK],
     Role.RESEARCHER: [
         Tool(
@@ -85,6 +95,14 @@ TOOLS_BY_ROLE: dict[Role, list[Tool]] = {
             "clients:joins",
             Ability.MANAGE_CARE_TEAMS,
         ),
+        PEER_REQUESTS,
+        Tool(
+            _("Safety exceptions to review"),
+            _("Every time someone opened notes for safety; review each use."),
+            "emergency:queue",
+            Ability.REVIEW_EMERGENCY_ACCESS,
+            waiting="emergency_to_review",
+        ),
         Tool(
             _("Implementation logbook"),
             _("Read how the programme is being implemented, stage by stage."),
@@ -104,6 +122,12 @@ TOOLS_BY_ROLE: dict[Role, list[Tool]] = {
             "accounts:list",
             Ability.MANAGE_ACCOUNTS,
         ),
+        Tool(
+            _("Activities"),
+            _("The list of activities peers choose from when they log an encounter."),
+            "activities:list",
+            Ability.MANAGE_ACTIVITIES,
+        ),
     ],
 }
 
@@ -113,23 +137,35 @@ EVERYONE_TOOLS = [
 
 
 @dataclass(frozen=True)
+class ShownTool:
+    tool: Tool
+    count: int | None = None  # what waits there, when the tool counts anything
+
+
+@dataclass(frozen=True)
 class RoleSection:
     role: Role
     description: str | Promise
-    tools: list[Tool]
+    tools: list[ShownTool]
 
 
-def sections_for(user) -> list[RoleSection]:
-    """One section per role the user holds, in the order roles are declared."""
+def sections_for(user, waiting=None) -> list[RoleSection]:
+    """One section per role the user holds, in the order roles are declared.
+    ``waiting`` is the viewer's WaitingWork (interventions.selectors)."""
+
+    def shown(tool: Tool) -> ShownTool | None:
+        if tool.ability is not None and not user.can(tool.ability):
+            return None
+        if tool.waiting is None:
+            return ShownTool(tool)
+        count = getattr(waiting, tool.waiting, None)
+        return None if count is None else ShownTool(tool, count)
+
     return [
         RoleSection(
             role=role,
             description=ROLE_DESCRIPTIONS[role],
-            tools=[
-                tool
-                for tool in TOOLS_BY_ROLE[role]
-                if tool.ability is None or user.can(tool.ability)
-            ],
+            tools=[entry for entry in map(shown, TOOLS_BY_ROLE[role]) if entry is not None],
         )
         for role in user.sorted_roles()
     ]

@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "peersupport.context_processors.abilities",
+                "peersupport.context_processors.navigation",
                 "interventions.context_processors.notifications",
             ],
         },

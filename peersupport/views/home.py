@@ -2,6 +2,8 @@
 
 from django.shortcuts import render
 
+from interventions.context_processors import waiting_for
+
 from ..home import EVERYONE_TOOLS, sections_for
 
 
@@ -9,5 +11,8 @@ def home(request):
     return render(
         request,
         "peersupport/home.html",
-        {"sections": sections_for(request.user), "everyone_tools": EVERYONE_TOOLS},
+        {
+            "sections": sections_for(request.user, waiting_for(request)),
+            "everyone_tools": EVERYONE_TOOLS,
+        },
     )

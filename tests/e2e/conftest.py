@@ -1,5 +1,6 @@
 """Browser journeys: Debian's Chromium, driven by Playwright, against a live server."""
 
+import functools
 import importlib
 import os
 import re
@@ -8,14 +9,19 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls
 # made by the test itself are still synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -51,14 +57,112 @@ def browser():
 NETWORK_NOISE = ("ERR_INTERNET_DISCONNECTED", "htmx:sendError", "htmx:afterRequest")
 
 
+# Runs in every document before its own scripts, so the page's CSP does not
+# apply. Any change to the page marks it for another check; checks are
+# chained, because axe refuses to run twice at once.
+AXE_HARNESS = """
+(() => {
+  if (window !== window.top || !location.protocol.startsWith("http")) return;
+  let changed = true;
+  let chain = Promise.resolve([]);
+  const ready = () => document.readyState !== "loading"
+    ? Promise.resolve()
+    : new Promise((done) => document.addEventListener("DOMContentLoaded", done, {once: true}));
+  ready().then(() => new MutationObserver(() => { changed = true; })
+    .observe(document, {subtree: true, childList: true, attributes: true, characterData: true}));
+  const run = async () => {
+    await ready();
+    if (!changed) return [];
+    changed = false;
+    const result = await axe.run(document, {resultTypes: ["violations"]});
+    return result.violations
+      .filter((rule) => rule.impact === "serious" || rule.impact === "critical")
+      .flatMap((rule) => rule.nodes.map((node) => ({
+        rule: rule.id, impact: rule.impact, url: location.pathname + location.search,
+        target: node.target.join(" "), why: node.failureSummary,
+      })));
+  };
+  window.__axeCheck = () => (chain = chain.then(run, run));
+})();
+"""
+
+
+class AxeWatch:
+    """axe-core on every state of every page a journey shows.
+
+    The page is checked right before each action that may leave it or change
+    it (a click, a key press, a navigation) and once more at the end of the
+    test, so a page that is left quickly is checked all the same, and what an
+    htmx swap brought in is checked before the next action. Nothing waits
+    for time: a check waits for the document to be parsed, that is all.
+    """
+
+    def __init__(self, page):
+        self.page = page
+        self.findings: list[dict] = []
+
+    def check(self):
+        for attempt in (1, 2):
+            try:
+                found = self.page.evaluate(
+                    "typeof window.__axeCheck === 'function' ? window.__axeCheck() : []"
+                )
+                break
+            except PlaywrightError as error:
+                # The page navigated while it was being checked: check the new one.
+                if attempt == 2 or "context was destroyed" not in str(error):
+                    raise
+        for finding in found:
+            if finding not in self.findings:
+                self.findings.append(finding)
+
+    def report(self) -> str:
+        return "\n".join(
+            f"{f['impact']} {f['rule']} on {f['url']}: {f['target']}\n    {f['why']}"
+            for f in self.findings
+        )
+
+
+def _checked_first(method):
+    @functools.wraps(method)
+    def checked(self, *args, **kwargs):
+        page = self if isinstance(self, Page) else self.page
+        watch = getattr(page._impl_obj, "axe_watch", None)
+        if watch is not None:
+            watch.check()
+        return method(self, *args, **kwargs)
+
+    return checked
+
+
+for _cls, _names in (
+    (Page, ("goto", "reload", "go_back", "go_forward", "click", "press", "tap", "dblclick")),
+    (Locator, ("click", "press", "tap", "dblclick")),
+):
+    for _name in _names:
+        setattr(_cls, _name, _checked_first(getattr(_cls, _name)))
+
+
 @pytest.fixture
 def page(browser, live_server, request):
     """A phone-sized page; fails the test on any console error (a CSP violation
-    included), except network failures in a test that cuts the network."""
+    included), except network failures in a test that cuts the network, and on
+    any serious or critical accessibility violation that axe-core finds on any
+    page the journey shows."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing ({AXE}): `make test` installs it (npm install).")
     ignore = NETWORK_NOISE if request.node.get_closest_marker("cuts_network") else ()
     ARTIFACTS.mkdir(exist_ok=True)
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url, locale="en-CA")
+    # Reduced motion: Bootstrap then skips its transitions, so nothing is
+    # checked half-faded.
+    context = browser.new_context(
+        viewport=PHONE, base_url=live_server.url, locale="en-CA", reduced_motion="reduce"
+    )
+    context.add_init_script(path=AXE)
+    context.add_init_script(AXE_HARNESS)
     page = context.new_page()
+    watch = AxeWatch(page)
+    page._impl_obj.axe_watch = watch
     problems = []
     page.on(
         "console",
@@ -70,8 +174,24 @@ def page(browser, live_server, request):
     )
     page.on("pageerror", lambda error: problems.append(str(error)))
     yield page
+    if not _failed(request):  # a failed step already says what went wrong
+        watch.check()
     context.close()
     assert problems == [], problems
+    assert watch.findings == [], "Accessibility violations (axe-core):\n" + watch.report()
+
+
+def _failed(request) -> bool:
+    report = getattr(request.node, "rep_call", None)
+    return report is not None and report.failed
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.rep_call = report
+    return report
 
 
 @pytest.fixture
