@@ -570,12 +570,13 @@ def seed_people() -> int:
 def seed_joins() -> int:
     """People who joined a care team on their own, with their reason."""
     created = 0
-    for name, username, days_ago, reason in JOINS:
+    for index, (name, username, days_ago, reason) in enumerate(JOINS):
         client, member = Client.objects.filter(display_name=name).first(), _user(username)
         if client is None or client.memberships.filter(member=member).exists():
             continue
         membership = services.team_join(acting_user=member, client=client, reason=reason)
-        restamp(membership, joined_on=_day(days_ago), created_at=moment(days_ago, 15, 20))
+        joined_at = moment(days_ago, 10 + (index * 3) % 9, (index * 25) % 60)
+        restamp(membership, joined_on=_day(days_ago), created_at=joined_at)
         created += 1
     return created
 
