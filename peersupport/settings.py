@@ -195,6 +195,8 @@ LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 if LANGUAGE_CODE.split("-")[0] not in dict(LANGUAGES):
     raise ImproperlyConfigured("LANGUAGE_CODE must be 'en' or 'fr'.")
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style on every page, per language (see peersupport/formats).
+FORMAT_MODULE_PATH = ["peersupport.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = _read("TIME_ZONE", env.str, default="America/Toronto")
