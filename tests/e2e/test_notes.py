@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from interventions.models import Note
 from tests.e2e.conftest import field, fits_the_screen, sign_in, sign_out
 
 
@@ -18,7 +19,7 @@ def test_a_peer_logs_a_routine_contact_in_three_taps(page, demo_accounts):
     expect(page.get_by_label("Person met")).to_have_value(re.compile(r"\d+"))
     page.get_by_label("Street or outreach").check()
     page.get_by_label("Listening and emotional support").check()
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Save encounter").click()
     expect(page.get_by_text("Encounter logged.")).to_be_visible()
     expect(page.get_by_role("heading", name="Hélène")).to_be_visible()
     assert fits_the_screen(page)
@@ -56,7 +57,9 @@ def test_the_clinician_reads_the_shared_note_and_answers(page, demo_accounts):
     page.get_by_role("link", name="Shared notes").click()
     first = page.locator("article.note-card").first
     expect(first.get_by_text("new")).to_be_visible()
-    page.get_by_role("button", name="Answer").first.click()
+    page.get_by_role("link", name="Answer").first.click()
+    expect(page.get_by_role("heading", name="The note you are answering")).to_be_visible()
+    expect(page.locator(".answered-note .note-body")).not_to_be_empty()
     field(page, "Note").fill("Thanks, I will see her on Thursday.")
     expect(page.get_by_label("The whole care team (co-intervention)")).to_be_checked()
     page.once("dialog", lambda dialog: dialog.accept())
@@ -88,3 +91,24 @@ def test_the_safety_exception_is_used_then_reviewed(page, demo_accounts):
     page.get_by_role("button", name="Record").click()
     expect(page.get_by_text("Review recorded.")).to_be_visible()
     assert fits_the_screen(page)
+
+
+def test_signing_asks_first_and_cancelling_leaves_the_draft_unsigned(page, demo_accounts):
+    sign_in(page, "peer")
+    page.goto("/clients/?q=helene")
+    page.get_by_role("link", name="Hélène").click()
+    page.get_by_role("button", name="Write a note").click()
+    field(page, "Note").fill("Not ready to sign this yet.")
+    expect(page.get_by_text(re.compile("Saved at"))).to_be_visible()
+    questions = []
+
+    def dismiss(dialog):
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.get_by_role("button", name="Sign").click()
+    assert questions == ["Sign this note? It can no longer be changed, only added to."]
+    expect(field(page, "Note")).to_have_value("Not ready to sign this yet.")
+    note = Note.objects.latest("pk")
+    assert note.body == "Not ready to sign this yet." and not note.is_signed
