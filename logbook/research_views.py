@@ -13,7 +13,16 @@ from peersupport.roles import Ability
 from . import research
 
 stats = ability_required(Ability.VIEW_PROGRAMME_STATS)
-CHART_WIDTH = 300
+
+# The chart is drawn at its own pixel size and never scaled, so its 12 px text
+# reads the same on a phone and on a desktop; 320 px fits a 360 px phone.
+CHART_WIDTH = 320
+LABEL_WIDTH = 84  # "March 2026", "févr. 2026" at 12 px (about 71 px), after 2 px
+VALUE_WIDTH = 36  # the count after the longest bar
+ROW = 22
+PADDING = 4
+BAR_MAX = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
+NONE = "—"
 
 
 @stats
@@ -21,15 +30,22 @@ def activity(request):
     monthly = research.monthly_activity(viewer=request.user)["months"]
     peak = max((m["bar"] for m in monthly), default=0)
     for index, month in enumerate(monthly):
-        month["bar_width"] = round(CHART_WIDTH * month["bar"] / peak) if peak else 0
-        month["y"] = 22 * index
-        month["value_x"] = 75 + month["bar_width"]
+        month["bar_width"] = round(BAR_MAX * month["bar"] / peak) if peak else 0
+        month["y"] = PADDING + ROW * index
+        month["text_y"] = month["y"] + ROW // 2
+        month["value_x"] = LABEL_WIDTH + month["bar_width"] + 4
     settings_seen = sorted({s for m in monthly for s in m["settings"]})
     labels = {a.name_en: a.label for a in Activity.objects.all()}
     activities_seen = [
         (name, labels.get(name, name))
         for name in sorted({a for m in monthly for a in m["activities"]})
     ]
+    # One cell per column; a month without any is "none" (the legend says so).
+    for month in monthly:
+        month["setting_cells"] = [month["settings"].get(s, NONE) for s in settings_seen]
+        month["activity_cells"] = [
+            month["activities"].get(name, NONE) for name, _ in activities_seen
+        ]
     return render(
         request,
         "logbook/research_activity.html",
@@ -38,8 +54,12 @@ def activity(request):
             "stages": research.by_stage(viewer=request.user),
             "settings": [(s, Setting(s).label) for s in settings_seen],
             "activities": activities_seen,
-            "chart_width": CHART_WIDTH,
-            "chart_height": 22 * len(monthly) + 10,
+            "chart": {
+                "width": CHART_WIDTH,
+                "height": ROW * len(monthly) + 2 * PADDING,
+                "bar_x": LABEL_WIDTH,
+                "bar_height": ROW - 6,
+            },
         },
     )
 
