@@ -231,3 +231,28 @@ def field(page, label):
 def fits_the_screen(page) -> bool:
     """Nothing sticks out sideways: no horizontal scrolling on a phone."""
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+# Elements that reach past the right edge of the screen, outside any box that
+# scrolls sideways on purpose: cut off or clipped, even when the page itself
+# does not scroll.
+STICKING_OUT = """() => {
+  const scrolls = (element) => {
+    for (let e = element.parentElement; e; e = e.parentElement) {
+      const overflow = getComputedStyle(e).overflowX;
+      if ((overflow === "auto" || overflow === "scroll") && e !== document.documentElement
+          && e !== document.body) return true;
+    }
+    return false;
+  };
+  return [...document.querySelectorAll("main *")]
+    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+    .filter((e) => !e.closest(".visually-hidden") && !scrolls(e))
+    .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")}: `
+      + e.textContent.trim().slice(0, 40));
+}"""
+
+
+def sticking_out(page) -> list[str]:
+    """What reaches past the right edge of the screen (see STICKING_OUT)."""
+    return page.evaluate(STICKING_OUT)

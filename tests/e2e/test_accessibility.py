@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, field, fits_the_screen, sign_in
+from tests.e2e.conftest import DESKTOP, PHONE, field, fits_the_screen, sign_in, sticking_out
 
 
 def test_a_form_error_is_announced_and_tied_to_its_field(page, demo_accounts):
@@ -84,8 +84,10 @@ def test_the_logbook_and_the_care_team_fit_a_phone(page, demo_accounts):
     page.goto("/logbook/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert fits_the_screen(page)
+    assert sticking_out(page) == []
     page.goto("/clients/?q=helene")
     page.get_by_role("link", name="Hélène").click()
     page.goto(page.url.rstrip("/") + "/team/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert fits_the_screen(page)
+    assert sticking_out(page) == []
