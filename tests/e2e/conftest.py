@@ -63,6 +63,10 @@ NETWORK_NOISE = ("ERR_INTERNET_DISCONNECTED", "htmx:sendError", "htmx:afterReque
 AXE_HARNESS = """
 (() => {
   if (window !== window.top || !location.protocol.startsWith("http")) return;
+  const FAILING = ["serious", "critical"];
+  // A skipped heading level is only "moderate" to axe, but it breaks the
+  // outline that screen-reader users jump through: it fails here as well.
+  const ALSO_FAILING = ["heading-order"];
   let changed = true;
   let chain = Promise.resolve([]);
   const ready = () => document.readyState !== "loading"
@@ -76,7 +80,7 @@ AXE_HARNESS = """
     changed = false;
     const result = await axe.run(document, {resultTypes: ["violations"]});
     return result.violations
-      .filter((rule) => rule.impact === "serious" || rule.impact === "critical")
+      .filter((rule) => FAILING.includes(rule.impact) || ALSO_FAILING.includes(rule.id))
       .flatMap((rule) => rule.nodes.map((node) => ({
         rule: rule.id, impact: rule.impact, url: location.pathname + location.search,
         target: node.target.join(" "), why: node.failureSummary,
