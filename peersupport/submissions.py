@@ -52,9 +52,7 @@ def new_token() -> str:
 class Submission(models.Model):
     """A form submission being handled or handled, by its one-time token."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     token = models.CharField(max_length=32)
     created_at = models.DateTimeField(default=timezone.now)
     # Empty while the first request is being handled.

@@ -7,25 +7,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('peersupport', '0003_user_session_generation'),
+        ("peersupport", "0003_user_session_generation"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=32)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('result_url', models.CharField(blank=True, max_length=500)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=32)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("result_url", models.CharField(blank=True, max_length=500)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['user', 'created_at'], name='submission_age')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'token'), name='one_submission_per_token')],
+                "indexes": [models.Index(fields=["user", "created_at"], name="submission_age")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "token"), name="one_submission_per_token"
+                    )
+                ],
             },
         ),
     ]

@@ -82,6 +82,4 @@ def test_a_moment_reads_as_a_local_date_and_time(peer, settings):
         action=LogEntry.Action.UPDATE,
         changes={"date_joined": ["2025-03-14 17:05:00.123456", "2025-03-15 12:00:00+00:00"]},
     )
-    assert describe_entry(entry) == [
-        "Date joined: March 14, 2025, 13:05 → March 15, 2025, 08:00"
-    ]
+    assert describe_entry(entry) == ["Date joined: March 14, 2025, 13:05 → March 15, 2025, 08:00"]
