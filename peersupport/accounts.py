@@ -80,7 +80,9 @@ def account_update(
     with acting_as(acting_user):
         user.first_name, user.last_name, user.email = first_name, last_name, email
         user.full_clean()
-        user.save()
+        # Only these columns: a copy loaded earlier in the request must not write
+        # back an older password, active flag or session generation.
+        user.save(update_fields=["first_name", "last_name", "email"])
         _set_roles(user=user, roles=roles, acting_user=acting_user)
     return user
 

@@ -26,7 +26,12 @@ def refold_names(apps, schema_editor):
     Client = apps.get_model("clients", "Client")
     changed = []
     for client in Client.objects.only(
-        "display_name", "aliases", "legal_first_name", "legal_last_name", "search_text"
+        "display_name",
+        "aliases",
+        "legal_first_name",
+        "legal_last_name",
+        "search_text",
+        "display_key",
     ).iterator(chunk_size=500):
         legal = " ".join(p for p in (client.legal_first_name, client.legal_last_name) if p)
         aliases = [line.strip() for line in client.aliases.splitlines() if line.strip()]

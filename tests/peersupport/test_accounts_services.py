@@ -122,3 +122,24 @@ def test_changing_ones_own_password_ends_the_temporary_password(peer):
 def test_only_account_managers_get_a_list_of_accounts(peer, coordinator):
     assert list(accounts.accounts_for(peer)) == []
     assert set(accounts.accounts_for(coordinator)) == {peer, coordinator}
+
+
+def test_editing_a_stale_copy_of_an_account_does_not_revive_its_ended_sessions(coordinator):
+    user = accounts.account_create(acting_user=coordinator, username="newpeer", password="x" * 20)
+    stale = User.objects.get(pk=user.pk)
+    accounts.account_deactivate(acting_user=coordinator, user=User.objects.get(pk=user.pk))
+    ended_at = User.objects.get(pk=user.pk).session_generation
+
+    accounts.account_update(
+        acting_user=coordinator,
+        user=stale,
+        first_name="Alex",
+        last_name="Tremblay",
+        email="",
+        roles=[Role.PEER],
+    )
+
+    saved = User.objects.get(pk=user.pk)
+    assert saved.session_generation == ended_at > 0
+    assert saved.is_active is False
+    assert saved.first_name == "Alex"
