@@ -1,6 +1,8 @@
 """Personas shared by the whole suite (healthchecks' alice/bob, for this domain)."""
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from peersupport.roles import Role
 from tests.factories import UserFactory
@@ -38,3 +40,13 @@ def as_persona(client, request):
         return user
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a French page requested by an
+    earlier test leaves French active in the thread, which would make later
+    renders depend on the order tests run in."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -117,7 +117,7 @@ SPOKEN_ATTRIBUTES = re.compile(
 
 def untranslated_text(source: str) -> list[str]:
     """Letters a person would see that are not inside a template tag."""
-    pieces, in_blocktranslate = [], False
+    pieces, in_blocktranslate, in_comment = [], False, False
     for token in Lexer(source).tokenize():
         if token.token_type == TokenType.BLOCK:
             tag = token.contents.split()[0]
@@ -125,14 +125,20 @@ def untranslated_text(source: str) -> list[str]:
                 in_blocktranslate = True
             elif tag in {"endblocktranslate", "endblocktrans"}:
                 in_blocktranslate = False
-        visible = token.token_type == TokenType.TEXT and not in_blocktranslate
+            elif tag == "comment":
+                in_comment = True
+            elif tag == "endcomment":
+                in_comment = False
+        visible = token.token_type == TokenType.TEXT and not (in_blocktranslate or in_comment)
         pieces.append(token.contents if visible else "§")
     flat = "".join(pieces)
     flat = re.sub(r"<!--.*?-->|<!doctype[^>]*>", "", flat, flags=re.S | re.I)
     found = [value for _, value in SPOKEN_ATTRIBUTES.findall(flat) if re.search(r"[A-Za-z]", value)]
     between_tags = re.sub(r"<[^>]*>", " ", flat)
     between_tags = re.sub(r"&[a-z]+;|&#\d+;", " ", between_tags)
-    found += re.findall(r"[A-Za-zÀ-ÿ][^§<>]*", between_tags)
+    # Letters only: the multiplication and division signs sit inside the Latin-1
+    # range but are symbols.
+    found += re.findall(r"[A-Za-zÀ-ÖØ-öø-ÿ][^§<>]*", between_tags)
     return [text.strip() for text in found]
 
 
@@ -146,6 +152,8 @@ def test_the_visible_text_check_catches_a_bare_string():
     assert untranslated_text('<a title="Close">§</a>') == ['"Close"']
     assert untranslated_text("<a title=\"{% translate 'Close' %}\">§</a>") == []
     assert untranslated_text("<p>{% blocktranslate %}Hi {{ n }}{% endblocktranslate %}</p>") == []
+    assert untranslated_text("{% comment %}A note for developers{% endcomment %}<b>×</b>") == []
+    assert untranslated_text("{% comment %}x{% endcomment %}<p>Après</p>") == ["Après"]
 
 
 @pytest.mark.django_db
