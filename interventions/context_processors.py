@@ -1,6 +1,8 @@
 """Counts shown in the menu: unread notifications, and the work that waits for
 the viewer (open requests for a peer, uses of the safety exception to review)."""
 
+from django.utils.functional import SimpleLazyObject
+
 
 def waiting_for(request):
     """The viewer's WaitingWork, counted once per request (the home page shows
@@ -13,12 +15,17 @@ def waiting_for(request):
 
 
 def notifications(request):
+    """Lazy: the counts are queried only if the menu is rendered, not for every
+    template (a form's error fragment, an email). An htmx request answers with
+    a fragment, never the menu, so it gets none."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or request.headers.get("HX-Request"):
         return {}
     from .access import notifications_for
 
     return {
-        "unread_notifications": notifications_for(user).filter(read_at__isnull=True).count(),
-        "waiting": waiting_for(request),
+        "unread_notifications": SimpleLazyObject(
+            lambda: notifications_for(user).filter(read_at__isnull=True).count()
+        ),
+        "waiting": SimpleLazyObject(lambda: waiting_for(request)),
     }

@@ -87,6 +87,7 @@ VIA = {
     "timeline": gettext_lazy("on the person’s timeline"),
     "shared_feed": gettext_lazy("in the shared feed"),
     "note": gettext_lazy("on the note’s page"),
+    "answer": gettext_lazy("on the answer page"),
     "encounter": gettext_lazy("on the encounter’s page"),
     "admin": gettext_lazy("in the administration"),
 }

@@ -8,7 +8,7 @@ from peersupport.access import ability_required
 from peersupport.audit import record_reads
 from peersupport.form_tools import apply_service
 from peersupport.roles import Ability
-from peersupport.submissions import mark_drafts_saved
+from peersupport.submissions import mark_drafts_saved, offline_key
 
 from .. import access, selectors, services
 from ..choices import Audience
@@ -36,13 +36,13 @@ def encounter_new(request):
     initial = {}
     client_id = request.GET.get("client")
     # One offline copy per form opened for a person, kept in the tab until saved.
-    draft_key = "encounter-new"
+    draft_key = offline_key(request.user, "encounter-new")
     if client_id and client_id.isdigit():
         client = access.clients_for_new_encounter(request.user).filter(pk=client_id).first()
         if client is not None:
             initial["client"] = client
             initial["note_audience"] = (access.audiences_for(request.user, client) or [None])[0]
-            draft_key = f"encounter-new-{client.pk}"
+            draft_key = offline_key(request.user, f"encounter-new-{client.pk}")
     form = EncounterForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

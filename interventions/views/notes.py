@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clients.access import get_client_for
+from peersupport import submissions
 from peersupport.access import ability_required
 from peersupport.audit import record_reads
 from peersupport.form_tools import apply_service
 from peersupport.roles import Ability
-from peersupport.submissions import completed, mark_drafts_saved
+from peersupport.submissions import mark_drafts_saved, offline_key
 
 from .. import access, services
 from ..access import Action
@@ -23,6 +24,11 @@ from ..choices import Audience, is_widening
 from ..forms import AddendumForm, AudienceForm, NoteForm
 
 use_register = ability_required(Ability.USE_REGISTER)
+# The one-time token of the note a "Write a note" page creates. Not the
+# middleware's field: every request that carries it after the first (the Sign
+# click sent while the first autosave is in flight, an autosave whose answer
+# was lost) must reach note_new, which writes it into the draft the first made.
+DRAFT_FIELD = "draft_token"
 
 
 def _page(request, note, **forms):
@@ -35,6 +41,7 @@ def _page(request, note, **forms):
         "is_author": is_author,
         "may_edit": access.can(request.user, Action.EDIT, note),
         "may_amend": access.can(request.user, Action.ADD_ADDENDUM, note),
+        "draft_key": offline_key(request.user, f"note-{note.pk}"),
         **forms,
     }
     if context["may_edit"]:
@@ -75,10 +82,36 @@ def _answered_note(request, client):
     return answered
 
 
-def _compose_key(client, answered, draft) -> str:
+def _compose_key(user, client, answered, draft) -> str:
     if draft is not None:
-        return f"note-{draft.pk}"
-    return f"note-new-{client.pk}-{answered.pk if answered else 0}"
+        return offline_key(user, f"note-{draft.pk}")
+    return offline_key(user, f"note-new-{client.pk}-{answered.pk if answered else 0}")
+
+
+def _draft_of_token(request, client, form, token):
+    """The draft that the first request with this page's token created.
+
+    Returns ``(draft, None)`` (the draft, or None when this request is the
+    first and holds the token), or ``(None, response)`` when the note cannot
+    take the text: already signed (the repeat is sent to it, changing
+    nothing), or still being created after the wait.
+    """
+    first = submissions.claim(request.user, token)
+    if first is None:
+        return None, None
+    if first.done_at is None:
+        if request.htmx:  # the next autosave will find the draft
+            form.add_error(None, _("The draft is still being created."))
+            return None, render(
+                request,
+                "interventions/fragments/save_status.html",
+                {"saved": False, "form": form},
+            )
+        return None, submissions.still_pending(request)
+    note = access.get_note_for(request.user, first.created_id)
+    if note.client_id != client.pk or not access.can(request.user, Action.EDIT, note):
+        return None, submissions.repeat(request, first.result_url)
+    return note, None
 
 
 @use_register
@@ -87,7 +120,8 @@ def note_new(request, client_pk):
 
     Nothing is created by opening the page: the draft starts with the first
     autosave that has words in it (htmx), or with the plain submit. After
-    that, ``draft`` names it and every save goes into it.
+    that, ``draft`` names it and every save goes into it; a request that
+    still carries only the page's token (``DRAFT_FIELD``) goes into it too.
     """
     client = get_client_for(request.user, client_pk)
     audiences = access.audiences_for(request.user, client)
@@ -111,7 +145,8 @@ def note_new(request, client_pk):
     elif wanted and wanted not in audiences and request.method == "GET":
         messages.warning(request, _("This person has not consented to sharing with the care team."))
     form = NoteForm(request.POST or None, audiences=audiences, initial=initial)
-    key = _compose_key(client, answered, draft)
+    key = _compose_key(request.user, client, answered, draft)
+    token = request.POST.get(DRAFT_FIELD, "")
     if request.method == "POST" and form.is_valid():
         body, audience = form.cleaned_data["body"], form.cleaned_data["audience"]
         if draft is None and not body.strip():
@@ -119,20 +154,40 @@ def note_new(request, client_pk):
                 return render(request, "interventions/fragments/save_status.html", {"empty": True})
             form.add_error("body", _("Write the note first."))
         else:
-            note = apply_service(
-                form,
-                lambda: (
-                    services.note_save_draft(
-                        acting_user=request.user, note=draft, body=body, audience=audience
-                    )
-                    if draft is not None
-                    else services.note_start(
-                        acting_user=request.user, client=client, audience=audience, body=body
-                    )
-                ),
-            )
+            # The address bar and the form learn the draft's number from the
+            # answer that hands it over: the first, or any repeat of the token.
+            hand_over = draft is None
+            holds_token = False
+            if draft is None and submissions.is_token(token):
+                draft, refused = _draft_of_token(request, client, form, token)
+                if refused is not None:
+                    return refused
+                holds_token = draft is None
+            try:
+                note = apply_service(
+                    form,
+                    lambda: (
+                        services.note_save_draft(
+                            acting_user=request.user, note=draft, body=body, audience=audience
+                        )
+                        if draft is not None
+                        else services.note_start(
+                            acting_user=request.user, client=client, audience=audience, body=body
+                        )
+                    ),
+                )
+            except BaseException:
+                if holds_token:
+                    submissions.release(request.user, token)
+                raise
+            if holds_token:
+                if note:
+                    url = reverse("notes:detail", args=[note.pk])
+                    submissions.finish(request.user, token, url=url, created_id=note.pk)
+                else:
+                    submissions.release(request.user, token)
             if note and request.htmx:
-                return _draft_saved_fragment(request, note, created=draft is None)
+                return _draft_saved_fragment(request, note, created=hand_over)
             if note and "sign" in request.POST:
                 note = apply_service(
                     form, lambda: services.note_sign(acting_user=request.user, note=note)
@@ -145,7 +200,9 @@ def note_new(request, client_pk):
                 messages.success(request, _("Draft saved. Only you can see it."))
             if note:
                 response = redirect("notes:detail", pk=note.pk)
-                return mark_drafts_saved(response, key, f"note-{note.pk}")
+                return mark_drafts_saved(
+                    response, key, offline_key(request.user, f"note-{note.pk}")
+                )
     if request.htmx:
         return render(
             request,
@@ -163,15 +220,17 @@ def note_new(request, client_pk):
             "answered": answered,
             "draft": draft,
             "draft_key": key,
+            "draft_token": token if submissions.is_token(token) else submissions.new_token(),
         },
     )
 
 
 def _draft_saved_fragment(request, note, *, created):
-    """The autosave's answer. The first one, which created the draft, also
-    swaps the form's one-time token for the draft's number, points the address
-    bar at the draft (a reload keeps writing into it) and moves the tab's
-    offline copy to the draft's key."""
+    """The autosave's answer. The one that hands the draft over (it created
+    it, or repeated the token of the one that did) also swaps the form's
+    one-time token for the draft's number, points the address bar at the
+    draft (a reload keeps writing into it) and moves the tab's offline copy to
+    the draft's key."""
     response = render(
         request,
         "interventions/fragments/save_status.html",
@@ -181,8 +240,7 @@ def _draft_saved_fragment(request, note, *, created):
         query = request.GET.copy()
         query["draft"] = note.pk
         response["HX-Replace-Url"] = f"{request.path}?{query.urlencode()}"
-        response["X-Draft-Key"] = f"note-{note.pk}"
-        completed(response, reverse("notes:detail", args=[note.pk]))
+        response["X-Draft-Key"] = offline_key(request.user, f"note-{note.pk}")
     return response
 
 
@@ -222,7 +280,9 @@ def note_save(request, pk):
         messages.success(request, _("Note signed. It can no longer be changed, only added to."))
     else:
         messages.success(request, _("Draft saved. Only you can see it."))
-    return mark_drafts_saved(redirect("notes:detail", pk=note.pk), f"note-{note.pk}")
+    return mark_drafts_saved(
+        redirect("notes:detail", pk=note.pk), offline_key(request.user, f"note-{note.pk}")
+    )
 
 
 @use_register

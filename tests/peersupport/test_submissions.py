@@ -148,7 +148,8 @@ def test_a_server_error_releases_the_token(client, peer, monkeypatch):
     assert not Submission.objects.filter(token=token).exists()
 
 
-def test_tokens_are_forgotten_after_a_day(client, peer):
+def test_tokens_are_forgotten_after_a_day(client, peer, monkeypatch):
+    monkeypatch.setattr(submissions, "_last_cleanup", None, raising=False)
     client.force_login(peer)
     old = Submission.objects.create(
         user=peer,
@@ -224,3 +225,60 @@ def test_create_pages_render_the_token_inside_their_form(client, request, person
     response = client.get(reverse(url_name, args=args))
     assert response.status_code == 200
     assert TOKEN_INPUT.search(response.content.decode())
+
+
+def test_a_reservation_whose_request_died_is_taken_over_by_the_retry(client, peer, monkeypatch):
+    """A worker killed mid-request leaves its token pending: after two minutes
+    nobody is still saving it, and the retry is handled as the first."""
+    client.force_login(peer)
+    token = new_token()
+    Submission.objects.create(
+        user=peer, token=token, created_at=timezone.now() - timedelta(minutes=3)
+    )
+    monkeypatch.setattr(submissions.time, "sleep", lambda seconds: pytest.fail("waited"))
+    response = client.post(reverse("encounters:new"), anonymous_encounter(**{FIELD: token}))
+    encounter = Encounter.objects.get()
+    assert (response.status_code, response.url) == (
+        302,
+        reverse("encounters:detail", args=[encounter.pk]),
+    )
+    assert Submission.objects.get(token=token).result_url == response.url
+
+
+def test_a_repeat_waits_at_most_three_seconds_for_the_first(client, peer, monkeypatch):
+    client.force_login(peer)
+    token = new_token()
+    Submission.objects.create(user=peer, token=token)
+    clock = [0.0]
+    monkeypatch.setattr(submissions.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(
+        submissions.time, "sleep", lambda seconds: clock.__setitem__(0, clock[0] + seconds)
+    )
+    response = client.post(reverse("encounters:new"), anonymous_encounter(**{FIELD: token}))
+    assert response.status_code == 409
+    assert 0 < round(clock[0], 6) <= 3  # seconds, summed from 0.2 s polls
+
+
+def test_expired_tokens_of_every_user_are_deleted_now_and_then(
+    client, peer, other_peer, monkeypatch
+):
+    monkeypatch.setattr(submissions, "_last_cleanup", None)
+    two_days_ago = timezone.now() - timedelta(days=2)
+    old = Submission.objects.create(user=other_peer, token=new_token(), created_at=two_days_ago)
+    client.force_login(peer)
+    client.post(reverse("encounters:new"), anonymous_encounter(**{FIELD: new_token()}))
+    assert not Submission.objects.filter(pk=old.pk).exists()
+    # Not on every request: at most every few minutes per process.
+    again = Submission.objects.create(user=other_peer, token=new_token(), created_at=two_days_ago)
+    client.post(reverse("encounters:new"), anonymous_encounter(**{FIELD: new_token()}))
+    assert Submission.objects.filter(pk=again.pk).exists()
+
+
+def test_a_long_result_address_fits_its_column(peer):
+    """PostgreSQL refuses a value longer than the column (SQLite does not, so
+    the model's own validation, which mirrors the column, says it)."""
+    long_url = "/logbook/?" + "theme=12&" * 100
+    submission = Submission(user=peer, token=new_token(), result_url=long_url)
+    submission.full_clean()
+    submission.save()
+    assert Submission.objects.get().result_url == long_url
