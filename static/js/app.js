@@ -31,21 +31,57 @@ document.addEventListener(
 // names the key in the short-lived "peersupport_drafts_saved" cookie it sets
 // on the redirect that follows a successful submit. Submitting alone clears
 // nothing: the request may still fail (no connection, a server error).
+//
+// A phone may be shared: every key names its user ("u12:note-40", set by the
+// server), a form drops the copies of any other user when it opens, and the
+// sign-out form and the sign-in page forget every copy of the tab.
 const PREFIX = "peersupport:";
 const SAVED_COOKIE = "peersupport_drafts_saved";
-// Never kept: the CSRF token changes, and a draft's id is the server's business.
-const NOT_KEPT = new Set(["csrfmiddlewaretoken", "draft"]);
+// Never kept: the CSRF token changes, a draft's id is the server's business,
+// and a one-time token put back into a later form would turn that form's
+// submit into a repeat of one already saved.
+const NOT_KEPT = new Set(["csrfmiddlewaretoken", "draft", "submission_token", "draft_token"]);
+
+function copyKeys() {
+  const keys = [];
+  for (let i = 0; i < window.sessionStorage.length; i += 1) {
+    const key = window.sessionStorage.key(i);
+    if (key && key.startsWith(PREFIX)) keys.push(key);
+  }
+  return keys;
+}
+
+function forgetCopies(keep = () => false) {
+  for (const key of copyKeys()) {
+    if (!keep(key)) window.sessionStorage.removeItem(key);
+  }
+}
+
+// The owner part of a key such as "u12:note-40": copies of anyone else (or
+// older copies without an owner) are never put back into this user's forms.
+function forgetOtherUsersCopies(form) {
+  const owner = form.dataset.draftKey.split(":")[0];
+  forgetCopies((key) => key.startsWith(`${PREFIX}${owner}:`));
+}
 
 function clearSavedDrafts() {
   const entry = document.cookie.split("; ").find((part) => part.startsWith(`${SAVED_COOKIE}=`));
   if (!entry) return;
-  const keys = decodeURIComponent(entry.slice(SAVED_COOKIE.length + 1)).split(",");
+  // The server joins the keys with "|", which a cookie holds unquoted.
+  const keys = decodeURIComponent(entry.slice(SAVED_COOKIE.length + 1)).split("|");
   for (const key of keys) {
     if (key) window.sessionStorage.removeItem(PREFIX + key);
   }
   const secure = window.location.protocol === "https:" ? "; Secure" : "";
   document.cookie = `${SAVED_COOKIE}=; Max-Age=0; Path=/; SameSite=Lax${secure}`;
 }
+
+// Signing out forgets the tab's copies (the next person may use this phone),
+// whatever the request's outcome; so does the sign-in page, for a session
+// that ended without a sign-out.
+document.addEventListener("submit", (event) => {
+  if (event.target.matches('form[action$="/logout/"]')) forgetCopies();
+});
 
 function keptFields(form) {
   return [...form.elements].filter(
@@ -140,7 +176,11 @@ function matchButtonsToNote(form) {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  if (document.querySelector("form[data-forget-drafts]")) forgetCopies();
   clearSavedDrafts();
-  for (const form of document.querySelectorAll("form[data-draft-key]")) keepDrafts(form);
+  for (const form of document.querySelectorAll("form[data-draft-key]")) {
+    forgetOtherUsersCopies(form);
+    keepDrafts(form);
+  }
   for (const form of document.querySelectorAll("form.encounter-form")) matchButtonsToNote(form);
 });

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from interventions.models import Encounter, Note
-from tests.e2e.conftest import PHONE, field, fits_the_screen, sign_in
+from tests.e2e.conftest import PHONE, field, fits_the_screen, sign_in, sign_out
 
 SCREEN_AND_A_HALF = PHONE["height"] * 1.5
 
@@ -174,3 +174,45 @@ def test_a_failed_submit_keeps_the_encounter_and_a_success_forgets_it(page, demo
     assert kept == []
     page.goto(form_url)
     expect(page.get_by_label("Court", exact=True)).not_to_be_checked()
+
+
+def test_what_one_user_typed_is_gone_when_another_signs_in_on_the_same_phone(page, demo_accounts):
+    """A shared phone: a peer types, does not save, signs out; the next person
+    signing in on the same tab finds an empty form, and nothing of the first
+    user's is left in the tab."""
+    sign_in(page, "peer")
+    page.goto("/encounters/new/")
+    page.get_by_label("Court", exact=True).check()
+    page.get_by_text("Write a note").click()
+    field(page, "Note").fill("She told me about the custody hearing.")
+    page.get_by_text("More: when (now)").click()
+    field(page, "Next steps").fill("Call the legal aid office")
+    sign_out(page)
+    assert (
+        page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('peersupport:'))") == []
+    )
+    sign_in(page, "peer2")
+    page.goto("/encounters/new/")
+    expect(page.get_by_label("Court", exact=True)).not_to_be_checked()
+    expect(field(page, "Note")).to_have_value("")
+    expect(page.get_by_text("What you had entered was put back.")).to_be_hidden()
+
+
+def test_a_copy_left_by_another_user_is_dropped_when_the_form_opens(page, demo_accounts):
+    """Even without a sign-out (a session that ended on its own), a copy kept
+    under another user's key is never put back, and is removed."""
+    sign_in(page, "peer2")
+    page.goto("/encounters/new/")
+    page.evaluate(
+        """() => {
+          sessionStorage.setItem("peersupport:u999999:encounter-new",
+            JSON.stringify({next_steps: "Someone else's words"}));
+          sessionStorage.setItem("peersupport:encounter-new",
+            JSON.stringify({next_steps: "Someone else's words"}));
+        }"""
+    )
+    page.reload()
+    page.get_by_text("More: when (now)").click()
+    expect(field(page, "Next steps")).to_have_value("")
+    kept = page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('peersupport:'))")
+    assert kept == []

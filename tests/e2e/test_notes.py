@@ -112,3 +112,30 @@ def test_signing_asks_first_and_cancelling_leaves_the_draft_unsigned(page, demo_
     expect(field(page, "Note")).to_have_value("Not ready to sign this yet.")
     note = Note.objects.latest("pk")
     assert note.body == "Not ready to sign this yet." and not note.is_signed
+
+
+def test_a_signed_note_leaves_no_copy_and_the_next_note_starts_empty(page, demo_accounts):
+    """The plain submit (no autosave yet) signs the note; the tab forgets both
+    copies the server named, so the next "Write a note" for the same person
+    is empty and carries a new one-time token."""
+    sign_in(page, "peer")
+    page.goto("/clients/?q=helene")
+    page.get_by_role("link", name="Hélène").click()
+    page.get_by_role("button", name="Write a note").click()
+    compose_url = page.url
+    first_token = page.locator("input[name=draft_token]").input_value()
+    # Typed faster than the autosave's pause, then signed at once.
+    page.evaluate(
+        """() => { const body = document.querySelector('#id_body');
+          body.value = 'Signed before any autosave.';
+          body.dispatchEvent(new Event('input', {bubbles: true})); }"""
+    )
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Sign").click()
+    expect(page.get_by_text("Note signed.")).to_be_visible()
+    kept = page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('peersupport:'))")
+    assert kept == []
+    page.goto(compose_url)
+    expect(field(page, "Note")).to_have_value("")
+    assert page.locator("input[name=draft_token]").input_value() != first_token
+
