@@ -21,11 +21,8 @@ def notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or request.headers.get("HX-Request"):
         return {}
-    from .access import notifications_for
-
+    # One query gives every count of the menu (selectors.waiting_work).
     return {
-        "unread_notifications": SimpleLazyObject(
-            lambda: notifications_for(user).filter(read_at__isnull=True).count()
-        ),
+        "unread_notifications": SimpleLazyObject(lambda: waiting_for(request).unread_notifications),
         "waiting": SimpleLazyObject(lambda: waiting_for(request)),
     }

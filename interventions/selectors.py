@@ -3,7 +3,18 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 from clients.models import Client
 
@@ -112,23 +123,37 @@ def encounter_notes(*, viewer, encounter: Encounter) -> list[Note]:
 class WaitingWork:
     """What waits for the viewer, for the menu and the home page."""
 
+    unread_notifications: int = 0
     open_peer_requests: int | None = None  # None: not for this viewer
     emergency_to_review: int | None = None
 
 
+def _count(rows: QuerySet) -> Coalesce:
+    """A count as a subquery, so several counts share one query."""
+    counted = rows.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n")[:1], output_field=IntegerField()), 0)
+
+
 def waiting_work(*, viewer) -> WaitingWork:
-    """One count query per list the viewer may act on, whatever the data."""
+    """The menu's counts, each from its policy, in one query whatever the data."""
+    answers = access.may_answer_peer_requests(viewer)
+    reviews = access.can_review_emergency_access(viewer)
+    counts = {
+        "unread": _count(access.notifications_for(viewer).filter(read_at__isnull=True)),
+        "requests": _count(access.open_peer_requests_for(viewer)),
+        "emergency": _count(
+            access.emergency_accesses_visible_to(viewer).filter(review_status=ReviewStatus.PENDING)
+        ),
+    }
+    row = (
+        get_user_model()
+        .objects.filter(pk=viewer.pk)
+        .annotate(**counts)
+        .values("unread", "requests", "emergency")
+        .get()
+    )
     return WaitingWork(
-        open_peer_requests=(
-            access.open_peer_requests_for(viewer).count()
-            if access.may_answer_peer_requests(viewer)
-            else None
-        ),
-        emergency_to_review=(
-            access.emergency_accesses_visible_to(viewer)
-            .filter(review_status=ReviewStatus.PENDING)
-            .count()
-            if access.can_review_emergency_access(viewer)
-            else None
-        ),
+        unread_notifications=row["unread"],
+        open_peer_requests=row["requests"] if answers else None,
+        emergency_to_review=row["emergency"] if reviews else None,
     )
