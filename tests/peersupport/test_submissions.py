@@ -282,3 +282,50 @@ def test_a_long_result_address_fits_its_column(peer):
     submission.full_clean()
     submission.save()
     assert Submission.objects.get().result_url == long_url
+
+
+def test_an_account_edited_twice_is_saved_twice(client, coordinator, peer):
+    """A change sent again (back, change, send) applies again: an edit form
+    carries no token, only a form that creates does."""
+    client.force_login(coordinator)
+    page = client.get(reverse("accounts:edit", args=[peer.pk])).content.decode()
+    assert f'name="{FIELD}"' not in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "url_name", "model"),
+    [
+        ("coordinator", "accounts:edit", "user"),
+        ("peer", "logbook:edit", "entry"),
+        ("coordinator", "activities:edit", "activity"),
+        ("peer", "notes:detail", "draft"),
+    ],
+)
+def test_pages_that_only_change_something_render_no_token(
+    client, request, persona, url_name, model, peer
+):
+    from interventions.models import Note
+
+    rows = {
+        "user": lambda: peer,
+        "entry": lambda: Entry.objects.create(
+            occurred_on="2025-03-02",
+            kind="facilitator",
+            source="team_meeting",
+            title="Desk",
+            narrative="A desk.",
+            author=peer,
+        ),
+        "activity": lambda: Activity.objects.first(),
+        "draft": lambda: Note.objects.create(
+            client=Client.objects.create(display_name="Rosalie", created_by=peer),
+            author=peer,
+            audience="peer_team",
+            body="Went",
+        ),
+    }
+    row = rows[model]()
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(reverse(url_name, args=[row.pk]))
+    assert response.status_code == 200
+    assert f'name="{FIELD}"' not in response.content.decode()
