@@ -163,7 +163,7 @@ class WithdrawConsentForm(OnceFormMixin, forms.Form):
     )
 
 
-class CloseForm(OnceFormMixin, forms.Form):
+class CloseForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=ClosedReason.choices)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -202,7 +202,7 @@ class JoinTeamForm(OnceFormMixin, forms.Form):
         self.helper = submit_helper(_("Join the care team"))
 
 
-class MergeForm(OnceFormMixin, forms.Form):
+class MergeForm(forms.Form):
     duplicate = forms.IntegerField(
         label=_("Record number of the duplicate"),
         min_value=1,

@@ -129,7 +129,7 @@ class EncounterForm(OnceFormMixin, forms.Form):
         return cleaned
 
 
-class NoteForm(OnceFormMixin, forms.Form):
+class NoteForm(forms.Form):
     body = forms.CharField(
         label=_("Note"),
         required=False,
@@ -148,7 +148,7 @@ class AddendumForm(OnceFormMixin, forms.Form):
     )
 
 
-class AudienceForm(OnceFormMixin, forms.Form):
+class AudienceForm(forms.Form):
     audience = forms.ChoiceField(label=_("Who may read it"), widget=forms.RadioSelect)
 
     def __init__(self, *args, audiences, **kwargs):
@@ -179,7 +179,7 @@ class EmergencyAccessForm(OnceFormMixin, forms.Form):
         )
 
 
-class ReviewForm(OnceFormMixin, forms.Form):
+class ReviewForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Review"),
         choices=[(s.value, s.label) for s in (ReviewStatus.REVIEWED, ReviewStatus.FLAGGED)],

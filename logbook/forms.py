@@ -190,7 +190,7 @@ class ThemeForm(OnceFormMixin, forms.ModelForm):
         self.helper = submit_helper(_("Save"))
 
 
-class ThemeMergeForm(OnceFormMixin, forms.Form):
+class ThemeMergeForm(forms.Form):
     other = forms.ModelChoiceField(
         label=_("Merge this theme into it"),
         queryset=Theme.objects.none(),

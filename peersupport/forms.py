@@ -74,7 +74,7 @@ class AccountCreateForm(OnceFormMixin, TemporaryPasswordMixin, forms.ModelForm):
         )
 
 
-class AccountUpdateForm(OnceFormMixin, forms.ModelForm):
+class AccountUpdateForm(forms.ModelForm):
     roles = RolesField()
 
     class Meta:
@@ -87,7 +87,7 @@ class AccountUpdateForm(OnceFormMixin, forms.ModelForm):
         self.helper = submit_helper(_("Save"))
 
 
-class TemporaryPasswordForm(OnceFormMixin, TemporaryPasswordMixin):
+class TemporaryPasswordForm(TemporaryPasswordMixin):
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)

@@ -196,12 +196,52 @@ def test_the_walk_finds_the_project_forms():
     assert {"EncounterForm", "ClientRegisterForm", "EntryForm", "AccountCreateForm"} <= names
 
 
+# Forms that change something already there: sending one again applies the
+# same change again, which is what the person asked for (a second temporary
+# password must work), so they carry no token.
+CHANGE_ONLY = {
+    "AccountUpdateForm",
+    "AudienceForm",
+    "CloseForm",
+    "MergeForm",
+    "NoteForm",  # the draft's own page; a new note has its draft token instead
+    "ReviewForm",
+    "TemporaryPasswordForm",
+    "ThemeMergeForm",
+}
+
+
+def test_every_project_form_is_sorted_into_create_change_or_get():
+    names = {cls.__name__ for cls in project_forms()}
+    assert names >= CHANGE_ONLY
+    assert names >= NOT_SENT_BY_POST
+
+
 @pytest.mark.parametrize("form_class", list(project_forms()), ids=lambda cls: cls.__name__)
-def test_every_form_sent_by_post_carries_the_one_time_token(form_class):
+def test_forms_that_create_carry_the_one_time_token_and_the_others_do_not(form_class):
     if form_class.__name__ in NOT_SENT_BY_POST:
         assert not issubclass(form_class, OnceFormMixin)  # a token in a URL is no use
+    elif form_class.__name__ in CHANGE_ONLY:
+        assert not issubclass(form_class, OnceFormMixin)
     else:
         assert issubclass(form_class, OnceFormMixin)
+
+
+def test_a_temporary_password_set_twice_is_set_twice(client, coordinator):
+    from peersupport.models import User
+
+    person = User.objects.create_user(username="someone", password="first-password-123")
+    client.force_login(coordinator)
+    url = reverse("accounts:password", args=[person.pk])
+    page = client.get(url).content.decode()
+    # Whatever hidden fields the page carries go back with both posts, as the
+    # browser's back button and a second send would do.
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    hidden.pop("csrfmiddlewaretoken", None)
+    for password in ("second-password-456", "third-password-789"):
+        client.post(url, {**hidden, "password1": password, "password2": password})
+    person.refresh_from_db()
+    assert person.check_password("third-password-789")
 
 
 TOKEN_INPUT = re.compile(rf'<input type="hidden" name="{FIELD}" value="[0-9a-f]{{32}}"')
