@@ -10,6 +10,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -107,7 +108,10 @@ def shared_feed(*, viewer, filters: FeedFilters = FeedFilters()) -> QuerySet[Not
         notes = notes.filter(signed_at__gte=filters.since)
     if filters.until:
         notes = notes.filter(signed_at__lt=filters.until)
-    unread = ~Exists(NoteRead.objects.filter(note=OuterRef("pk"), reader=viewer))
+    # What one wrote oneself is never news to oneself.
+    unread = ~Exists(NoteRead.objects.filter(note=OuterRef("pk"), reader=viewer)) & ~Q(
+        author=viewer
+    )
     return _with_note_parts(notes).annotate(unread=unread).order_by("-signed_at", "-pk")
 
 

@@ -407,6 +407,14 @@ def test_the_feed_marks_notes_read(client, person, peer, clinician, make_note):
     assert [n.unread for n in second.context["notes"]] == [False]
 
 
+def test_my_own_shared_notes_are_never_new_to_me(client, person, peer, clinician, make_note):
+    make_note(person, peer, Audience.CARE_TEAM)
+    make_note(person, clinician, Audience.CARE_TEAM)
+    client.force_login(peer)
+    notes = client.get(reverse("shared:feed")).context["notes"]
+    assert {(n.author, n.unread) for n in notes} == {(peer, False), (clinician, True)}
+
+
 def _count_queries(client, url):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
