@@ -138,4 +138,3 @@ def test_a_signed_note_leaves_no_copy_and_the_next_note_starts_empty(page, demo_
     page.goto(compose_url)
     expect(field(page, "Note")).to_have_value("")
     assert page.locator("input[name=draft_token]").input_value() != first_token
-
