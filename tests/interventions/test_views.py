@@ -517,3 +517,11 @@ def test_someone_tagged_from_outside_the_team_cannot_open_the_encounter(
     encounter.participants.add(other_clinician)
     client.force_login(other_clinician)
     assert client.get(reverse("encounters:detail", args=[encounter.pk])).status_code == 404
+
+
+def test_a_tile_group_error_is_shown_once_above_its_tiles_with_the_group_name(client, peer):
+    client.force_login(peer)
+    page = client.post(reverse("encounters:new"), {"client": ""}).content.decode()
+    grid = page[page.index('<div class="choice-grid">') :]
+    assert grid.index('class="choice-error"') < grid.index('name="setting"')
+    assert "Where: This field is required." in grid
