@@ -200,14 +200,18 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def demo_accounts(transactional_db):
-    # A transactional test empties every table, including the rows a data
-    # migration seeded (the activity list); pytest-django's serialized rollback
-    # did not bring them back once regular tests had run before the live
-    # server ones. So run that migration's own seed step again, then the demo.
+    # A transactional test empties every table, including the rows data
+    # migrations seeded (the activity list, the starting codebook);
+    # pytest-django's serialized rollback did not bring them back once regular
+    # tests had run before the live server ones. So run those migrations' own
+    # seed steps again (each skips what is there), then the demo.
     from django.apps import apps
 
-    migration = importlib.import_module("interventions.migrations.0002_seed_peer_activities")
-    migration.seed(apps, None)
+    for name in (
+        "interventions.migrations.0002_seed_peer_activities",
+        "logbook.migrations.0002_seed_starting_codebook",
+    ):
+        importlib.import_module(name).seed(apps, None)
     call_command("seed_demo", force=True, verbosity=0)
 
 
