@@ -1,6 +1,7 @@
 """Admin of the interventions app. Note bodies never appear here: notes are
-listed as metadata through the policy, and nothing confidential is editable.
-The activity list is configuration, which coordinators keep here."""
+listed as metadata through the policy, and nothing here is editable. The
+activity list is kept on the coordinators' Activities screen, whose services
+hold its guards (the last activity on offer stays) and write the audit trail."""
 
 from django.contrib import admin
 
@@ -11,12 +12,8 @@ from .models import Activity, EmergencyAccess, Encounter, Note
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name_en", "name_fr", "hifis_code", "hmis_code", "position", "is_active"]
-    list_editable = ["position", "is_active"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # retire an activity (untick "offered"): encounters keep it
 
 
 @admin.register(Note)

@@ -47,3 +47,18 @@ def test_audit_records_cannot_be_changed_or_deleted_in_the_admin(client, root, p
     change = reverse("admin:auditlog_logentry_change", args=[entry.pk])
     assert client.post(change, {"object_repr": "forged"}).status_code == 403
     assert snapshot() == before
+
+
+def test_the_activity_list_is_read_only_in_the_admin_its_screen_keeps_the_guards(rf):
+    from django.contrib import admin as django_admin
+
+    from interventions.models import Activity
+    from peersupport.models import User
+
+    superuser = User(username="root", is_superuser=True, is_staff=True, is_active=True)
+    request = rf.get("/admin/")
+    request.user = superuser
+    model_admin = django_admin.site._registry[Activity]
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
