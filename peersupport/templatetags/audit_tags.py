@@ -10,8 +10,3 @@ register = template.Library()
 @register.filter
 def described(entry):
     return describe_entry(entry)
-
-
-@register.filter
-def verbose_name_of(model):
-    return model._meta.verbose_name.capitalize() if model else ""
