@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "clients",
     "interventions",
     "logbook",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ one duplicate record merged. Idempotent: a person or partner whose name is
 already there is left alone, and each later step runs once.
 
 Services stamp "now" on what they create; the demo then dates each row to
-when it happened (``peersupport.demo.restamp``)."""
+when it happened (``demo.accounts.restamp``)."""
 
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -12,11 +12,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from peersupport.demo import moment, restamp
-from peersupport.models import User
-
-from . import services
-from .choices import (
+from clients import services
+from clients.choices import (
     ClosedReason,
     ConsentMethod,
     Decision,
@@ -29,7 +26,9 @@ from .choices import (
     Situation,
     TeamRole,
 )
-from .models import CareTeamMembership, Client, ClientMerge, LivingSituation, Partner
+from clients.models import CareTeamMembership, Client, ClientMerge, LivingSituation, Partner
+from demo.accounts import moment, restamp
+from peersupport.models import User
 
 PARTNERS = [
     ("Refuge du Plateau", PartnerKind.SHELTER, "4120 rue Saint-Denis", "514 555-0101", "24/7"),

@@ -6,7 +6,7 @@ of the safety exception. Idempotent: nothing is added once demo encounters
 exist. Deterministic: the same demo every time, dated from today.
 
 Services stamp "now" on what they create; each row is then dated to when the
-demo says it happened (``peersupport.demo.restamp``)."""
+demo says it happened (``demo.accounts.restamp``)."""
 
 import random
 from datetime import timedelta
@@ -15,16 +15,15 @@ from typing import NamedTuple
 from django.db import transaction
 from django.utils import timezone
 
-from clients import demo as clients_demo
 from clients.choices import Decision, Purpose
 from clients.models import CareTeamMembership, Client, Consent, Partner
-from peersupport.demo import moment, not_after_now, restamp
+from demo import clients as clients_demo
+from demo.accounts import moment, not_after_now, restamp
+from interventions import services
+from interventions.choices import Audience, NoteStatus, NotificationKind, ReviewStatus, Setting
+from interventions.models import Activity, EmergencyAccess, Encounter, Note, NoteRead, Notification
 from peersupport.models import User
 from peersupport.roles import Role
-
-from . import services
-from .choices import Audience, NoteStatus, NotificationKind, ReviewStatus, Setting
-from .models import Activity, EmergencyAccess, Encounter, Note, NoteRead, Notification
 
 S = Setting
 SHELTER, DROP_IN, LEGAL_AID, HARM_REDUCTION, HOUSING_COMMITTEE = (

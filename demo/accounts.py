@@ -9,9 +9,9 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from .accounts import account_create
-from .models import User
-from .roles import Role
+from peersupport.accounts import account_create
+from peersupport.models import User
+from peersupport.roles import Role
 
 DEMO_PASSWORD = "peersupport-demo"  # noqa: S105 (published in README as demo-only)
 

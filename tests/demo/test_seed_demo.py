@@ -14,7 +14,7 @@ from interventions import selectors
 from interventions.access import open_peer_requests_for
 from interventions.choices import Audience, PeerRequestStatus
 from interventions.models import Addendum, Note, NoteRead, PeerRequest
-from peersupport.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from peersupport.models import User
 from peersupport.roles import Role
 from tests.db_snapshot import snapshot

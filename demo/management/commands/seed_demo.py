@@ -3,10 +3,10 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from clients import demo as clients_demo
-from interventions import demo as interventions_demo
-from logbook import demo as logbook_demo
-from peersupport import demo
+from demo import accounts as demo
+from demo import clients as clients_demo
+from demo import interventions as interventions_demo
+from demo import logbook as logbook_demo
 
 
 class Command(BaseCommand):

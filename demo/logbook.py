@@ -7,11 +7,10 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from logbook import services
+from logbook.choices import Involved, Source
+from logbook.models import Entry, Stage, Theme
 from peersupport.models import User
-
-from . import services
-from .choices import Involved, Source
-from .models import Entry, Stage, Theme
 
 STAGES = [
     (
