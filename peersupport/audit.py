@@ -59,6 +59,27 @@ def record_password_event(user, event: str) -> LogEntry:
     )
 
 
+def record_event(
+    instance, *, action: int, changes: dict | None = None, extra: dict | None = None
+) -> LogEntry:
+    """An audit entry for something auditlog cannot see by itself (a refused
+    confirmation, a narrowing), attributed like every other entry."""
+    return LogEntry.objects.log_create(
+        instance,
+        force_log=True,
+        action=action,
+        changes=changes or {},
+        additional_data=extra or None,
+    )
+
+
+def count_recent_events(*, actor, event: str, since) -> int:
+    """How many entries of ``event`` ``actor`` caused since ``since`` (rate limits)."""
+    return LogEntry.objects.filter(
+        actor=actor, additional_data__event=event, timestamp__gte=since
+    ).count()
+
+
 def account_history(user) -> QuerySet[LogEntry]:
     """Changes made to an account and to the roles it holds, newest first."""
     from .models import RoleGrant, User
