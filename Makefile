@@ -23,9 +23,12 @@ run: install
 test: install-dev browser axe
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# mypy checks what [tool.mypy] in pyproject.toml lists; its Django plugin loads
+# the settings, hence the development environment.
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(DEV_ENV) $(BIN)/mypy
 	$(DEV_ENV) $(MANAGE) makemigrations --check --dry-run
 
 # The app as a user installs it: a virtual environment built from
