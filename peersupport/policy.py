@@ -87,7 +87,10 @@ class FollowsPolicy(Policy[M]):
 
     def visible_to(self, user: Any) -> QuerySet[M]:
         visible = self.parent.visible_to(user).values("pk")
-        return self.model._default_manager.filter(**{f"{self.parent_field}__in": visible})
+        rows: QuerySet[M] = self.model._default_manager.filter(  # type: ignore[assignment]
+            **{f"{self.parent_field}__in": visible}
+        )
+        return rows
 
     def can(self, user: Any, action: StrEnum, obj: M | None = None) -> bool:
         on_parent = self.parent.Action("view") if action == "view" else self.parent_action

@@ -10,11 +10,11 @@ from clients import selectors as clients_selectors
 from clients.choices import Status
 from clients.models import CareTeamMembership, Client, ClientMerge, Consent, LivingSituation
 from clients.status import with_status
+from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from interventions import selectors
 from interventions.access import open_peer_requests_for
 from interventions.choices import Audience, PeerRequestStatus
 from interventions.models import Addendum, Note, NoteRead, PeerRequest
-from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from peersupport.models import User
 from peersupport.roles import Role
 from tests.db_snapshot import snapshot
