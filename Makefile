@@ -109,4 +109,4 @@ lock: $(STAMPS)/dev
 	$(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -c requirements/base.txt -o requirements/dev.txt pyproject.toml
 
 clean:
-	rm -rf $(VENV) $(STAMPS) staticfiles .pytest_cache .ruff_cache node_modules .smoke
+	rm -rf $(VENV) $(STAMPS) staticfiles .pytest_cache .ruff_cache .mypy_cache node_modules .smoke
