@@ -52,6 +52,7 @@ OWNER = {model: app for app, models in CONFIDENTIAL.items() for model in models}
 AUDIT_RECORDS = {"LogEntry", "ExportRecord"}
 AUDIT_MODULES = {"peersupport/audit.py", "audit/selectors.py"}
 MANAGERS = {"objects", "_default_manager", "_base_manager"}
+META_MANAGERS = {"default_manager", "base_manager"}
 
 # The apps, and the other apps each one may import (Django and libraries aside).
 APPS = (
@@ -115,7 +116,7 @@ def may_use_manager(relative: PurePosixPath, model: str) -> bool:
 
 def manager_uses(tree: ast.AST) -> list[tuple[int, str, str]]:
     """(line, model, manager) for every ``Model.objects`` of a confidential model,
-    also through ``import ... as`` and ``module.Model.objects``."""
+    also through ``import ... as``, ``module.Model.objects`` and ``Model._meta``."""
     watched = OWNER.keys() | AUDIT_RECORDS
     aliases = {
         alias.asname: alias.name
@@ -126,9 +127,13 @@ def manager_uses(tree: ast.AST) -> list[tuple[int, str, str]]:
     }
     found = []
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Attribute) and node.attr in MANAGERS):
+        if not isinstance(node, ast.Attribute):
             continue
         owner = node.value
+        if node.attr in META_MANAGERS and getattr(owner, "attr", None) == "_meta":
+            owner = owner.value  # Note._meta.default_manager
+        elif node.attr not in MANAGERS:
+            continue
         name = owner.id if isinstance(owner, ast.Name) else getattr(owner, "attr", None)
         model = aliases.get(name, name)
         if model in watched:
@@ -181,6 +186,7 @@ def shared_feed(request):
     notes = Note.objects.filter(author=request.user)
     visits = Visit._default_manager.all()
     people = models.Client._base_manager.all()
+    entries = Entry._meta.default_manager.all()
     return LogEntry.objects.none()
 """
     found = _violations_in("interventions/views/shared.py", view)
@@ -188,6 +194,7 @@ def shared_feed(request):
         "Note.objects",
         "Encounter._default_manager",
         "Client._base_manager",
+        "Entry.default_manager",
         "LogEntry.objects",
     ]
     assert "interventions/access.py" in found[0] and "full_clean()" in found[0]
