@@ -1,117 +1,229 @@
-"""Who may read or change what in the implementation logbook: the one policy.
+"""Who may read or change what in the implementation logbook.
 
-Researchers keep the logbook: they read every entry, code them, keep the
-codebook and the stages, and restore deleted entries. Peers and clinicians
-contribute entries and see their own. Coordinators read it (and, later,
-export it). An entry someone may not see answers 404.
+Three policies, one per model, with the verbs of ``peersupport.policy``:
+
+- ``entry_policy``: peers and clinicians write entries and see, change and
+  delete their own. Researchers keep the logbook: they read, change, code and
+  delete every entry, and they alone open the bin of deleted entries and
+  restore them. Coordinators read and export every entry but change none.
+  An entry someone may not see answers 404, like one that does not exist.
+- ``theme_policy`` and ``stage_policy``: the codebook and the stages are read
+  by everyone who uses the logbook and kept by the research team.
+
+Asked with no entry, ``entry_policy.can`` answers for the logbook as a whole:
+``VIEW`` opens it, ``CONTRIBUTE`` writes entries, ``EXPORT`` takes them out,
+``KEEP`` keeps the codebook and the stages, and ``RESTORE`` opens the bin.
 """
 
+from __future__ import annotations
+
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 
-from peersupport.roles import Ability
+from peersupport.policy import Policy, is_signed_in
+from peersupport.roles import ABILITIES_BY_ROLE, Ability
 
 from .models import Entry, Stage, Theme
 
-
-class Action(StrEnum):
-    VIEW = "view"
-    EDIT = "edit"
-    CODE = "code"
-    DELETE = "delete"
-    RESTORE = "restore"
-
-
-def _signed_in(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
-
-
-def may_use_logbook(user) -> bool:
-    return _signed_in(user) and (
-        user.can(Ability.CONTRIBUTE_LOGBOOK) or user.can(Ability.READ_LOGBOOK)
-    )
-
-
-def may_contribute(user) -> bool:
-    """Researchers, peers and clinicians write entries; coordinators read them."""
-    return _signed_in(user) and user.can(Ability.CONTRIBUTE_LOGBOOK)
-
-
-def may_export(user) -> bool:
-    """Researchers and coordinators take the logbook out to analyse it."""
-    return _signed_in(user) and user.can(Ability.READ_LOGBOOK)
-
-
-def keeps_logbook(user) -> bool:
-    return _signed_in(user) and user.can(Ability.KEEP_LOGBOOK)
-
-
-def entries_visible_to(user, *, deleted: bool = False) -> QuerySet[Entry]:
-    """The only source of entry lists. ``deleted=True``: the bin, for keepers."""
-    if not may_use_logbook(user):
-        return Entry.objects.none()
-    entries = Entry.objects.filter(deleted_at__isnull=not deleted)
-    if deleted and not keeps_logbook(user):
-        return Entry.objects.none()
-    if user.can(Ability.READ_LOGBOOK):
-        return entries
-    return entries.filter(author=user)
-
-
-def can(user, action: Action, entry: Entry) -> bool:
-    if not may_use_logbook(user):
-        return False
-    keeper = keeps_logbook(user)
-    author = entry.author_id == user.pk and may_contribute(user)
-    match action:
-        case Action.VIEW:
-            if entry.is_deleted:
-                return keeper  # the bin is the research team's
-            return user.can(Ability.READ_LOGBOOK) or author
-        case Action.EDIT | Action.DELETE:
-            return not entry.is_deleted and (keeper or author)
-        case Action.CODE:
-            return not entry.is_deleted and keeper
-        case Action.RESTORE:
-            return entry.is_deleted and keeper
-    return False
-
-
-def get_entry_for(user, pk, action: Action = Action.VIEW) -> Entry:
-    """The entry ``pk`` if ``user`` may see it (else 404) and do ``action`` (else 403)."""
-    if action == Action.RESTORE:
-        candidates = entries_visible_to(user, deleted=True)
-    elif action == Action.VIEW:
-        # Those who keep the logbook also open deleted entries, to restore them.
-        candidates = entries_visible_to(user) | entries_visible_to(user, deleted=True)
-    else:
-        candidates = entries_visible_to(user)
-    entry = get_object_or_404(candidates, pk=pk)
-    if not can(user, action, entry):
-        raise PermissionDenied
-    return entry
-
-
-def codebook_for(user) -> QuerySet[Theme]:
-    """The themes in use (merged ones are history)."""
-    if not may_use_logbook(user):
-        return Theme.objects.none()
-    return Theme.objects.filter(merged_into__isnull=True)
-
-
-def stages_for(user) -> QuerySet[Stage]:
-    if not may_use_logbook(user):
-        return Stage.objects.none()
-    return Stage.objects.all()
-
-
-def authors_for(user):
-    """Who wrote the entries ``user`` may see, for the author filter."""
+if TYPE_CHECKING:
     from peersupport.models import User
 
-    return User.objects.filter(pk__in=entries_visible_to(user).values("author")).order_by(
-        "first_name", "last_name", "username"
-    )
+
+def _users_with(ability: Ability) -> QuerySet[User]:
+    from peersupport.models import User
+
+    roles = [role for role, granted in ABILITIES_BY_ROLE.items() if ability in granted]
+    holders = User.objects.filter(role_grants__role__in=roles).values("pk")
+    return User.objects.filter(is_active=True, pk__in=holders)
+
+
+class EntryPolicy(Policy[Entry]):
+    model = Entry
+
+    class Action(StrEnum):
+        VIEW = "view"
+        EDIT = "edit"
+        CODE = "code"
+        DELETE = "delete"
+        RESTORE = "restore"
+        # Asked of the logbook as a whole, never of one entry.
+        CONTRIBUTE = "contribute"
+        EXPORT = "export"
+        KEEP = "keep"
+
+    # What each question about the whole logbook asks of the user's roles;
+    # ``None``: any reader or contributor.
+    WHOLE_LOGBOOK: ClassVar[dict[str, Ability | None]] = {
+        Action.VIEW: None,
+        Action.EDIT: Ability.CONTRIBUTE_LOGBOOK,
+        Action.DELETE: Ability.CONTRIBUTE_LOGBOOK,
+        Action.CONTRIBUTE: Ability.CONTRIBUTE_LOGBOOK,
+        Action.EXPORT: Ability.READ_LOGBOOK,
+        Action.CODE: Ability.KEEP_LOGBOOK,
+        Action.RESTORE: Ability.KEEP_LOGBOOK,
+        Action.KEEP: Ability.KEEP_LOGBOOK,
+    }
+
+    def _uses_logbook(self, user: Any) -> bool:
+        return is_signed_in(user) and (
+            user.can(Ability.CONTRIBUTE_LOGBOOK) or user.can(Ability.READ_LOGBOOK)
+        )
+
+    def visible_to(self, user: Any) -> QuerySet[Entry]:
+        """The only source of entry lists: entries not in the bin."""
+        if not self._uses_logbook(user):
+            return Entry.objects.none()
+        entries = Entry.objects.filter(deleted_at__isnull=True)
+        if user.can(Ability.READ_LOGBOOK):
+            return entries
+        return entries.filter(author=user)
+
+    def deleted_visible_to(self, user: Any) -> QuerySet[Entry]:
+        """The bin: deleted entries, for those who keep the logbook only."""
+        if not self.can(user, self.Action.RESTORE):
+            return Entry.objects.none()
+        return Entry.objects.filter(deleted_at__isnull=False)
+
+    def lookup(self, user: Any, action: StrEnum) -> QuerySet[Entry]:
+        if action == self.Action.RESTORE:
+            return self.deleted_visible_to(user)
+        if action == self.Action.VIEW:
+            # Those who keep the logbook also open deleted entries, to restore them.
+            return self.visible_to(user) | self.deleted_visible_to(user)
+        return self.visible_to(user)
+
+    def can(self, user: Any, action: StrEnum, obj: Entry | None = None) -> bool:
+        if not self._uses_logbook(user):
+            return False
+        if obj is None:
+            needed = self.WHOLE_LOGBOOK.get(action)
+            return action in self.WHOLE_LOGBOOK and (needed is None or user.can(needed))
+        keeper = user.can(Ability.KEEP_LOGBOOK)
+        author = obj.author_id == user.pk and user.can(Ability.CONTRIBUTE_LOGBOOK)
+        match action:
+            case self.Action.VIEW:
+                if obj.is_deleted:
+                    return keeper  # the bin is the research team's
+                return user.can(Ability.READ_LOGBOOK) or author
+            case self.Action.EDIT | self.Action.DELETE:
+                return not obj.is_deleted and (keeper or author)
+            case self.Action.CODE:
+                return not obj.is_deleted and keeper
+            case self.Action.RESTORE:
+                return obj.is_deleted and keeper
+        # CONTRIBUTE, EXPORT and KEEP are asked of the logbook, not of one entry.
+        return False
+
+    def users_who_can(self, action: StrEnum, obj: Entry | None = None) -> QuerySet[User]:
+        """The active accounts that may do ``action``, to one entry or to the logbook."""
+        if obj is None:
+            needed = self.WHOLE_LOGBOOK[action]
+            if needed is None:
+                return _users_with(Ability.CONTRIBUTE_LOGBOOK) | _users_with(Ability.READ_LOGBOOK)
+            return _users_with(needed)
+        keepers = _users_with(Ability.KEEP_LOGBOOK)
+        author = _users_with(Ability.CONTRIBUTE_LOGBOOK).filter(pk=obj.author_id)
+        match action:
+            case self.Action.VIEW if obj.is_deleted:
+                return keepers
+            case self.Action.VIEW:
+                return _users_with(Ability.READ_LOGBOOK) | author
+            case self.Action.EDIT | self.Action.DELETE if not obj.is_deleted:
+                return keepers | author
+            case self.Action.CODE if not obj.is_deleted:
+                return keepers
+            case self.Action.RESTORE if obj.is_deleted:
+                return keepers
+        return _users_with(Ability.KEEP_LOGBOOK).none()
+
+
+entry_policy = EntryPolicy()
+Action = EntryPolicy.Action
+
+
+class _KeptByTheResearchTeam(Policy[Any]):
+    """Read by everyone who uses the logbook, changed by those who keep it."""
+
+    class Action(StrEnum):
+        VIEW = "view"
+        EDIT = "edit"  # add, change, and for themes merge
+
+    def can(self, user: Any, action: StrEnum, obj: Any = None) -> bool:
+        if action == self.Action.VIEW:
+            return entry_policy.can(user, EntryPolicy.Action.VIEW)
+        return action == self.Action.EDIT and entry_policy.can(user, EntryPolicy.Action.KEEP)
+
+    def users_who_can(self, action: StrEnum, obj: Any = None) -> QuerySet[User]:
+        if action == self.Action.VIEW:
+            return entry_policy.users_who_can(EntryPolicy.Action.VIEW)
+        return entry_policy.users_who_can(EntryPolicy.Action.KEEP)
+
+
+class ThemePolicy(_KeptByTheResearchTeam):
+    model = Theme
+
+    def visible_to(self, user: Any) -> QuerySet[Theme]:
+        """The codebook: the themes in use (merged ones are history)."""
+        if not self.can(user, self.Action.VIEW):
+            return Theme.objects.none()
+        return Theme.objects.filter(merged_into__isnull=True)
+
+
+class StagePolicy(_KeptByTheResearchTeam):
+    model = Stage
+
+    def visible_to(self, user: Any) -> QuerySet[Stage]:
+        if not self.can(user, self.Action.VIEW):
+            return Stage.objects.none()
+        return Stage.objects.all()
+
+
+theme_policy = ThemePolicy()
+stage_policy = StagePolicy()
+
+
+# The names this module had before the policies, for callers not yet moved.
+def may_use_logbook(user: Any) -> bool:
+    return entry_policy.can(user, Action.VIEW)  # transitional alias (issue 9)
+
+
+def may_contribute(user: Any) -> bool:
+    return entry_policy.can(user, Action.CONTRIBUTE)  # transitional alias (issue 9)
+
+
+def may_export(user: Any) -> bool:
+    return entry_policy.can(user, Action.EXPORT)  # transitional alias (issue 9)
+
+
+def keeps_logbook(user: Any) -> bool:
+    return entry_policy.can(user, Action.KEEP)  # transitional alias (issue 9)
+
+
+def entries_visible_to(user: Any, *, deleted: bool = False) -> QuerySet[Entry]:
+    if deleted:  # transitional alias (issue 9)
+        return entry_policy.deleted_visible_to(user)
+    return entry_policy.visible_to(user)
+
+
+def can(user: Any, action: StrEnum, entry: Entry) -> bool:
+    return entry_policy.can(user, action, entry)  # transitional alias (issue 9)
+
+
+def get_entry_for(user: Any, pk: Any, action: StrEnum = Action.VIEW) -> Entry:
+    return entry_policy.get_for(user, pk, action)  # transitional alias (issue 9)
+
+
+def codebook_for(user: Any) -> QuerySet[Theme]:
+    return theme_policy.visible_to(user)  # transitional alias (issue 9)
+
+
+def stages_for(user: Any) -> QuerySet[Stage]:
+    return stage_policy.visible_to(user)  # transitional alias (issue 9)
+
+
+def authors_for(user: Any) -> QuerySet[User]:
+    from .selectors import entry_authors  # transitional alias (issue 9)
+
+    return entry_authors(viewer=user)

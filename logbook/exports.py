@@ -1,10 +1,13 @@
-"""Exports of the logbook: CSV, XLSX, JSON and QDPX (REFI-QDA).
+"""Exports of the logbook: CSV, XLSX, JSON and QDPX (REFI-QDA), and the CSV
+writer every CSV file of the product uses (the research export's too).
 
 Every format reads entries through ``selectors.entry_list``, the screen's own
 selector, so an export never shows more than the list. Rows are read in
 chunks; CSV and JSON stream as they are produced, XLSX and QDPX (zip files)
 are built in a temporary file that spills to disk, so memory stays flat.
 """
+
+from __future__ import annotations
 
 import csv
 import json
@@ -13,12 +16,22 @@ import uuid
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from typing import Any, BinaryIO
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .choices import Involved
 from .models import Entry, Theme
 
+# Every format of the logbook's export, in the order the list offers them,
+# with its content type.
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json; charset=utf-8",
+    "qdpx": "application/zip",
+}
 CHUNK = 500
 COLUMNS = [
     "id",
@@ -51,21 +64,22 @@ def clean(text: str) -> str:
     return ILLEGAL_XML.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def neutralise(value):
+def neutralise(value: Any) -> Any:
+    """A text a spreadsheet would run as a formula, quoted so that it stays text."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
-def guid(kind: str, pk) -> str:
+def guid(kind: str, pk: Any) -> str:
     return str(uuid.uuid5(GUID_NAMESPACE, f"{kind}:{pk}")).upper()
 
 
-def iter_entries(entries) -> Iterator[Entry]:
+def iter_entries(entries: QuerySet[Entry]) -> Iterator[Entry]:
     return entries.prefetch_related("themes", "partners").iterator(chunk_size=CHUNK)
 
 
-def entry_record(entry: Entry) -> dict:
+def entry_record(entry: Any) -> dict[str, Any]:
     """One entry as plain values; every format starts from this."""
     return {
         "id": entry.pk,
@@ -86,7 +100,7 @@ def entry_record(entry: Entry) -> dict:
     }
 
 
-def _flat(record: dict) -> list:
+def _flat(record: dict[str, Any]) -> list[Any]:
     row = []
     for column in COLUMNS:
         value = record[column]
@@ -95,19 +109,26 @@ def _flat(record: dict) -> list:
 
 
 class _Echo:
-    def write(self, value):
+    def write(self, value: str) -> str:
         return value
 
 
-def csv_chunks(entries) -> Iterator[str]:
-    """UTF-8 CSV with a byte-order mark, so spreadsheets keep the accents."""
+def csv_stream(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """A CSV file, line by line as the rows come: UTF-8 with a byte-order mark,
+    so spreadsheets keep the accents, and no cell a spreadsheet would run as a
+    formula."""
     writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield "\ufeff" + writer.writerow(COLUMNS)
-    for entry in iter_entries(entries):
-        yield writer.writerow([neutralise(value) for value in _flat(entry_record(entry))])
+    yield "\ufeff" + writer.writerow([neutralise(value) for value in header])
+    for row in rows:
+        yield writer.writerow([neutralise(value) for value in row])
 
 
-def codebook_records(codebook: Iterable[Theme]) -> list[dict]:
+def csv_chunks(entries: QuerySet[Entry]) -> Iterator[str]:
+    """The entries as CSV, one row each."""
+    return csv_stream(COLUMNS, (_flat(entry_record(entry)) for entry in iter_entries(entries)))
+
+
+def codebook_records(codebook: Iterable[Theme]) -> list[dict[str, Any]]:
     return [
         {
             "id": t.pk,
@@ -121,7 +142,9 @@ def codebook_records(codebook: Iterable[Theme]) -> list[dict]:
     ]
 
 
-def json_chunks(entries, codebook, filters: dict) -> Iterator[str]:
+def json_chunks(
+    entries: QuerySet[Entry], codebook: Iterable[Theme], filters: dict[str, Any]
+) -> Iterator[str]:
     """A JSON document written entry by entry."""
     head = {
         "exported_at": timezone.now().isoformat(),
@@ -134,7 +157,7 @@ def json_chunks(entries, codebook, filters: dict) -> Iterator[str]:
     yield "]}"
 
 
-def write_xlsx(entries, codebook, fileobj) -> None:
+def write_xlsx(entries: QuerySet[Entry], codebook: Iterable[Theme], fileobj: BinaryIO) -> None:
     """One row per entry with a column per theme, and the codebook on a second sheet."""
     from openpyxl import Workbook
 
@@ -163,12 +186,12 @@ def write_xlsx(entries, codebook, fileobj) -> None:
     workbook.save(fileobj)
 
 
-def source_text(record: dict) -> str:
+def source_text(record: dict[str, Any]) -> str:
     """The text of an entry as a QDA source: its title, a blank line, its narrative."""
     return f"{record['title']}\n\n{record['narrative']}"
 
 
-def qda_name(record: dict) -> str:
+def qda_name(record: dict[str, Any]) -> str:
     """A name unique in the project: QDA programs key sources and cases by name,
     and titles repeat ("Team meeting")."""
     return f"{record['date']} · #{record['id']} · {record['title']}"
@@ -200,7 +223,9 @@ def coders_of(entries) -> dict[int, int]:
 DOCUMENT_VARIABLES = ("stage", "kind", "source", "date")
 
 
-def _variable_values(parent, record: dict, variables: dict, ns: str) -> None:
+def _variable_values(
+    parent: Any, record: dict[str, Any], variables: dict[str, str], ns: str
+) -> None:
     from lxml import etree
 
     for name in DOCUMENT_VARIABLES:

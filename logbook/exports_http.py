@@ -1,26 +1,26 @@
 """Export files as HTTP responses, and as files for the management command."""
 
+from __future__ import annotations
+
 import tempfile
 from dataclasses import asdict
+from typing import Any, BinaryIO
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
 
 from peersupport.audit import record_export
 
-from . import access, exports, selectors
+from . import exports, selectors
+from .access import theme_policy
+from .models import Entry, Theme
 
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "qdpx": "application/zip",
-}
 # Zip formats are built in a temporary file kept in memory up to this size, on disk beyond.
 SPOOL_BYTES = 8 * 1024 * 1024
 
 
-def filters_record(filters: selectors.EntryFilters) -> dict:
+def filters_record(filters: selectors.EntryFilters) -> dict[str, Any]:
     record = asdict(filters)
     record["stage"] = getattr(filters.stage, "name", filters.stage) or None
     for key in ("since", "until"):
@@ -28,10 +28,12 @@ def filters_record(filters: selectors.EntryFilters) -> dict:
     return {key: value for key, value in record.items() if value not in (None, "", False)}
 
 
-def prepare(*, viewer, filters, fmt):
+def prepare(
+    *, viewer: Any, filters: selectors.EntryFilters, fmt: str
+) -> tuple[QuerySet[Entry], QuerySet[Theme]]:
     """The entries and codebook of an export, recorded in the audit trail first."""
     entries = selectors.entry_list(viewer=viewer, filters=filters)
-    codebook = access.codebook_for(viewer).select_related("parent").order_by("pk")
+    codebook = theme_policy.visible_to(viewer).select_related("parent").order_by("pk")
     record_export(
         user=viewer,
         dataset="logbook",
@@ -42,7 +44,14 @@ def prepare(*, viewer, filters, fmt):
     return entries, codebook
 
 
-def write(fileobj, *, entries, codebook, filters, fmt) -> None:
+def write(
+    fileobj: BinaryIO,
+    *,
+    entries: QuerySet[Entry],
+    codebook: QuerySet[Theme],
+    filters: selectors.EntryFilters,
+    fmt: str,
+) -> None:
     """Write an export into a binary file object."""
     if fmt == "csv":
         for chunk in exports.csv_chunks(entries):
@@ -58,24 +67,24 @@ def write(fileobj, *, entries, codebook, filters, fmt) -> None:
         raise ValueError(fmt)
 
 
-def export_response(*, viewer, filters, fmt):
+def export_response(*, viewer: Any, filters: selectors.EntryFilters, fmt: str) -> HttpResponseBase:
     entries, codebook = prepare(viewer=viewer, filters=filters, fmt=fmt)
     filename = f"logbook-{timezone.localdate().isoformat()}.{fmt}"
     if fmt == "csv":
         response = StreamingHttpResponse(
-            exports.csv_chunks(entries), content_type=CONTENT_TYPES[fmt]
+            exports.csv_chunks(entries), content_type=exports.FORMATS[fmt]
         )
     elif fmt == "json":
         response = StreamingHttpResponse(
             exports.json_chunks(entries, codebook, filters_record(filters)),
-            content_type=CONTENT_TYPES[fmt],
+            content_type=exports.FORMATS[fmt],
         )
     else:
         spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (FileResponse closes it)
         write(spool, entries=entries, codebook=codebook, filters=filters, fmt=fmt)
         spool.seek(0)
         return FileResponse(
-            spool, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[fmt]
+            spool, as_attachment=True, filename=filename, content_type=exports.FORMATS[fmt]
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -11,7 +11,7 @@ from peersupport.submissions import OnceFormMixin
 
 from .choices import Involved, Kind, Source
 from .models import Entry, Stage, Theme
-from .selectors import OUTSIDE_STAGES
+from .selectors import OUTSIDE_STAGES, EntryFilters
 
 # Every filter menu says the same thing when nothing is chosen.
 ANY = _("Any")
@@ -126,13 +126,13 @@ class EntryForm(OnceFormMixin, forms.ModelForm):
             "why_changed": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, codebook=None, may_code=False, **kwargs):
+    def __init__(self, *args, codebook=None, can_code=False, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("involved", self.instance.involved)
             self.initial.setdefault("partners", list(self.instance.partners.all()))
             self.initial.setdefault("themes", list(self.instance.themes.all()))
-        if may_code:
+        if can_code:
             carried = list(self.instance.themes.all()) if self.instance.pk else []
             field = self.fields["themes"]
             themes = list(codebook)
@@ -144,6 +144,16 @@ class EntryForm(OnceFormMixin, forms.ModelForm):
         else:
             del self.fields["themes"]
         self.helper = submit_helper(_("Save"))
+
+    def service_arguments(self) -> dict:
+        """What ``services.entry_save`` takes from a valid form (themes only
+        when the form offers them, to those who code)."""
+        data = self.cleaned_data
+        return {
+            "data": {**data},
+            "themes": data.get("themes") if "themes" in self.fields else None,
+            "partners": data["partners"],
+        }
 
 
 class EntryFilterForm(forms.Form):
@@ -176,6 +186,22 @@ class EntryFilterForm(forms.Form):
                 else "form-control"
             )
             field.widget.attrs["class"] = css
+
+    def entry_filters(self, *, deleted: bool = False) -> EntryFilters:
+        """The selector's filters; a filter that is not valid filters nothing
+        (the export refuses such filters before it asks)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return EntryFilters(
+            stage=data.get("stage"),
+            kind=data.get("kind", ""),
+            source=data.get("source", ""),
+            theme_id=data["theme"].pk if data.get("theme") else None,
+            author_id=data["author"].pk if data.get("author") else None,
+            since=data.get("since"),
+            until=data.get("until"),
+            q=data.get("q", "").strip(),
+            deleted=deleted,
+        )
 
 
 class ThemeForm(OnceFormMixin, forms.ModelForm):

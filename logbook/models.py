@@ -5,6 +5,8 @@ An entry's stage is not stored: it is the stage whose dates hold the entry's
 date, so moving a stage moves its entries with it.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -30,6 +32,10 @@ class Stage(models.Model):
 
     def __str__(self):
         return self.name
+
+    def holds(self, day: date) -> bool:
+        """Whether ``day`` falls inside the stage (an ongoing stage has no end)."""
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
 
     def clean(self):
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:

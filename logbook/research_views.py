@@ -11,6 +11,7 @@ from peersupport.audit import record_export
 from peersupport.roles import Ability
 
 from . import research
+from .exports import csv_stream
 
 stats = ability_required(Ability.VIEW_PROGRAMME_STATS)
 
@@ -69,7 +70,7 @@ def export(request):
     fmt = request.GET.get("format", "csv")
     if fmt == "dictionary":
         return StreamingHttpResponse(
-            research.csv_chunks(["column", "description"], research.EXPORT_COLUMNS),
+            csv_stream(["column", "description"], research.EXPORT_COLUMNS),
             content_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="research-dictionary.csv"'},
         )
@@ -86,7 +87,7 @@ def export(request):
     )
     filename = f"research-encounters-{timezone.localdate().isoformat()}.csv"
     return StreamingHttpResponse(
-        research.csv_chunks([name for name, _ in research.EXPORT_COLUMNS], rows),
+        csv_stream([name for name, _ in research.EXPORT_COLUMNS], rows),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -1,30 +1,53 @@
-"""Reads of the logbook that take a viewer; exports will reuse these."""
+"""Reads of the logbook. Those that take a viewer start from the policies in
+``access``; the list's exports read through ``entry_list``, the screen's own
+selector, so a file never holds more than the list shows."""
+
+from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from . import access
+from .access import entry_policy, stage_policy, theme_policy
 from .models import Entry, Stage, Theme
+
+if TYPE_CHECKING:
+    from peersupport.models import User
 
 # The stage filter's value for entries dated outside every stage.
 OUTSIDE_STAGES = "outside"
 
 
-def _stages_holding_the_entry():
+def _stages_holding_the_entry() -> QuerySet[Stage]:
+    # Stage.holds, in SQL, for the entry of the outer query.
     return Stage.objects.filter(starts_on__lte=OuterRef("occurred_on")).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("occurred_on"))
     )
 
 
-def _stage_of(field):
+def _stage_of(field: str) -> Subquery:
     return Subquery(_stages_holding_the_entry().order_by("starts_on").values(field)[:1])
 
 
 def with_stage(entries: QuerySet[Entry]) -> QuerySet[Entry]:
     """Each entry's stage, from its date (one query, no stored copy)."""
     return entries.annotate(stage_id=_stage_of("pk"), stage_name=_stage_of("name"))
+
+
+def entry_with_stage(entry: Entry) -> Entry:
+    """One entry, read again with its stage (an entry the policy already gave)."""
+    return with_stage(Entry.objects.filter(pk=entry.pk)).get()
+
+
+def entry_authors(*, viewer: Any) -> QuerySet[User]:
+    """Who wrote the entries ``viewer`` may see, for the author filter."""
+    from peersupport.models import User
+
+    return User.objects.filter(pk__in=entry_policy.visible_to(viewer).values("author")).order_by(
+        "first_name", "last_name", "username"
+    )
 
 
 def theme_tree() -> dict[int, int | None]:
@@ -37,7 +60,8 @@ def with_descendants(theme_id: int, parents: dict[int, int | None]) -> set[int]:
     children: dict[int | None, list[int]] = {}
     for pk, parent_id in parents.items():
         children.setdefault(parent_id, []).append(pk)
-    found, todo = set(), [theme_id]
+    found: set[int] = set()
+    todo = [theme_id]
     while todo:
         pk = todo.pop()
         if pk not in found:
@@ -69,11 +93,15 @@ class EntryFilters:
     deleted: bool = False
 
 
-def entry_list(*, viewer, filters: EntryFilters = EntryFilters()) -> QuerySet[Entry]:
-    entries = access.entries_visible_to(viewer, deleted=filters.deleted)
+def entry_list(*, viewer: Any, filters: EntryFilters = EntryFilters()) -> QuerySet[Entry]:
+    """The list's entries (the bin's, with ``filters.deleted``), each with its stage."""
+    if filters.deleted:
+        entries = entry_policy.deleted_visible_to(viewer)
+    else:
+        entries = entry_policy.visible_to(viewer)
     if filters.stage == OUTSIDE_STAGES:
         entries = entries.filter(~Exists(_stages_holding_the_entry()))
-    elif filters.stage is not None:
+    elif isinstance(filters.stage, Stage):
         entries = entries.filter(occurred_on__gte=filters.stage.starts_on)
         if filters.stage.ends_on:
             entries = entries.filter(occurred_on__lte=filters.stage.ends_on)
@@ -106,20 +134,22 @@ def entry_list(*, viewer, filters: EntryFilters = EntryFilters()) -> QuerySet[En
 
 @dataclass
 class MatrixRow:
-    theme: object
-    cells: list  # one count per stage, in stage order, then "outside any stage"
+    theme: Theme
+    cells: list[int]  # one count per stage, in stage order, then "outside any stage"
     first_seen: date | None
     total: int
     is_group: bool = False  # a theme with others below it: it counts theirs too
 
 
-def theme_matrix(*, viewer, kind: str = "", source: str = "") -> tuple[list, list[MatrixRow]]:
+def theme_matrix(
+    *, viewer: Any, kind: str = "", source: str = ""
+) -> tuple[list[Stage], list[MatrixRow]]:
     """Themes x stages: entries per cell, when each theme first appeared
     (primacy) and how often (frequency). A theme with others below it counts
     the entries coded with any of them, once each, as the list's theme filter
     finds them. Three queries whatever the size."""
-    stages = list(access.stages_for(viewer))
-    entries = access.entries_visible_to(viewer)
+    stages = list(stage_policy.visible_to(viewer))
+    entries = entry_policy.visible_to(viewer)
     if kind:
         entries = entries.filter(kind=kind)
     if source:
@@ -127,7 +157,7 @@ def theme_matrix(*, viewer, kind: str = "", source: str = "") -> tuple[list, lis
     links = Entry.themes.through.objects.filter(entry__in=entries.values("pk")).values_list(
         "theme_id", "entry_id", "entry__occurred_on"
     )
-    themes = {t.pk: t for t in access.codebook_for(viewer).select_related("parent")}
+    themes = {t.pk: t for t in theme_policy.visible_to(viewer).select_related("parent")}
     parents = {pk: theme.parent_id for pk, theme in themes.items()}
     groups = {parent_id for parent_id in parents.values() if parent_id is not None}
     counted: dict[int, set[int]] = {pk: set() for pk in themes}
@@ -136,14 +166,7 @@ def theme_matrix(*, viewer, kind: str = "", source: str = "") -> tuple[list, lis
     for theme_id, entry_id, occurred_on in links:
         if theme_id not in counts:
             continue
-        column = next(
-            (
-                i
-                for i, s in enumerate(stages)
-                if s.starts_on <= occurred_on and (s.ends_on is None or occurred_on <= s.ends_on)
-            ),
-            len(stages),
-        )
+        column = next((i for i, s in enumerate(stages) if s.holds(occurred_on)), len(stages))
         for counted_id in [theme_id, *ancestors(theme_id, parents)]:
             if counted_id not in counts or entry_id in counted[counted_id]:
                 continue
@@ -173,19 +196,18 @@ def theme_matrix(*, viewer, kind: str = "", source: str = "") -> tuple[list, lis
     return stages, rows
 
 
-def timeline(*, viewer) -> list[tuple[object, list[Entry]]]:
-    """Entries grouped by stage, oldest stage first (two queries)."""
-    stages = list(access.stages_for(viewer))
+def timeline(*, viewer: Any) -> list[tuple[Stage | None, list[Entry]]]:
+    """Entries grouped by stage, oldest stage first, then those outside every
+    stage (two queries)."""
+    stages = list(stage_policy.visible_to(viewer))
     entries = list(
-        access.entries_visible_to(viewer).select_related("author").order_by("occurred_on", "pk")
+        entry_policy.visible_to(viewer).select_related("author").order_by("occurred_on", "pk")
     )
-    groups = [(stage, []) for stage in stages]
-    outside = []
+    groups: list[tuple[Stage | None, list[Entry]]] = [(stage, []) for stage in stages]
+    outside: list[Entry] = []
     for entry in entries:
         for stage, members in groups:
-            if stage.starts_on <= entry.occurred_on and (
-                stage.ends_on is None or entry.occurred_on <= stage.ends_on
-            ):
+            if stage is not None and stage.holds(entry.occurred_on):
                 members.append(entry)
                 break
         else:

@@ -1,4 +1,12 @@
-"""Every change to the logbook, audited and attributed to ``acting_user``."""
+"""Every change to the logbook, audited and attributed to ``acting_user``.
+
+Each service asks the policy first and refuses (PermissionDenied) what the
+acting user may not do, before anything is written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,8 +15,11 @@ from django.utils.translation import gettext as _
 
 from peersupport.audit import acting_as
 
-from . import access
+from .access import Action, entry_policy, stage_policy, theme_policy
 from .models import Entry, Stage, Theme
+
+if TYPE_CHECKING:
+    from partners.models import Partner
 
 ENTRY_FIELDS = [
     "occurred_on",
@@ -25,15 +36,21 @@ ENTRY_FIELDS = [
 
 @transaction.atomic
 def entry_save(
-    *, acting_user, entry: Entry | None = None, data: dict, themes=None, partners=None
+    *,
+    acting_user: Any,
+    entry: Entry | None = None,
+    data: dict[str, Any],
+    themes: Iterable[Theme] | None = None,
+    partners: Iterable[Partner] | None = None,
 ) -> Entry:
     """Write or change an entry. Only those who keep the logbook code it (themes)."""
     if entry is None:
-        if not access.may_contribute(acting_user):
-            raise ValidationError(_("You cannot write in the logbook."))
+        entry_policy.check(acting_user, Action.CONTRIBUTE)
         entry = Entry(author=acting_user)
-    elif not access.can(acting_user, access.Action.EDIT, entry):
-        raise ValidationError(_("You cannot change this entry."))
+    else:
+        entry_policy.check(acting_user, Action.EDIT, entry)
+    if themes is not None:
+        entry_policy.check(acting_user, Action.CODE, entry)
     with acting_as(acting_user):
         for field in ENTRY_FIELDS:
             if field in data:
@@ -43,17 +60,14 @@ def entry_save(
         if partners is not None:
             entry.partners.set(partners)
         if themes is not None:
-            if not access.can(acting_user, access.Action.CODE, entry):
-                raise ValidationError({"themes": _("Only the research team codes entries.")})
             entry.themes.set(themes)
     return entry
 
 
 @transaction.atomic
-def entry_delete(*, acting_user, entry: Entry) -> Entry:
+def entry_delete(*, acting_user: Any, entry: Entry) -> Entry:
     """Put an entry in the bin; the research team can take it out again."""
-    if not access.can(acting_user, access.Action.DELETE, entry):
-        raise ValidationError(_("You cannot delete this entry."))
+    entry_policy.check(acting_user, Action.DELETE, entry)
     with acting_as(acting_user):
         entry.deleted_at = timezone.now()
         entry.deleted_by = acting_user
@@ -62,9 +76,9 @@ def entry_delete(*, acting_user, entry: Entry) -> Entry:
 
 
 @transaction.atomic
-def entry_restore(*, acting_user, entry: Entry) -> Entry:
-    if not access.can(acting_user, access.Action.RESTORE, entry):
-        raise ValidationError(_("You cannot restore this entry."))
+def entry_restore(*, acting_user: Any, entry: Entry) -> Entry:
+    """Take an entry out of the bin."""
+    entry_policy.check(acting_user, Action.RESTORE, entry)
     with acting_as(acting_user):
         entry.deleted_at = None
         entry.deleted_by = None
@@ -72,14 +86,10 @@ def entry_restore(*, acting_user, entry: Entry) -> Entry:
     return entry
 
 
-def _keeper(user):
-    if not access.keeps_logbook(user):
-        raise ValidationError(_("Only the research team keeps the codebook and the stages."))
-
-
 @transaction.atomic
-def theme_save(*, acting_user, theme: Theme) -> Theme:
-    _keeper(acting_user)
+def theme_save(*, acting_user: Any, theme: Theme) -> Theme:
+    """Add a theme to the codebook or change one."""
+    theme_policy.check(acting_user, theme_policy.Action.EDIT, theme)
     with acting_as(acting_user):
         theme.full_clean()
         theme.save()
@@ -87,10 +97,11 @@ def theme_save(*, acting_user, theme: Theme) -> Theme:
 
 
 @transaction.atomic
-def theme_merge(*, acting_user, keep: Theme, merge_away: Theme) -> Theme:
+def theme_merge(*, acting_user: Any, keep: Theme, merge_away: Theme) -> Theme:
     """Merge two themes: entries coded with either are coded with ``keep``;
     ``merge_away`` stays in the codebook's history, marked as merged."""
-    _keeper(acting_user)
+    theme_policy.check(acting_user, theme_policy.Action.EDIT, keep)
+    theme_policy.check(acting_user, theme_policy.Action.EDIT, merge_away)
     if keep.pk == merge_away.pk or keep.merged_into_id or merge_away.merged_into_id:
         raise ValidationError({"other": _("Choose another theme that is still in use.")})
     ancestor = keep.parent
@@ -111,9 +122,9 @@ def theme_merge(*, acting_user, keep: Theme, merge_away: Theme) -> Theme:
 
 
 @transaction.atomic
-def stage_save(*, acting_user, stage: Stage) -> Stage:
+def stage_save(*, acting_user: Any, stage: Stage) -> Stage:
     """Add or move a stage; entries follow their dates into it."""
-    _keeper(acting_user)
+    stage_policy.check(acting_user, stage_policy.Action.EDIT, stage)
     with acting_as(acting_user):
         stage.full_clean()
         stage.save()

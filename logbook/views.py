@@ -2,8 +2,8 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from peersupport.audit import history_of, readable_entries
 from peersupport.form_tools import apply_service
 
-from . import access, exports_http, selectors, services
-from .access import Action
+from . import exports, exports_http, selectors, services
+from .access import Action, entry_policy, stage_policy, theme_policy
 from .choices import Kind, Source
 from .forms import EntryFilterForm, EntryForm, StageForm, ThemeForm, ThemeMergeForm
 from .models import Stage, Theme
@@ -22,43 +22,29 @@ from .models import Stage, Theme
 PAGE_SIZE = 25
 
 
-def _require(allowed):
+def _require(allowed: bool) -> None:
     if not allowed:
         raise Http404
 
 
-def _filters(request):
+def _filters(request: HttpRequest) -> tuple[EntryFilterForm, selectors.EntryFilters]:
     """The list's filters from the query string; the export reads the same ones."""
     form = EntryFilterForm(
         request.GET or None,
-        stages=access.stages_for(request.user),
-        codebook=access.codebook_for(request.user),
-        authors=access.authors_for(request.user),
+        stages=stage_policy.visible_to(request.user),
+        codebook=theme_policy.visible_to(request.user),
+        authors=selectors.entry_authors(viewer=request.user),
     )
-    data = form.cleaned_data if form.is_valid() else {}
-    deleted = request.GET.get("deleted") == "1" and access.keeps_logbook(request.user)
-    filters = selectors.EntryFilters(
-        stage=data.get("stage"),
-        kind=data.get("kind", ""),
-        source=data.get("source", ""),
-        theme_id=data["theme"].pk if data.get("theme") else None,
-        author_id=data["author"].pk if data.get("author") else None,
-        since=data.get("since"),
-        until=data.get("until"),
-        q=data.get("q", "").strip(),
-        deleted=deleted,
-    )
-    return form, filters
+    in_bin = request.GET.get("deleted") == "1" and entry_policy.can(request.user, Action.RESTORE)
+    return form, form.entry_filters(deleted=in_bin)
 
 
-def entry_list(request):
-    _require(access.may_use_logbook(request.user))
+def entry_list(request: HttpRequest) -> HttpResponse:
+    _require(entry_policy.can(request.user, Action.VIEW))
     form, filters = _filters(request)
     page = Paginator(
         selectors.entry_list(viewer=request.user, filters=filters), PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "logbook/list.html",
@@ -66,23 +52,19 @@ def entry_list(request):
             "form": form,
             "page": page,
             "deleted": filters.deleted,
-            "query_string": query.urlencode(),
-            "keeps": access.keeps_logbook(request.user),
-            "may_contribute": access.may_contribute(request.user),
-            "may_export": access.may_export(request.user),
-            "formats": EXPORT_FORMATS,
+            "can_open_bin": entry_policy.can(request.user, Action.RESTORE),
+            "can_contribute": entry_policy.can(request.user, Action.CONTRIBUTE),
+            "can_export": entry_policy.can(request.user, Action.EXPORT),
+            "formats": list(exports.FORMATS),
         },
     )
 
 
-EXPORT_FORMATS = ["csv", "xlsx", "json", "qdpx"]
-
-
-def entry_export(request):
+def entry_export(request: HttpRequest) -> HttpResponse:
     """The list, as a file: same filters, same policy, every export recorded."""
-    _require(access.may_export(request.user))
+    _require(entry_policy.can(request.user, Action.EXPORT))
     fmt = request.GET.get("format", "csv")
-    if fmt not in EXPORT_FORMATS:
+    if fmt not in exports.FORMATS:
         raise Http404
     form, filters = _filters(request)
     if form.is_bound and not form.is_valid():
@@ -95,21 +77,17 @@ def entry_export(request):
     return exports_http.export_response(viewer=request.user, filters=filters, fmt=fmt)
 
 
-def entry_new(request):
-    _require(access.may_contribute(request.user))
-    may_code = access.keeps_logbook(request.user)
+def entry_new(request: HttpRequest) -> HttpResponse:
+    _require(entry_policy.can(request.user, Action.CONTRIBUTE))
     form = EntryForm(
-        request.POST or None, codebook=access.codebook_for(request.user), may_code=may_code
+        request.POST or None,
+        codebook=theme_policy.visible_to(request.user),
+        can_code=entry_policy.can(request.user, Action.CODE),
     )
     if request.method == "POST" and form.is_valid():
         entry = apply_service(
             form,
-            lambda: services.entry_save(
-                acting_user=request.user,
-                data={**form.cleaned_data},
-                themes=form.cleaned_data.get("themes") if may_code else None,
-                partners=form.cleaned_data["partners"],
-            ),
+            lambda: services.entry_save(acting_user=request.user, **form.service_arguments()),
         )
         if entry:
             messages.success(request, _("Entry saved."))
@@ -117,9 +95,8 @@ def entry_new(request):
     return render(request, "logbook/form.html", {"form": form, "entry": None})
 
 
-def entry_detail(request, pk):
-    entry = access.get_entry_for(request.user, pk)
-    entry = selectors.with_stage(type(entry).objects.filter(pk=entry.pk)).get()
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = selectors.entry_with_stage(entry_policy.get_for(request.user, pk))
     return render(
         request,
         "logbook/detail.html",
@@ -128,9 +105,9 @@ def entry_detail(request, pk):
             "themes": list(entry.themes.all()),
             "partners": list(entry.partners.all()),
             "history": _in_words(history_of(entry)[:30]),
-            "may_edit": access.can(request.user, Action.EDIT, entry),
-            "may_delete": access.can(request.user, Action.DELETE, entry),
-            "may_restore": access.can(request.user, Action.RESTORE, entry),
+            "can_edit": entry_policy.can(request.user, Action.EDIT, entry),
+            "can_delete": entry_policy.can(request.user, Action.DELETE, entry),
+            "can_restore": entry_policy.can(request.user, Action.RESTORE, entry),
         },
     )
 
@@ -142,14 +119,13 @@ def _in_words(entries):
     return entries
 
 
-def entry_edit(request, pk):
-    entry = access.get_entry_for(request.user, pk, Action.EDIT)
-    may_code = access.can(request.user, Action.CODE, entry)
+def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = entry_policy.get_for(request.user, pk, Action.EDIT)
     form = EntryForm(
         request.POST or None,
         instance=entry,
-        codebook=access.codebook_for(request.user),
-        may_code=may_code,
+        codebook=theme_policy.visible_to(request.user),
+        can_code=entry_policy.can(request.user, Action.CODE, entry),
     )
     if (
         request.method == "POST"
@@ -157,11 +133,7 @@ def entry_edit(request, pk):
         and apply_service(
             form,
             lambda: services.entry_save(
-                acting_user=request.user,
-                entry=entry,
-                data={**form.cleaned_data},
-                themes=form.cleaned_data.get("themes") if may_code else None,
-                partners=form.cleaned_data["partners"],
+                acting_user=request.user, entry=entry, **form.service_arguments()
             ),
         )
     ):
@@ -171,35 +143,37 @@ def entry_edit(request, pk):
 
 
 @require_POST
-def entry_delete(request, pk):
-    entry = access.get_entry_for(request.user, pk, Action.DELETE)
+def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = entry_policy.get_for(request.user, pk, Action.DELETE)
     services.entry_delete(acting_user=request.user, entry=entry)
     messages.success(request, _("Entry deleted. The research team can restore it."))
     return redirect("logbook:list")
 
 
 @require_POST
-def entry_restore(request, pk):
-    entry = access.get_entry_for(request.user, pk, Action.RESTORE)
+def entry_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = entry_policy.get_for(request.user, pk, Action.RESTORE)
     services.entry_restore(acting_user=request.user, entry=entry)
     messages.success(request, _("Entry restored."))
     return redirect("logbook:detail", pk=entry.pk)
 
 
-def codebook(request):
-    _require(access.may_use_logbook(request.user))
-    themes = access.codebook_for(request.user).select_related("parent")
+def codebook(request: HttpRequest) -> HttpResponse:
+    _require(theme_policy.can(request.user, theme_policy.Action.VIEW))
+    themes = theme_policy.visible_to(request.user).select_related("parent")
     return render(
         request,
         "logbook/codebook.html",
-        {"themes": themes, "keeps": access.keeps_logbook(request.user)},
+        {"themes": themes, "can_keep": theme_policy.can(request.user, theme_policy.Action.EDIT)},
     )
 
 
-def theme_edit(request, pk=None):
-    _require(access.keeps_logbook(request.user))
-    codebook = access.codebook_for(request.user)
-    theme = get_object_or_404(codebook, pk=pk) if pk else Theme()
+def theme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    # The codebook is not a secret, but changing it is the research team's:
+    # to anyone else its edit pages do not exist.
+    _require(theme_policy.can(request.user, theme_policy.Action.EDIT))
+    codebook = theme_policy.visible_to(request.user)
+    theme = theme_policy.get_for(request.user, pk, theme_policy.Action.EDIT) if pk else Theme()
     form = ThemeForm(request.POST or None, instance=theme, codebook=codebook)
     merge_form = ThemeMergeForm(codebook=codebook, keep=theme) if pk else None
     if (
@@ -219,10 +193,10 @@ def theme_edit(request, pk=None):
 
 
 @require_POST
-def theme_merge(request, pk):
-    _require(access.keeps_logbook(request.user))
-    codebook = access.codebook_for(request.user)
-    keep = get_object_or_404(codebook, pk=pk)
+def theme_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(theme_policy.can(request.user, theme_policy.Action.EDIT))
+    codebook = theme_policy.visible_to(request.user)
+    keep = theme_policy.get_for(request.user, pk, theme_policy.Action.EDIT)
     form = ThemeMergeForm(request.POST, codebook=codebook, keep=keep)
     if form.is_valid() and apply_service(
         form,
@@ -239,18 +213,21 @@ def theme_merge(request, pk):
     )
 
 
-def stages(request):
-    _require(access.may_use_logbook(request.user))
+def stages(request: HttpRequest) -> HttpResponse:
+    _require(stage_policy.can(request.user, stage_policy.Action.VIEW))
     return render(
         request,
         "logbook/stages.html",
-        {"stages": access.stages_for(request.user), "keeps": access.keeps_logbook(request.user)},
+        {
+            "stages": stage_policy.visible_to(request.user),
+            "can_keep": stage_policy.can(request.user, stage_policy.Action.EDIT),
+        },
     )
 
 
-def stage_edit(request, pk=None):
-    _require(access.keeps_logbook(request.user))
-    stage = get_object_or_404(access.stages_for(request.user), pk=pk) if pk else Stage()
+def stage_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _require(stage_policy.can(request.user, stage_policy.Action.EDIT))
+    stage = stage_policy.get_for(request.user, pk, stage_policy.Action.EDIT) if pk else Stage()
     form = StageForm(request.POST or None, instance=stage)
     if (
         request.method == "POST"
@@ -269,8 +246,8 @@ def stage_edit(request, pk=None):
 HEAT_LEVELS = 5
 
 
-def matrix(request):
-    _require(access.may_use_logbook(request.user))
+def matrix(request: HttpRequest) -> HttpResponse:
+    _require(entry_policy.can(request.user, Action.VIEW))
     kind, source = request.GET.get("kind", ""), request.GET.get("source", "")
     stages, rows = selectors.theme_matrix(viewer=request.user, kind=kind, source=source)
     peak = max((max(row.cells) for row in rows), default=0)
@@ -330,8 +307,8 @@ def _matrix_filters(theme_id, column, kind, source) -> dict:
     }
 
 
-def timeline(request):
-    _require(access.may_use_logbook(request.user))
+def timeline(request: HttpRequest) -> HttpResponse:
+    _require(entry_policy.can(request.user, Action.VIEW))
     return render(
         request, "logbook/timeline.html", {"groups": selectors.timeline(viewer=request.user)}
     )

@@ -129,6 +129,7 @@ TEMPLATES = [
                 "peersupport.context_processors.abilities",
                 "peersupport.context_processors.navigation",
                 "interventions.context_processors.notifications",
+                "logbook.context_processors.logbook",
             ],
         },
     },

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from logbook.access import codebook_for
+from logbook.access import theme_policy
 from logbook.forms import EntryForm
 from logbook.models import Theme
 
@@ -15,7 +15,7 @@ def _options(form):
 
 
 def test_the_theme_picker_groups_themes_under_their_parent(researcher):
-    form = EntryForm(codebook=codebook_for(researcher), may_code=True)
+    form = EntryForm(codebook=theme_policy.visible_to(researcher), can_code=True)
     groups = {label: options for label, options in _options(form) if isinstance(options, list)}
     assert set(groups) == {"Barriers", "Facilitators"}
     assert "Uncertain funding (Barrier)" in [label for _, label in groups["Barriers"]]
@@ -23,7 +23,7 @@ def test_the_theme_picker_groups_themes_under_their_parent(researcher):
 
 def test_a_parent_that_only_groups_others_is_not_a_checkbox(client, researcher):
     barriers = Theme.objects.get(name="Barriers")
-    form = EntryForm(codebook=codebook_for(researcher), may_code=True)
+    form = EntryForm(codebook=theme_policy.visible_to(researcher), can_code=True)
     values = [
         value for _, options in _options(form) if isinstance(options, list) for value, _ in options
     ]
@@ -39,5 +39,5 @@ def test_a_parent_already_on_an_entry_stays_checked_when_it_is_edited(researcher
     barriers = Theme.objects.get(name="Barriers")
     entry = make_entry(researcher)
     entry.themes.set([barriers])
-    form = EntryForm(instance=entry, codebook=codebook_for(researcher), may_code=True)
+    form = EntryForm(instance=entry, codebook=theme_policy.visible_to(researcher), can_code=True)
     assert form.fields["themes"].queryset.filter(pk=barriers.pk).exists()

@@ -5,15 +5,21 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from logbook import access, exports_http, selectors
+from logbook import exports_http, selectors
+from logbook.access import Action, entry_policy, stage_policy, theme_policy
+from logbook.exports import FORMATS
 from peersupport.models import User
+
+*_FIRST, _LAST = FORMATS
 
 
 class Command(BaseCommand):
-    help = "Export logbook entries (csv, xlsx, json or qdpx) as a researcher or coordinator."
+    help = (
+        f"Export logbook entries ({', '.join(_FIRST)} or {_LAST}) as a researcher or coordinator."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", required=True, choices=["csv", "xlsx", "json", "qdpx"])
+        parser.add_argument("--format", required=True, choices=list(FORMATS))
         parser.add_argument("--output", required=True, help="The file to write.")
         parser.add_argument(
             "--as",
@@ -31,15 +37,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         user = User.objects.filter(username=options["username"], is_active=True).first()
-        if user is None or not access.may_export(user):
+        if user is None or not entry_policy.can(user, Action.EXPORT):
             raise CommandError("This user may not export the logbook.")
         stage = theme = None
         if options["stage"]:
-            stage = access.stages_for(user).filter(name=options["stage"]).first()
+            stage = stage_policy.visible_to(user).filter(name=options["stage"]).first()
             if stage is None:
                 raise CommandError(f"No stage named {options['stage']!r}.")
         if options["theme"]:
-            theme = access.codebook_for(user).filter(name=options["theme"]).first()
+            theme = theme_policy.visible_to(user).filter(name=options["theme"]).first()
             if theme is None:
                 raise CommandError(f"No theme named {options['theme']!r}.")
         filters = selectors.EntryFilters(
