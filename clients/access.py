@@ -1,113 +1,345 @@
-"""Who may see or do what with a person served: the register's one policy.
+"""Who may see or do what in the register: its policies, one per model.
 
-Every view, list, count, form, admin class and command asks here. A person
-someone may not see answers 404, exactly like a person who does not exist;
-403 is only for a person they may see but not change that way.
+Every view, list, count, form, admin class, command and service asks here.
+A person someone may not see answers 404, exactly like a person who does not
+exist; 403 is only for a person they may see but not change that way.
+
+- ``client_policy``: the people served;
+- ``client_join_policy``: the people a peer or clinician may find outside
+  their teams in order to join the care team (only the name used, year of
+  birth and status of these may be shown);
+- ``living_situation_policy``, ``care_team_membership_policy``,
+  ``consent_policy``, ``client_merge_policy``: a person's records, which
+  follow the person;
+- ``client_research_policy``: the people counted in de-identified statistics.
+
+Consent in force is an access rule too (notes shared with the care team,
+research rows), so its SQL lives here as well.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
 from enum import StrEnum
+from typing import Any, ClassVar, TypeVar
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
-from django.shortcuts import get_object_or_404
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
-from peersupport.roles import Ability
+from peersupport.models import User
+from peersupport.policy import FollowsPolicy, Policy, is_signed_in
+from peersupport.roles import ABILITIES_BY_ROLE, Ability
 
-from .models import CareTeamMembership, Client, Partner
+from . import consent
+from .choices import Purpose
+from .models import CareTeamMembership, Client, ClientMerge, Consent, LivingSituation
 
-
-class Action(StrEnum):
-    VIEW = "view"
-    EDIT = "edit"
-    RECORD_SITUATION = "record_situation"
-    RECORD_CONSENT = "record_consent"
-    WITHDRAW_CONSENT = "withdraw_consent"
-    CLOSE = "close"
-    REOPEN = "reopen"
-    MANAGE_TEAM = "manage_team"
-    MERGE = "merge"
+M = TypeVar("M", bound=Model)
 
 
-def _current_membership(user):
+def _uses_register(user: Any) -> bool:
+    return is_signed_in(user) and user.can(Ability.USE_REGISTER)
+
+
+def _users_with(*abilities: Ability) -> QuerySet[User]:
+    """Active accounts whose roles, together, grant every one of ``abilities``."""
+    users = User.objects.filter(is_active=True)
+    for ability in abilities:
+        roles = [role for role, granted in ABILITIES_BY_ROLE.items() if ability in granted]
+        users = users.filter(pk__in=User.objects.filter(role_grants__role__in=roles).values("pk"))
+    return users
+
+
+def _current_membership(user: Any, client: Any = None) -> QuerySet[CareTeamMembership]:
     return CareTeamMembership.objects.filter(
-        client=OuterRef("pk"), member=user, left_on__isnull=True
+        client=OuterRef("pk") if client is None else client, member=user, left_on__isnull=True
     )
 
 
-def _may_use_register(user) -> bool:
-    return bool(user and user.is_authenticated and user.can(Ability.USE_REGISTER))
+class ClientPolicy(Policy[Client]):
+    """The people served: a peer or clinician sees the people whose care team
+    they are on; those who run the programme see everyone. Merged-away records
+    are nobody's to see (``merged_destination_for`` says where they went)."""
+
+    model = Client
+
+    class Action(StrEnum):
+        VIEW = "view"
+        CREATE = "create"  # register a person; asked with no person
+        EDIT = "edit"
+        RECORD_SITUATION = "record_situation"
+        RECORD_CONSENT = "record_consent"
+        WITHDRAW_CONSENT = "withdraw_consent"
+        CLOSE = "close"
+        REOPEN = "reopen"
+        MANAGE_TEAM = "manage_team"
+        MERGE = "merge"
+
+    def visible_to(self, user: Any) -> QuerySet[Client]:
+        """The only source of lists of people."""
+        if not _uses_register(user):
+            return Client.objects.none()
+        clients = Client.objects.filter(merged_into__isnull=True)
+        if user.can(Ability.SEE_ALL_CLIENTS):
+            return clients
+        return clients.filter(Exists(_current_membership(user)))
+
+    def is_on_team(self, user: Any, client: Client) -> bool:
+        """Whether ``user`` is on ``client``'s care team today."""
+        return _current_membership(user, client).exists()
+
+    def can(self, user: Any, action: StrEnum, obj: Client | None = None) -> bool:
+        A = self.Action
+        if not _uses_register(user):
+            return False
+        if obj is None:
+            match action:
+                case A.MANAGE_TEAM:
+                    return user.can(Ability.MANAGE_CARE_TEAMS)
+                case A.MERGE:
+                    return user.can(Ability.MERGE_CLIENTS)
+            return action in tuple(A)
+        if action == A.CREATE or obj.merged_into_id is not None:
+            return False
+        if not (user.can(Ability.SEE_ALL_CLIENTS) or self.is_on_team(user, obj)):
+            return False
+        closed = obj.closed_on is not None
+        match action:
+            case A.VIEW:
+                return True
+            case A.WITHDRAW_CONSENT:
+                # A withdrawal is never refused, even on a closed file.
+                return True
+            case A.EDIT | A.RECORD_SITUATION | A.RECORD_CONSENT | A.CLOSE:
+                return not closed
+            case A.REOPEN:
+                return closed
+            case A.MANAGE_TEAM:
+                return user.can(Ability.MANAGE_CARE_TEAMS)
+            case A.MERGE:
+                return user.can(Ability.MERGE_CLIENTS) and not closed
+        return False
+
+    def users_who_can(self, action: StrEnum, obj: Client | None = None) -> QuerySet[User]:
+        A = self.Action
+        needs = {A.MANAGE_TEAM: Ability.MANAGE_CARE_TEAMS, A.MERGE: Ability.MERGE_CLIENTS}
+        users = _users_with(Ability.USE_REGISTER, *[needs[action]] if action in needs else [])
+        if obj is None:
+            return users if action in tuple(A) else users.none()
+        closed = obj.closed_on is not None
+        allowed_when = {
+            A.VIEW: True,
+            A.WITHDRAW_CONSENT: True,
+            A.EDIT: not closed,
+            A.RECORD_SITUATION: not closed,
+            A.RECORD_CONSENT: not closed,
+            A.CLOSE: not closed,
+            A.REOPEN: closed,
+            A.MANAGE_TEAM: True,
+            A.MERGE: not closed,
+        }
+        if obj.merged_into_id is not None or not allowed_when.get(action, False):
+            return users.none()
+        on_team = CareTeamMembership.objects.filter(client=obj, left_on__isnull=True)
+        return users.filter(
+            Q(pk__in=on_team.values("member")) | Q(pk__in=_users_with(Ability.SEE_ALL_CLIENTS))
+        )
 
 
-def clients_visible_to(user) -> QuerySet[Client]:
-    """The only source of lists of people: the viewer's care teams, or all
-    people for those who run the programme. Merged-away records are never listed."""
-    if not _may_use_register(user):
-        return Client.objects.none()
-    clients = Client.objects.filter(merged_into__isnull=True)
-    if user.can(Ability.SEE_ALL_CLIENTS):
-        return clients
-    return clients.filter(Exists(_current_membership(user)))
+client_policy = ClientPolicy()
+Action = ClientPolicy.Action
 
 
-def with_membership_flag(clients: QuerySet[Client], user) -> QuerySet[Client]:
+class ClientJoinPolicy(Policy[Client]):
+    """The people a peer or clinician may find, outside their own teams, to join
+    the care team of someone they met. Only the name used, year of birth and
+    status of these may be shown (``selectors.FINDABLE_FIELDS``)."""
+
+    model = Client
+
+    class Action(StrEnum):
+        VIEW = "view"
+        JOIN = "join"
+
+    def _joins(self, user: Any) -> bool:
+        return _uses_register(user) and user.can(Ability.JOIN_CARE_TEAMS)
+
+    def visible_to(self, user: Any) -> QuerySet[Client]:
+        if not self._joins(user):
+            return Client.objects.none()
+        return Client.objects.filter(merged_into__isnull=True).exclude(
+            Exists(_current_membership(user))
+        )
+
+    def can(self, user: Any, action: StrEnum, obj: Client | None = None) -> bool:
+        # Someone already on the team is told so by the service, on the form.
+        return (
+            action in tuple(self.Action)
+            and self._joins(user)
+            and (obj is None or obj.merged_into_id is None)
+        )
+
+    def users_who_can(self, action: StrEnum, obj: Client | None = None) -> QuerySet[User]:
+        """The accounts that work on care teams: the member picker offers these."""
+        users = _users_with(Ability.USE_REGISTER, Ability.JOIN_CARE_TEAMS)
+        if action not in tuple(self.Action) or (obj is not None and obj.merged_into_id is not None):
+            return users.none()
+        return users
+
+
+client_join_policy = ClientJoinPolicy()
+
+
+class PersonRecordPolicy(FollowsPolicy[M]):
+    """A record that belongs to one person: seen by whoever sees the person,
+    changed by whoever may do the matching action to them (``parent_actions``)."""
+
+    parent: ClassVar[Policy[Any]] = client_policy
+    parent_field: ClassVar[str] = "client"
+    parent_actions: ClassVar[Mapping[str, ClientPolicy.Action]]
+
+    def _on_parent(self, action: StrEnum) -> ClientPolicy.Action | None:
+        if action == "view":
+            return ClientPolicy.Action.VIEW
+        return self.parent_actions.get(action)
+
+    def can(self, user: Any, action: StrEnum, obj: M | None = None) -> bool:
+        on_parent = self._on_parent(action)
+        if on_parent is None:
+            return False
+        person = None if obj is None else getattr(obj, self.parent_field)
+        return self.parent.can(user, on_parent, person)
+
+    def users_who_can(self, action: StrEnum, obj: M | None = None) -> QuerySet[User]:
+        on_parent = self._on_parent(action)
+        person = None if obj is None else getattr(obj, self.parent_field)
+        users = self.parent.users_who_can(on_parent or ClientPolicy.Action.VIEW, person)
+        return users if on_parent is not None else users.none()
+
+
+class LivingSituationPolicy(PersonRecordPolicy[LivingSituation]):
+    """The living situation history; it is added to, never rewritten."""
+
+    model = LivingSituation
+
+    class Action(StrEnum):
+        VIEW = "view"
+        RECORD = "record"
+
+    parent_actions = {Action.RECORD: ClientPolicy.Action.RECORD_SITUATION}
+
+
+class CareTeamMembershipPolicy(PersonRecordPolicy[CareTeamMembership]):
+    """Care teams as coordinators change them. Joining a team after meeting
+    someone is ``client_join_policy``'s; registering someone puts a peer or
+    clinician on the team through ``client_policy``'s ``create``."""
+
+    model = CareTeamMembership
+
+    class Action(StrEnum):
+        VIEW = "view"
+        ADD = "add"
+        END = "end"
+
+    parent_actions = {
+        Action.ADD: ClientPolicy.Action.MANAGE_TEAM,
+        Action.END: ClientPolicy.Action.MANAGE_TEAM,
+    }
+
+
+class ConsentPolicy(PersonRecordPolicy[Consent]):
+    """Consent decisions. A withdrawal is never refused to the care team, even
+    on a closed file; other decisions are recorded on open files."""
+
+    model = Consent
+
+    class Action(StrEnum):
+        VIEW = "view"
+        RECORD = "record"
+        WITHDRAW = "withdraw"
+
+    parent_actions = {
+        Action.RECORD: ClientPolicy.Action.RECORD_CONSENT,
+        Action.WITHDRAW: ClientPolicy.Action.WITHDRAW_CONSENT,
+    }
+
+
+class ClientMergePolicy(PersonRecordPolicy[ClientMerge]):
+    """Merges of two records of one person, seen with the record kept. Both
+    records must be ones the user may merge."""
+
+    model = ClientMerge
+    parent_field = "kept"
+
+    class Action(StrEnum):
+        VIEW = "view"
+        MERGE = "merge"
+
+    parent_actions = {Action.MERGE: ClientPolicy.Action.MERGE}
+
+    def can(self, user: Any, action: StrEnum, obj: ClientMerge | None = None) -> bool:
+        if not super().can(user, action, obj):
+            return False
+        if obj is None or action == self.Action.VIEW:
+            return True
+        return self.parent.can(user, ClientPolicy.Action.MERGE, obj.merged)
+
+
+living_situation_policy = LivingSituationPolicy()
+care_team_membership_policy = CareTeamMembershipPolicy()
+consent_policy = ConsentPolicy()
+client_merge_policy = ClientMergePolicy()
+
+
+class ClientResearchPolicy(Policy[Client]):
+    """People served as the programme's statistics see them: counted, never
+    shown. Callers must never show a name, a free text or an identifier from
+    these rows. Only people whose research consent is in force may appear in
+    pseudonymised encounter-level rows (``EXPORT_ROWS``)."""
+
+    model = Client
+
+    class Action(StrEnum):
+        VIEW = "view"  # counted in de-identified aggregates
+        EXPORT_ROWS = "export_rows"  # pseudonymised rows: research consent in force
+
+    def _studies(self, user: Any) -> bool:
+        return is_signed_in(user) and user.can(Ability.VIEW_PROGRAMME_STATS)
+
+    def _people(self, action: StrEnum) -> QuerySet[Client]:
+        people = Client.objects.filter(merged_into__isnull=True)
+        if action == self.Action.EXPORT_ROWS:
+            return with_consent_in_force(people, Purpose.RESEARCH)
+        return people if action == self.Action.VIEW else people.none()
+
+    def visible_to(self, user: Any, action: StrEnum = Action.VIEW) -> QuerySet[Client]:
+        """The people counted (``VIEW``) or shown as pseudonymised rows (``EXPORT_ROWS``)."""
+        if not self._studies(user):
+            return Client.objects.none()
+        return self._people(action)
+
+    def can(self, user: Any, action: StrEnum, obj: Client | None = None) -> bool:
+        if not (self._studies(user) and action in tuple(self.Action)):
+            return False
+        return obj is None or self._people(action).filter(pk=obj.pk).exists()
+
+    def users_who_can(self, action: StrEnum, obj: Client | None = None) -> QuerySet[User]:
+        users = _users_with(Ability.VIEW_PROGRAMME_STATS)
+        if obj is not None and not self._people(action).filter(pk=obj.pk).exists():
+            return users.none()
+        return users if action in tuple(self.Action) else users.none()
+
+
+client_research_policy = ClientResearchPolicy()
+
+
+def with_membership_flag(clients: QuerySet[Client], user: Any) -> QuerySet[Client]:
     """Annotate ``on_my_team`` so lists put the viewer's own people first."""
     return clients.annotate(on_my_team=Exists(_current_membership(user)))
 
 
-def clients_findable_by(user) -> QuerySet[Client]:
-    """People a peer or clinician may find in order to join their care team.
-    Only the name used, year of birth and status of these may be shown."""
-    if not (_may_use_register(user) and user.can(Ability.JOIN_CARE_TEAMS)):
-        return Client.objects.none()
-    return Client.objects.filter(merged_into__isnull=True).exclude(
-        Exists(_current_membership(user))
-    )
-
-
-def is_on_team(user, client: Client) -> bool:
-    return client.memberships.filter(member=user, left_on__isnull=True).exists()
-
-
-def can(user, action: Action, client: Client) -> bool:
-    """Whether ``user`` may do ``action`` to ``client``, a person they can see."""
-    if not _may_use_register(user) or client.merged_into_id is not None:
-        return False
-    runs_programme = user.can(Ability.SEE_ALL_CLIENTS)
-    on_team = runs_programme or is_on_team(user, client)
-    if not on_team:
-        return False
-    closed = client.closed_on is not None
-    match action:
-        case Action.VIEW:
-            return True
-        case Action.WITHDRAW_CONSENT:
-            # A withdrawal is never refused, even on a closed file.
-            return True
-        case Action.EDIT | Action.RECORD_SITUATION | Action.RECORD_CONSENT | Action.CLOSE:
-            return not closed
-        case Action.REOPEN:
-            return closed
-        case Action.MANAGE_TEAM:
-            return user.can(Ability.MANAGE_CARE_TEAMS)
-        case Action.MERGE:
-            return user.can(Ability.MERGE_CLIENTS) and not closed
-    return False
-
-
-def get_client_for(user, pk, action: Action = Action.VIEW) -> Client:
-    """The person ``pk`` if ``user`` may see them (else 404) and do ``action`` (else 403)."""
-    client = get_object_or_404(clients_visible_to(user), pk=pk)
-    if not can(user, action, client):
-        raise PermissionDenied
-    return client
-
-
-def get_findable_client_for(user, pk) -> Client:
-    """A person ``user`` may join the care team of (404 otherwise)."""
-    return get_object_or_404(clients_findable_by(user), pk=pk)
-
-
-def merged_destination_for(user, pk) -> Client | None:
+def merged_destination_for(user: Any, pk: Any) -> Client | None:
     """Where a merged-away record now lives, if ``user`` may see that record."""
     kept_pk = (
         Client.objects.filter(pk=pk, merged_into__isnull=False)
@@ -122,15 +354,80 @@ def merged_destination_for(user, pk) -> Client | None:
         if nxt is None:
             break
         kept_pk = nxt
-    return clients_visible_to(user).filter(pk=kept_pk).first()
+    return client_policy.visible_to(user).filter(pk=kept_pk).first()
 
 
-def partners_visible_to(user) -> QuerySet[Partner]:
-    """The partner directory: readable by every role, empty for anyone else."""
-    if not (user and user.is_authenticated and user.can(Ability.VIEW_PARTNERS)):
-        return Partner.objects.none()
-    return Partner.objects.all()
+# Consent in force, in SQL. The rules themselves are in ``consent``.
 
 
-def can_manage_partners(user) -> bool:
-    return bool(user and user.is_authenticated and user.can(Ability.MANAGE_PARTNERS))
+def _newest(purpose: Purpose, field: str) -> Subquery:
+    return Subquery(
+        Consent.objects.filter(client=OuterRef("pk"), purpose=purpose)
+        .order_by("-decided_on", "-recorded_at", "-pk")
+        .values(field)[:1]
+    )
+
+
+def with_newest_decisions(
+    clients: QuerySet[Client], purposes: Iterable[Purpose] = tuple(Purpose)
+) -> QuerySet[Client]:
+    """Annotate each person with the newest decision and expiry per purpose (no extra query)."""
+    annotations = {}
+    for purpose in purposes:
+        annotations[consent.decision_field(purpose)] = _newest(purpose, "decision")
+        annotations[consent.expiry_field(purpose)] = _newest(purpose, "expires_on")
+    return clients.annotate(**annotations)
+
+
+def with_consent_in_force(
+    clients: QuerySet[Client], purpose: Purpose, today: date | None = None
+) -> QuerySet[Client]:
+    """Only the people whose consent for ``purpose`` is in force today."""
+    return with_newest_decisions(clients, [purpose]).filter(consent.in_force_filter(purpose, today))
+
+
+def has_consent_in_force(client: Client, purpose: Purpose, today: date | None = None) -> bool:
+    """Whether ``client`` consents to ``purpose`` today (one query)."""
+    newest = (
+        Consent.objects.filter(client=client, purpose=purpose)
+        .order_by("-decided_on", "-recorded_at", "-pk")
+        .values_list("decision", "expires_on")
+        .first()
+    )
+    decision, expires_on = newest or (None, None)
+    state = consent.state_of(decision, expires_on, today or timezone.localdate())
+    return state in consent.IN_FORCE
+
+
+# Old names other apps still call. transitional aliases (issue 9): the lead
+# removes them once every caller asks the policies above.
+
+
+def clients_visible_to(user: Any) -> QuerySet[Client]:
+    return client_policy.visible_to(user)  # transitional alias (issue 9)
+
+
+def clients_findable_by(user: Any) -> QuerySet[Client]:
+    return client_join_policy.visible_to(user)  # transitional alias (issue 9)
+
+
+def is_on_team(user: Any, client: Client) -> bool:
+    return client_policy.is_on_team(user, client)  # transitional alias (issue 9)
+
+
+def can(user: Any, action: StrEnum, client: Client) -> bool:
+    return client_policy.can(user, action, client)  # transitional alias (issue 9)
+
+
+def get_client_for(user: Any, pk: Any, action: StrEnum = Action.VIEW) -> Client:
+    return client_policy.get_for(user, pk, action)  # transitional alias (issue 9)
+
+
+def get_findable_client_for(user: Any, pk: Any) -> Client:
+    return client_join_policy.get_for(user, pk)  # transitional alias (issue 9)
+
+
+def partners_visible_to(user):  # transitional alias (issue 9)
+    from partners.access import partner_policy
+
+    return partner_policy.visible_to(user)

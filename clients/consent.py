@@ -1,18 +1,26 @@
-"""Consent rules: the one place that says whether a purpose is consented to.
+"""Consent rules: the one place that says what state a purpose is in.
 
 The state of a purpose is derived from the newest decision recorded for it,
-never stored. Other apps call ``has_consent_in_force`` (may this be shared
-with the care team?) and ``with_consent_in_force`` (whose encounters may go
-into research data?).
+never stored. These rules read no table: ``access.with_newest_decisions``
+annotates people with their newest decisions, and ``access.has_consent_in_force``
+(may this be shared with the care team?) and ``access.with_consent_in_force``
+(whose encounters may go into research rows?) apply the rules in SQL.
 """
 
-from datetime import date, timedelta
+from __future__ import annotations
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
 from django.utils import timezone
 
 from .choices import ConsentState, Decision, Purpose
-from .models import Client, Consent
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from .models import Client
 
 EXPIRING_SOON_DAYS = 30
 IN_FORCE = frozenset({ConsentState.ACTIVE, ConsentState.EXPIRING_SOON})
@@ -35,38 +43,23 @@ def state_of(decision: str | None, expires_on: date | None, today: date) -> Cons
     return ConsentState.ACTIVE
 
 
-def _newest(purpose: Purpose, field: str) -> Subquery:
-    return Subquery(
-        Consent.objects.filter(client=OuterRef("pk"), purpose=purpose)
-        .order_by("-decided_on", "-recorded_at", "-pk")
-        .values(field)[:1]
-    )
-
-
-def _decision_field(purpose):
+def decision_field(purpose: Purpose) -> str:
+    """The annotation holding the newest decision for ``purpose``."""
     return f"consent_{purpose.value}_decision"
 
 
-def _expiry_field(purpose):
+def expiry_field(purpose: Purpose) -> str:
+    """The annotation holding the expiry of the newest decision for ``purpose``."""
     return f"consent_{purpose.value}_expires"
 
 
-def with_newest_decisions(clients: QuerySet[Client], purposes=tuple(Purpose)) -> QuerySet[Client]:
-    """Annotate each person with the newest decision and expiry per purpose (no extra query)."""
-    annotations = {}
-    for purpose in purposes:
-        annotations[_decision_field(purpose)] = _newest(purpose, "decision")
-        annotations[_expiry_field(purpose)] = _newest(purpose, "expires_on")
-    return clients.annotate(**annotations)
-
-
 def states_of(client: Client, today: date | None = None) -> dict[Purpose, ConsentState]:
-    """States per purpose of a person annotated by ``with_newest_decisions``."""
+    """States per purpose of a person annotated by ``access.with_newest_decisions``."""
     today = today or timezone.localdate()
     return {
         purpose: state_of(
-            getattr(client, _decision_field(purpose)),
-            getattr(client, _expiry_field(purpose)),
+            getattr(client, decision_field(purpose)),
+            getattr(client, expiry_field(purpose)),
             today,
         )
         for purpose in Purpose
@@ -76,7 +69,7 @@ def states_of(client: Client, today: date | None = None) -> dict[Purpose, Consen
 def state_filter(purpose: Purpose, state: ConsentState, today: date | None = None) -> Q:
     """A filter on annotated people matching ``state`` for ``purpose`` (same rules as state_of)."""
     today = today or timezone.localdate()
-    decision, expires = _decision_field(purpose), _expiry_field(purpose)
+    decision, expires = decision_field(purpose), expiry_field(purpose)
     soon = today + timedelta(days=EXPIRING_SOON_DAYS)
     given = Q(**{decision: Decision.GIVEN})
     match state:
@@ -101,20 +94,27 @@ def in_force_filter(purpose: Purpose, today: date | None = None) -> Q:
     )
 
 
+# Old names other apps still import from here; the queries now live in
+# ``access``. transitional aliases (issue 9).
+
+
+def with_newest_decisions(
+    clients: QuerySet[Client], purposes: tuple[Purpose, ...] = tuple(Purpose)
+) -> QuerySet[Client]:
+    from .access import with_newest_decisions  # transitional alias (issue 9)
+
+    return with_newest_decisions(clients, purposes)
+
+
 def with_consent_in_force(
     clients: QuerySet[Client], purpose: Purpose, today: date | None = None
 ) -> QuerySet[Client]:
-    """Only the people whose consent for ``purpose`` is in force today."""
-    return with_newest_decisions(clients, [purpose]).filter(in_force_filter(purpose, today))
+    from .access import with_consent_in_force  # transitional alias (issue 9)
+
+    return with_consent_in_force(clients, purpose, today)
 
 
 def has_consent_in_force(client: Client, purpose: Purpose, today: date | None = None) -> bool:
-    """Whether ``client`` consents to ``purpose`` today (one query)."""
-    newest = (
-        Consent.objects.filter(client=client, purpose=purpose)
-        .order_by("-decided_on", "-recorded_at", "-pk")
-        .values_list("decision", "expires_on")
-        .first()
-    )
-    decision, expires_on = newest or (None, None)
-    return state_of(decision, expires_on, today or timezone.localdate()) in IN_FORCE
+    from .access import has_consent_in_force  # transitional alias (issue 9)
+
+    return has_consent_in_force(client, purpose, today)

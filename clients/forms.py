@@ -1,4 +1,7 @@
-"""Forms of the register. Each explains what is wrong on the field itself."""
+"""Forms of the register. Each explains what is wrong on the field itself, and
+hands its service the arguments it needs (``service_arguments``)."""
+
+from typing import Any
 
 from crispy_forms.layout import Fieldset
 from django import forms
@@ -7,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from peersupport.form_tools import DateInput, submit_helper
 from peersupport.models import User
-from peersupport.roles import Role
 from peersupport.submissions import OnceFormMixin
 
+from .access import ClientJoinPolicy, client_join_policy
 from .choices import (
     ClosedReason,
     ConsentState,
@@ -19,8 +22,18 @@ from .choices import (
     TeamRole,
     grouped_situation_choices,
 )
-from .models import Client, Consent, LivingSituation, Partner
+from .models import Client, Consent, LivingSituation
 from .services import CLIENT_DETAIL_FIELDS
+
+
+class ServiceArgumentsMixin:
+    """Hands a service the cleaned values of ``service_fields``, by name."""
+
+    service_fields: tuple[str, ...] = ()
+    cleaned_data: dict[str, Any]
+
+    def service_arguments(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.service_fields}
 
 
 def _situation_field(required):
@@ -98,8 +111,11 @@ class ClientForm(OnceFormMixin, forms.ModelForm):
                 self.instance.birth_year_estimated = True
         return cleaned
 
-    def details(self) -> dict:
+    def details(self) -> dict[str, Any]:
         return {field: self.cleaned_data[field] for field in CLIENT_DETAIL_FIELDS}
+
+    def service_arguments(self) -> dict[str, Any]:
+        return {"details": self.details()}
 
 
 class ClientRegisterForm(ClientForm):
@@ -120,9 +136,17 @@ class ClientRegisterForm(ClientForm):
             *rest,
         ]
 
+    def service_arguments(self) -> dict[str, Any]:
+        return {
+            **super().service_arguments(),
+            "situation": self.cleaned_data["situation"] or None,
+            "situation_detail": self.cleaned_data["situation_detail"],
+        }
 
-class SituationForm(OnceFormMixin, forms.ModelForm):
+
+class SituationForm(ServiceArgumentsMixin, OnceFormMixin, forms.ModelForm):
     situation = _situation_field(required=True)
+    service_fields = ("situation", "detail", "recorded_on")
 
     class Meta:
         model = LivingSituation
@@ -134,7 +158,9 @@ class SituationForm(OnceFormMixin, forms.ModelForm):
         self.helper = submit_helper(_("Record"))
 
 
-class ConsentForm(OnceFormMixin, forms.ModelForm):
+class ConsentForm(ServiceArgumentsMixin, OnceFormMixin, forms.ModelForm):
+    service_fields = ("purpose", "decision", "decided_on", "method", "expires_on", "comment")
+
     class Meta:
         model = Consent
         fields = ["purpose", "decision", "decided_on", "method", "expires_on", "comment"]
@@ -157,52 +183,55 @@ class ConsentForm(OnceFormMixin, forms.ModelForm):
         self.helper = submit_helper(_("Record the decision"))
 
 
-class WithdrawConsentForm(OnceFormMixin, forms.Form):
+class WithdrawConsentForm(ServiceArgumentsMixin, OnceFormMixin, forms.Form):
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    service_fields = ("comment",)
 
 
-class CloseForm(forms.Form):
+class CloseForm(ServiceArgumentsMixin, forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=ClosedReason.choices)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    service_fields = ("reason", "note")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = submit_helper(_("Close the file"))
 
 
-class TeamAddForm(OnceFormMixin, forms.Form):
-    member = forms.ModelChoiceField(
-        label=_("Team member"),
-        queryset=User.objects.filter(
-            is_active=True, role_grants__role__in=[Role.PEER, Role.CLINICIAN]
-        ).distinct(),
-    )
+class TeamAddForm(ServiceArgumentsMixin, OnceFormMixin, forms.Form):
+    # The accounts offered are the policy's: set for each form, never a role filter here.
+    member = forms.ModelChoiceField(label=_("Team member"), queryset=User.objects.none())
     team_role = forms.ChoiceField(label=_("Role on the team"), choices=TeamRole.choices)
     reason = forms.CharField(label=_("Note"), required=False, max_length=500)
+    service_fields = ("member", "team_role", "reason")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = client_join_policy.users_who_can(
+            ClientJoinPolicy.Action.JOIN
+        )
         self.helper = submit_helper(_("Add to the team"))
 
 
-class JoinTeamForm(OnceFormMixin, forms.Form):
+class JoinTeamForm(ServiceArgumentsMixin, OnceFormMixin, forms.Form):
     q = forms.CharField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(
         label=_("Why you are joining"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example: met them at the drop-in and will accompany them to court."),
     )
+    service_fields = ("reason",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = submit_helper(_("Join the care team"))
 
 
-class MergeForm(forms.Form):
+class MergeForm(ServiceArgumentsMixin, forms.Form):
     duplicate = forms.IntegerField(
         label=_("Record number of the duplicate"),
         min_value=1,
@@ -217,6 +246,7 @@ class MergeForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I have compared both records: they are the same person."), required=False
     )
+    service_fields = ("reason",)
 
 
 class ClientFilterForm(forms.Form):
@@ -259,14 +289,3 @@ class ClientFilterForm(forms.Form):
             consent_purpose=Purpose(data["consent_purpose"]) if data["consent_purpose"] else None,
             consent_state=ConsentState(data["consent_state"]) if data["consent_state"] else None,
         )
-
-
-class PartnerForm(OnceFormMixin, forms.ModelForm):
-    class Meta:
-        model = Partner
-        fields = ["name", "kind", "address", "phone", "hours", "notes", "is_active"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = submit_helper(_("Save"))

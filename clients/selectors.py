@@ -1,18 +1,30 @@
-"""Reads of the register that take a viewer. Each starts from the access
-policy's queryset, so a screen or an export can never show more than it allows."""
+"""Reads of the register. Those that take a viewer start from a policy's
+queryset, so a screen or an export can never show more than it allows; the
+others read one person's records for a service that was already allowed."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from . import consent, status
-from .access import clients_findable_by, clients_visible_to, with_membership_flag
+from .access import (
+    care_team_membership_policy,
+    client_join_policy,
+    client_policy,
+    with_membership_flag,
+    with_newest_decisions,
+)
 from .choices import ConsentState, JoinedHow, Purpose, Situation, Status
-from .models import CareTeamMembership, Client, LivingSituation, fold
+from .models import CareTeamMembership, Client, Consent, LivingSituation, fold
 
 
-def _newest_situation(field):
+def _newest_situation(field: str) -> Subquery:
     return Subquery(
         LivingSituation.objects.filter(client=OuterRef("pk"))
         .order_by("-recorded_on", "-recorded_at", "-pk")
@@ -36,17 +48,17 @@ class ClientFilters:
     consent_state: ConsentState | None = None
 
 
-def client_list(*, viewer, filters: ClientFilters = ClientFilters()) -> QuerySet[Client]:
+def client_list(*, viewer: Any, filters: ClientFilters = ClientFilters()) -> QuerySet[Client]:
     """The register as ``viewer`` may see it: their own people first, then by name.
 
     One query whatever the number of rows: status, current situation and consent
     states are computed in the database.
     """
     today = timezone.localdate()
-    clients = with_membership_flag(clients_visible_to(viewer), viewer)
+    clients = with_membership_flag(client_policy.visible_to(viewer), viewer)
     clients = status.with_status(clients, today)
     clients = with_current_situation(clients)
-    clients = consent.with_newest_decisions(clients)
+    clients = with_newest_decisions(clients)
     if filters.q:
         clients = clients.filter(search_text__contains=fold(filters.q))
     if filters.status:
@@ -67,12 +79,14 @@ FINDABLE_FIELDS = ["pk", "display_name", "birth_year", "status"]
 MIN_FINDABLE_QUERY = 2
 
 
-def others_matching(*, viewer, q: str, limit: int = 20) -> list[dict]:
+def others_matching(*, viewer: Any, q: str, limit: int = 20) -> list[dict[str, Any]]:
     """People outside ``viewer``'s teams whose names match ``q``: limited fields."""
     folded = fold(q)
     if len(folded) < MIN_FINDABLE_QUERY:
         return []
-    clients = status.with_status(clients_findable_by(viewer)).filter(display_key__contains=folded)
+    clients = status.with_status(client_join_policy.visible_to(viewer)).filter(
+        display_key__contains=folded
+    )
     return list(clients.order_by("display_key", "pk").values(*FINDABLE_FIELDS)[:limit])
 
 
@@ -85,24 +99,31 @@ def matches_findable_query(client: Client, q: str) -> bool:
 def client_summary(client: Client) -> Client:
     """Load what a person's page shows, in a fixed number of queries."""
     memberships = CareTeamMembership.objects.select_related("member", "added_by", "ended_by")
-    prefetched = (
+    return (
         Client.objects.filter(pk=client.pk)
         .prefetch_related(
             Prefetch("memberships", queryset=memberships),
             Prefetch(
                 "living_situations", queryset=LivingSituation.objects.select_related("recorded_by")
             ),
-            Prefetch(
-                "consents", queryset=client.consents.model.objects.select_related("recorded_by")
-            ),
+            Prefetch("consents", queryset=Consent.objects.select_related("recorded_by")),
             "merges_received__merged_by",
         )
         .get()
     )
-    return prefetched
 
 
-def care_team(memberships) -> tuple[list[CareTeamMembership], list[CareTeamMembership]]:
+def team_history(client: Client) -> QuerySet[CareTeamMembership]:
+    """Every membership of ``client``'s care team, current and ended, with the
+    people named on it."""
+    return CareTeamMembership.objects.filter(client=client).select_related(
+        "member", "added_by", "ended_by"
+    )
+
+
+def care_team(
+    memberships: Iterable[CareTeamMembership],
+) -> tuple[list[CareTeamMembership], list[CareTeamMembership]]:
     """Current members, then former members, each person once.
 
     A merge can leave someone with a current membership from one record and an
@@ -125,10 +146,15 @@ def care_team(memberships) -> tuple[list[CareTeamMembership], list[CareTeamMembe
     return current, list(former.values())
 
 
-def consent_overview(client: Client) -> list[dict]:
+def current_memberships(client: Client) -> QuerySet[CareTeamMembership]:
+    """Who is on ``client``'s care team today."""
+    return CareTeamMembership.objects.filter(client=client, left_on__isnull=True)
+
+
+def consent_overview(client: Client) -> list[dict[str, Any]]:
     """Per purpose: today's state and the decisions recorded, newest first."""
     today = timezone.localdate()
-    by_purpose = {purpose: [] for purpose in Purpose}
+    by_purpose: dict[Purpose, list[Consent]] = {purpose: [] for purpose in Purpose}
     for record in client.consents.all():  # prefetched, newest first
         by_purpose[Purpose(record.purpose)].append(record)
     overview = []
@@ -149,13 +175,49 @@ def consent_overview(client: Client) -> list[dict]:
     return overview
 
 
-def self_joins(*, viewer) -> QuerySet[CareTeamMembership]:
+def self_joins(*, viewer: Any) -> QuerySet[CareTeamMembership]:
     """Memberships taken on one's own after meeting someone, newest first, for
     the people ``viewer`` may see."""
     return (
-        CareTeamMembership.objects.filter(
-            how=JoinedHow.JOINED, client__in=clients_visible_to(viewer)
-        )
+        care_team_membership_policy.visible_to(viewer)
+        .filter(how=JoinedHow.JOINED)
         .select_related("client", "member")
         .order_by("-created_at", "-pk")
     )
+
+
+def latest_contact_on(client: Client) -> date:
+    """The newest real contact: the intake, a situation update, a self-join after
+    meeting the person, an encounter. Registering someone is not one."""
+    contacts = [
+        client.intake_date,
+        LivingSituation.objects.filter(client=client).aggregate(on=Max("recorded_on"))["on"],
+        CareTeamMembership.objects.filter(client=client, how=JoinedHow.JOINED).aggregate(
+            on=Max("joined_on")
+        )["on"],
+    ]
+    # Encounters belong to the interventions app, which builds on this one:
+    # read through the reverse relation rather than importing it.
+    encounters = getattr(client, "encounters", None)
+    if encounters is not None:
+        newest = encounters.aggregate(at=Max("occurred_at"))["at"]
+        contacts.append(timezone.localtime(newest).date() if newest else None)
+    return max(day for day in contacts if day is not None)
+
+
+def lock_clients(pks: Iterable[int]) -> list[Client]:
+    """Lock these records until the transaction ends (a merge, say)."""
+    return list(Client.objects.select_for_update().filter(pk__in=list(pks)).order_by("pk"))
+
+
+def rows_pointing_at(client: Client) -> list[tuple[str, str, QuerySet[Any]]]:
+    """Every row, in any app, that points at ``client``: (model label, field,
+    rows). The merge moves them all, so nothing is left behind on a merged
+    record; merge records themselves (one to one) stay where they are."""
+    found = []
+    for relation in Client._meta.related_objects:
+        if relation.one_to_one:
+            continue
+        model, field = relation.related_model, relation.field.name
+        found.append((model._meta.label, field, model._base_manager.filter(**{field: client})))
+    return found

@@ -1,5 +1,6 @@
-"""Screens of the register. Thin: look up through the access policy, call a
-service, respond."""
+"""Screens of the register. Thin: look up through the access policies, call a
+service, respond. What other apps show on a person's page comes through
+``PERSON_PAGE``; this module imports none of them."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,20 +10,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from interventions import access as note_access
-from interventions import selectors as note_selectors
 from peersupport.access import ability_required
-from peersupport.audit import record_reads, record_view
+from peersupport.audit import record_view
 from peersupport.form_tools import apply_service
 from peersupport.roles import Ability
+from peersupport.slots import PERSON_PAGE
 
 from . import selectors, services
 from .access import (
-    Action,
-    can,
-    clients_visible_to,
-    get_client_for,
-    get_findable_client_for,
+    ClientJoinPolicy,
+    care_team_membership_policy,
+    client_join_policy,
+    client_policy,
     merged_destination_for,
 )
 from .choices import Purpose
@@ -41,6 +40,7 @@ from .forms import (
 from .status import status_of
 
 PAGE_SIZE = 25
+Action = client_policy.Action
 
 use_register = ability_required(Ability.USE_REGISTER)
 
@@ -60,8 +60,6 @@ def client_list(request):
     clients = selectors.client_list(viewer=request.user, filters=filters)
     page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
     others = selectors.others_matching(viewer=request.user, q=filters.q) if filters.q else []
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "clients/list.html",
@@ -70,8 +68,7 @@ def client_list(request):
             "page": page,
             "others": others,
             "filters": filters,
-            "query_string": query.urlencode(),
-            "can_join": request.user.can(Ability.JOIN_CARE_TEAMS),
+            "can_join": client_join_policy.can(request.user, ClientJoinPolicy.Action.JOIN),
         },
     )
 
@@ -82,12 +79,7 @@ def client_create(request):
     if request.method == "POST" and form.is_valid():
         client = apply_service(
             form,
-            lambda: services.client_register(
-                acting_user=request.user,
-                details=form.details(),
-                situation=form.cleaned_data["situation"] or None,
-                situation_detail=form.cleaned_data["situation_detail"],
-            ),
+            lambda: services.client_register(acting_user=request.user, **form.service_arguments()),
         )
         if client:
             messages.success(request, _("%(name)s is registered.") % {"name": client})
@@ -98,7 +90,7 @@ def client_create(request):
 @use_register
 def client_detail(request, pk):
     try:
-        client = get_client_for(request.user, pk)
+        client = client_policy.get_for(request.user, pk)
     except Http404:
         destination = merged_destination_for(request.user, pk)
         if destination is None:
@@ -108,40 +100,29 @@ def client_detail(request, pk):
     record_view(client)
     client = selectors.client_summary(client)
     team, former_team = selectors.care_team(client.memberships.all())
-    page_number = request.GET.get("page", "1")
-    timeline = note_selectors.timeline(
-        viewer=request.user, client=client, page=int(page_number) if page_number.isdigit() else 1
-    )
-    record_reads(timeline.shown_notes, via="timeline")
-    return render(
-        request,
-        "clients/detail.html",
-        {
-            "client": client,
-            "status": status_of(client),
-            "situations": list(client.living_situations.all()),
-            "consents": selectors.consent_overview(client),
-            "team": team,
-            "former_team": former_team,
-            "merges": list(client.merges_received.all()),
-            "may": {action.value: can(request.user, action, client) for action in Action},
-            "timeline": timeline,
-            "notes_hidden_by_consent": note_access.notes_hidden_by_consent(request.user, client),
-            "emergency_access": note_access.active_emergency_access(request.user, client),
-            "may_write_notes": note_access.can_write_notes(request.user, client),
-            "may_log_encounter": note_access.clients_for_new_encounter(request.user)
-            .filter(pk=client.pk)
-            .exists(),
-            "may_open_emergency": note_access.can_open_emergency_access(request.user, client),
-            "may_request_peer": request.user.can(Ability.REQUEST_PEER)
-            and note_access.can_write_notes(request.user, client),
+    context = {
+        "client": client,
+        "status": status_of(client),
+        "situations": list(client.living_situations.all()),
+        "consents": selectors.consent_overview(client),
+        "team": team,
+        "former_team": former_team,
+        "merges": list(client.merges_received.all()),
+        # can_edit, can_close, can_manage_team...: one flag per action on this person.
+        **{
+            f"can_{action.value}": client_policy.can(request.user, action, client)
+            for action in Action
+            if action != Action.CREATE
         },
-    )
+    }
+    # The apps above this one add their panels: the timeline, note buttons...
+    context.update(PERSON_PAGE.context(request, client=client))
+    return render(request, "clients/detail.html", context)
 
 
 @use_register
 def client_edit(request, pk):
-    client = get_client_for(request.user, pk, Action.EDIT)
+    client = client_policy.get_for(request.user, pk, Action.EDIT)
     form = ClientForm(request.POST or None, instance=client)
     if (
         request.method == "POST"
@@ -149,7 +130,7 @@ def client_edit(request, pk):
         and apply_service(
             form,
             lambda: services.client_update(
-                acting_user=request.user, client=client, details=form.details()
+                acting_user=request.user, client=client, **form.service_arguments()
             ),
         )
     ):
@@ -160,22 +141,20 @@ def client_edit(request, pk):
 
 @use_register
 def situation_add(request, pk):
-    client = get_client_for(request.user, pk, Action.RECORD_SITUATION)
+    client = client_policy.get_for(request.user, pk, Action.RECORD_SITUATION)
     form = SituationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if apply_service(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and apply_service(
             form,
             lambda: services.client_record_situation(
-                acting_user=request.user,
-                client=client,
-                situation=data["situation"],
-                detail=data["detail"],
-                recorded_on=data["recorded_on"],
+                acting_user=request.user, client=client, **form.service_arguments()
             ),
-        ):
-            messages.success(request, _("Living situation recorded."))
-            return redirect("clients:detail", pk=client.pk)
+        )
+    ):
+        messages.success(request, _("Living situation recorded."))
+        return redirect("clients:detail", pk=client.pk)
     return _form_page(
         request,
         client,
@@ -187,34 +166,34 @@ def situation_add(request, pk):
 
 @use_register
 def consent_add(request, pk):
-    client = get_client_for(request.user, pk, Action.RECORD_CONSENT)
+    client = client_policy.get_for(request.user, pk, Action.RECORD_CONSENT)
     initial = {"purpose": request.GET.get("purpose")} if request.GET.get("purpose") else None
     form = ConsentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if apply_service(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and apply_service(
             form,
             lambda: services.consent_record(
-                acting_user=request.user,
-                client=client,
-                **{field: data[field] for field in ConsentForm.Meta.fields},
+                acting_user=request.user, client=client, **form.service_arguments()
             ),
-        ):
-            messages.success(request, _("Consent decision recorded."))
-            return redirect("clients:detail", pk=client.pk)
+        )
+    ):
+        messages.success(request, _("Consent decision recorded."))
+        return redirect("clients:detail", pk=client.pk)
     return _form_page(request, client, form, _("Record a consent decision"))
 
 
 @use_register
 @require_POST
 def consent_withdraw(request, pk, purpose):
-    client = get_client_for(request.user, pk, Action.WITHDRAW_CONSENT)
+    client = client_policy.get_for(request.user, pk, Action.WITHDRAW_CONSENT)
     if purpose not in Purpose.values:
         raise Http404
     form = WithdrawConsentForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    arguments = form.service_arguments() if form.is_valid() else {}
     services.consent_withdraw(
-        acting_user=request.user, client=client, purpose=Purpose(purpose), comment=comment
+        acting_user=request.user, client=client, purpose=Purpose(purpose), **arguments
     )
     messages.success(
         request,
@@ -226,7 +205,7 @@ def consent_withdraw(request, pk, purpose):
 
 @use_register
 def client_close(request, pk):
-    client = get_client_for(request.user, pk, Action.CLOSE)
+    client = client_policy.get_for(request.user, pk, Action.CLOSE)
     form = CloseForm(request.POST or None)
     if (
         request.method == "POST"
@@ -234,10 +213,7 @@ def client_close(request, pk):
         and apply_service(
             form,
             lambda: services.client_close(
-                acting_user=request.user,
-                client=client,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
+                acting_user=request.user, client=client, **form.service_arguments()
             ),
         )
     ):
@@ -249,7 +225,7 @@ def client_close(request, pk):
 @use_register
 @require_POST
 def client_reopen(request, pk):
-    client = get_client_for(request.user, pk, Action.REOPEN)
+    client = client_policy.get_for(request.user, pk, Action.REOPEN)
     services.client_reopen(acting_user=request.user, client=client)
     messages.success(request, _("File reopened."))
     return redirect("clients:detail", pk=client.pk)
@@ -257,27 +233,23 @@ def client_reopen(request, pk):
 
 @use_register
 def team_manage(request, pk):
-    client = get_client_for(request.user, pk, Action.MANAGE_TEAM)
+    client = client_policy.get_for(request.user, pk, Action.MANAGE_TEAM)
     form = TeamAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if apply_service(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and apply_service(
             form,
             lambda: services.team_add_member(
-                acting_user=request.user,
-                client=client,
-                member=data["member"],
-                team_role=data["team_role"],
-                reason=data["reason"],
+                acting_user=request.user, client=client, **form.service_arguments()
             ),
-        ):
-            messages.success(
-                request, _("%(name)s joined the care team.") % {"name": data["member"]}
-            )
-            return redirect("clients:team", pk=client.pk)
-    current, former = selectors.care_team(
-        client.memberships.select_related("member", "added_by", "ended_by")
-    )
+        )
+    ):
+        messages.success(
+            request, _("%(name)s joined the care team.") % {"name": form.cleaned_data["member"]}
+        )
+        return redirect("clients:team", pk=client.pk)
+    current, former = selectors.care_team(selectors.team_history(client))
     return render(
         request,
         "clients/team.html",
@@ -288,8 +260,12 @@ def team_manage(request, pk):
 @use_register
 @require_POST
 def team_end(request, pk, membership_pk):
-    client = get_client_for(request.user, pk, Action.MANAGE_TEAM)
-    membership = get_object_or_404(client.memberships, pk=membership_pk)
+    client = client_policy.get_for(request.user, pk, Action.MANAGE_TEAM)
+    # Only this person's team: another person's membership is not found here.
+    membership = get_object_or_404(
+        care_team_membership_policy.visible_to(request.user).filter(client=client),
+        pk=membership_pk,
+    )
     try:
         services.team_end_membership(acting_user=request.user, membership=membership)
     except ValidationError as error:
@@ -304,7 +280,7 @@ def team_join(request, pk):
     # Reached from a search result only: the search that found the person comes
     # along, so the page cannot be used to walk the register by record number.
     q = request.POST.get("q") or request.GET.get("q", "")
-    client = get_findable_client_for(request.user, pk)
+    client = client_join_policy.get_for(request.user, pk, ClientJoinPolicy.Action.JOIN)
     if not selectors.matches_findable_query(client, q):
         raise Http404
     if request.method == "GET":
@@ -316,7 +292,7 @@ def team_join(request, pk):
         and apply_service(
             form,
             lambda: services.team_join(
-                acting_user=request.user, client=client, reason=form.cleaned_data["reason"]
+                acting_user=request.user, client=client, **form.service_arguments()
             ),
         )
     ):
@@ -331,17 +307,17 @@ def team_join(request, pk):
 
 @use_register
 def client_merge(request, pk):
-    client = get_client_for(request.user, pk, Action.MERGE)
+    client = client_policy.get_for(request.user, pk, Action.MERGE)
     form = MergeForm(request.POST or request.GET or None)
     duplicate = None
     if form.is_bound and form.is_valid():
         duplicate = (
-            clients_visible_to(request.user).filter(pk=form.cleaned_data["duplicate"]).first()
+            client_policy.visible_to(request.user).filter(pk=form.cleaned_data["duplicate"]).first()
         )
         if (
             duplicate is None
             or duplicate.pk == client.pk
-            or not can(request.user, Action.MERGE, duplicate)
+            or not client_policy.can(request.user, Action.MERGE, duplicate)
         ):
             form.add_error("duplicate", _("No open record with this number can be merged here."))
             duplicate = None
@@ -354,7 +330,7 @@ def client_merge(request, pk):
                     acting_user=request.user,
                     keep=client,
                     merge_away=duplicate,
-                    reason=form.cleaned_data["reason"],
+                    **form.service_arguments(),
                 ),
             )
             if merge:
