@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from peersupport.accounts import account_create
+from accounts.services import account_create
 from peersupport.models import User
 from peersupport.roles import Role
 

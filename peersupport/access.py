@@ -5,25 +5,30 @@ this one holds what they share: ability checks that answer 404, so a page a
 user may not use looks exactly like a page that does not exist.
 """
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 
+from .policy import is_signed_in
 from .roles import Ability
 
+View = Callable[..., HttpResponse]
 
-def require_ability(user, ability: Ability) -> None:
+
+def require_ability(user: Any, ability: Ability) -> None:
     """Raise 404 unless ``user`` may do ``ability``."""
-    if not (user.is_authenticated and user.can(ability)):
+    if not (is_signed_in(user) and user.can(ability)):
         raise Http404
 
 
-def ability_required(ability: Ability):
+def ability_required(ability: Ability) -> Callable[[View], View]:
     """View decorator: the view exists only for users with ``ability``."""
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request, *args, **kwargs):
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             require_ability(request.user, ability)
             return view(request, *args, **kwargs)
 

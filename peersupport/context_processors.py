@@ -1,12 +1,13 @@
 """Template context shared by every page."""
 
+from .policy import is_signed_in
 from .roles import Ability
 
 
 def abilities(request):
     """``can.<ability>`` flags for templates, which never look at role names."""
     user = getattr(request, "user", None)
-    granted = user.abilities if user is not None and user.is_authenticated else frozenset()
+    granted = user.abilities if is_signed_in(user) else frozenset()
     return {"can": {ability.value: ability in granted for ability in Ability}}
 
 

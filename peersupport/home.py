@@ -6,6 +6,7 @@ capabilities add their entries here.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -20,8 +21,9 @@ class Tool:
     description: str | Promise
     url_name: str
     ability: Ability | None = None
-    # A count of what waits there (a field of interventions' WaitingWork); the
-    # tool is offered only to those for whom that count exists.
+    # A count of what waits there (an attribute of the ``waiting`` object the
+    # HOME_PAGE slot provides); the tool is offered only to those for whom
+    # that count exists.
     waiting: str | None = None
 
     @property
@@ -149,9 +151,10 @@ class RoleSection:
     tools: list[ShownTool]
 
 
-def sections_for(user, waiting=None) -> list[RoleSection]:
+def sections_for(user: Any, waiting: Any = None) -> list[RoleSection]:
     """One section per role the user holds, in the order roles are declared.
-    ``waiting`` is the viewer's WaitingWork (interventions.selectors)."""
+    ``waiting`` holds the viewer's counts of waiting work, from the
+    ``HOME_PAGE`` slot (``peersupport.slots``); None when no app provides them."""
 
     def shown(tool: Tool) -> ShownTool | None:
         if tool.ability is not None and not user.can(tool.ability):

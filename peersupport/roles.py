@@ -103,3 +103,8 @@ def abilities_for(roles) -> frozenset[Ability]:
     for role in roles:
         granted |= ABILITIES_BY_ROLE[Role(role)]
     return frozenset(granted)
+
+
+def roles_with(ability: Ability) -> list[Role]:
+    """The roles that allow ``ability`` (for "who may do this" queries)."""
+    return [role for role in Role if ability in ABILITIES_BY_ROLE[role]]

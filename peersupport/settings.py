@@ -83,9 +83,12 @@ INSTALLED_APPS = [
     "auditlog",
     "axes",
     "peersupport",
+    "partners",
     "clients",
     "interventions",
     "logbook",
+    "audit",
+    "accounts",
     "demo",
 ]
 

@@ -1,61 +1,46 @@
 """Top-level URLs. Every view requires a signed-in user unless marked
-``login_not_required`` (login, health check, language switch)."""
+``login_not_required`` (login, health check, language switch).
+
+The core package imports no feature app: each app's URLs are named here by
+string, as settings name the apps, and imported only when Django reads this
+module. An app's pattern list is named by its dotted path when the app keeps
+several namespaces in one ``urls.py``.
+"""
+
+from typing import Any
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils.module_loading import import_string
 from django.views.i18n import set_language
 
-from clients.urls import client_patterns, partner_patterns
-from interventions.urls import (
-    activity_patterns,
-    client_extra_patterns,
-    emergency_patterns,
-    encounter_patterns,
-    note_patterns,
-    notification_patterns,
-    shared_patterns,
-)
-from logbook.urls import logbook_patterns, research_patterns
+from .views import health, home
 
-from .views import accounts, audit, health, home
 
-account_patterns = (
-    [
-        path("", accounts.account_list, name="list"),
-        path("new/", accounts.account_create, name="create"),
-        path("<int:pk>/", accounts.account_detail, name="detail"),
-        path("<int:pk>/edit/", accounts.account_edit, name="edit"),
-        path("<int:pk>/deactivate/", accounts.account_deactivate, name="deactivate"),
-        path("<int:pk>/reactivate/", accounts.account_reactivate, name="reactivate"),
-        path("<int:pk>/password/", accounts.account_temporary_password, name="password"),
-    ],
-    "accounts",
-)
+def app_urls(dotted_path: str, namespace: str | None = None) -> Any:
+    """``include()`` of the pattern list at ``dotted_path``
+    ("clients.urls.client_patterns"), under ``namespace`` when the list names none."""
+    patterns = import_string(dotted_path)
+    return include((patterns, namespace) if namespace else patterns)
+
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", accounts.OwnPasswordChange.as_view(), name="password_change"),
-    path("staff/", include(account_patterns)),
-    path("clients/", include(client_patterns)),
-    path("clients/", include((client_extra_patterns, "safety"))),
-    path("encounters/", include(encounter_patterns)),
-    path("notes/", include(note_patterns)),
-    path("shared/", include(shared_patterns)),
-    path("notifications/", include(notification_patterns)),
-    path("logbook/", include(logbook_patterns)),
-    path("research/", include(research_patterns)),
-    path("audit/", audit.audit_trail, name="audit"),
-    path("audit/emergency/", include(emergency_patterns)),
-    path("partners/", include(partner_patterns)),
-    path("activities/", include(activity_patterns)),
+    path("accounts/", app_urls("accounts.urls.sign_in_patterns")),
+    path("staff/", app_urls("accounts.urls.account_patterns")),
+    path("clients/", app_urls("clients.urls.client_patterns")),
+    path("clients/", app_urls("interventions.urls.client_extra_patterns", "safety")),
+    path("encounters/", app_urls("interventions.urls.encounter_patterns")),
+    path("notes/", app_urls("interventions.urls.note_patterns")),
+    path("shared/", app_urls("interventions.urls.shared_patterns")),
+    path("notifications/", app_urls("interventions.urls.notification_patterns")),
+    path("logbook/", app_urls("logbook.urls.logbook_patterns")),
+    path("research/", app_urls("logbook.urls.research_patterns")),
+    path("audit/", app_urls("audit.urls.audit_patterns")),
+    path("audit/emergency/", app_urls("interventions.urls.emergency_patterns")),
+    path("partners/", include("partners.urls")),
+    path("activities/", app_urls("interventions.urls.activity_patterns")),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -3,7 +3,7 @@
 import pytest
 from auditlog.models import LogEntry
 
-from peersupport import accounts
+from accounts import services as accounts
 from peersupport.audit import account_history, describe_entry, readable_entries
 from peersupport.roles import Role
 

@@ -171,11 +171,12 @@ NOT_SENT_BY_POST = {
     "OwnPasswordChangeForm",
 }
 FORM_MODULES = [
+    "accounts.forms",
+    "audit.forms",
     "clients.forms",
     "interventions.activities",
     "interventions.forms",
     "logbook.forms",
-    "peersupport.forms",
 ]
 
 

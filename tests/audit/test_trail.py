@@ -191,3 +191,15 @@ def test_an_object_named_by_its_number_is_not_named_twice(client, alex, coordina
     client.force_login(coordinator)
     subjects = [entry.words.subject for entry in _trail(client).context["rows"]]
     assert "peer request 7" in subjects
+
+
+def test_the_next_page_keeps_the_search(client, alex, coordinator):
+    from auditlog.models import LogEntry
+
+    for _ in range(51):
+        LogEntry.objects.log_create(
+            alex, force_log=True, action=LogEntry.Action.UPDATE, changes={"first_name": ["A", "B"]}
+        )
+    client.force_login(coordinator)
+    page = _trail(client, action="update", user="").content.decode()
+    assert 'href="?action=update&amp;user=&amp;page=2"' in page

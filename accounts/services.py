@@ -1,5 +1,6 @@
-"""Services that change accounts and roles. Each writes its audit entry in the
-same transaction as the change, attributed to ``acting_user``."""
+"""Services that change accounts and roles. Each checks ``account_policy``
+itself, and writes its audit entry in the same transaction as the change,
+attributed to ``acting_user``."""
 
 from collections.abc import Iterable
 
@@ -8,14 +9,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .audit import (
+from peersupport.audit import (
     PASSWORD_CHANGED_BY_OWNER,
     PASSWORD_SET_BY_COORDINATOR,
     acting_as,
     record_password_event,
 )
-from .models import RoleGrant, User
-from .roles import Ability, Role
+from peersupport.models import RoleGrant, User
+from peersupport.roles import Role
+
+from .access import Action, account_policy
 
 
 def _active_account_managers_other_than(user: User) -> int:
@@ -48,6 +51,15 @@ def account_create(
     password: str,
     must_change_password: bool = True,
 ) -> User:
+    """A new account holding ``roles``, with a password its owner must replace
+    (unless ``must_change_password`` is False).
+
+    ``acting_user`` None is the installation itself (``create_coordinator``
+    and the demo's first account, run from a shell on the server); every
+    screen passes the signed-in user, whom the policy checks.
+    """
+    if acting_user is not None:
+        account_policy.check(acting_user, Action.CREATE)
     with acting_as(acting_user):
         user = User(
             username=username,
@@ -73,6 +85,7 @@ def account_update(
     email: str,
     roles: Iterable[Role],
 ) -> User:
+    account_policy.check(acting_user, Action.EDIT, user)
     roles = {Role(role) for role in roles}
     if user == acting_user and Role.COORDINATOR not in roles and user.has_role(Role.COORDINATOR):
         raise ValidationError(_("You cannot remove your own coordinator role."))
@@ -101,6 +114,7 @@ def _set_roles(*, user: User, roles: Iterable[Role], acting_user: User | None) -
 @transaction.atomic
 def account_deactivate(*, acting_user: User, user: User) -> User:
     """Stop an account from signing in. Nothing it wrote goes away."""
+    account_policy.check(acting_user, Action.DEACTIVATE, user)
     if user == acting_user:
         raise ValidationError(_("You cannot deactivate your own account."))
     _guard_last_coordinator(user, losing=True)
@@ -113,6 +127,7 @@ def account_deactivate(*, acting_user: User, user: User) -> User:
 
 @transaction.atomic
 def account_reactivate(*, acting_user: User, user: User) -> User:
+    account_policy.check(acting_user, Action.REACTIVATE, user)
     with acting_as(acting_user):
         user.is_active = True
         user.save(update_fields=["is_active"])
@@ -125,6 +140,7 @@ def account_set_temporary_password(*, acting_user: User, user: User, password: s
 
     Also lifts a lock-out after failed sign-ins, so the new password works at once.
     """
+    account_policy.check(acting_user, Action.SET_PASSWORD, user)
     with acting_as(acting_user):
         user.set_password(password)
         user.must_change_password = True
@@ -139,7 +155,9 @@ def account_set_temporary_password(*, acting_user: User, user: User, password: s
 def password_changed_by_owner(*, user: User) -> User:
     """Record the owner's new password and end their other sessions.
 
-    The caller keeps the session it acts from with ``update_session_auth_hash``.
+    The owner's own act, proven by their current password (Django's password
+    change form): no policy to ask. The caller keeps the session it acts from
+    with ``update_session_auth_hash``.
     """
     user.end_all_sessions()
     with acting_as(user):
@@ -148,10 +166,3 @@ def password_changed_by_owner(*, user: User) -> User:
             user.save(update_fields=["must_change_password"])
         record_password_event(user, PASSWORD_CHANGED_BY_OWNER)
     return user
-
-
-def accounts_for(viewer: User):
-    """Accounts a coordinator manages, with their roles loaded in one query."""
-    if not viewer.can(Ability.MANAGE_ACCOUNTS):
-        return User.objects.none()
-    return User.objects.prefetch_related("role_grants").order_by("-is_active", "username")

@@ -1,100 +1,82 @@
-"""Account management for coordinators: create, edit roles, deactivate."""
+"""Account management for coordinators: create, edit roles, deactivate; and
+every user's own password change."""
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import accounts as services
-from ..access import ability_required
-from ..audit import account_history
-from ..forms import (
+from peersupport.access import ability_required
+from peersupport.audit import account_history
+from peersupport.form_tools import apply_service
+from peersupport.roles import Ability
+
+from . import services
+from .access import Action, account_policy
+from .forms import (
     AccountCreateForm,
     AccountUpdateForm,
     OwnPasswordChangeForm,
     TemporaryPasswordForm,
 )
-from ..roles import Ability
 
 manage_accounts = ability_required(Ability.MANAGE_ACCOUNTS)
 
 
-def _account_for(request, pk):
-    return get_object_or_404(services.accounts_for(request.user), pk=pk)
-
-
-def _form_error(form, error: ValidationError):
-    for message in error.messages:
-        form.add_error(None, message)
+@manage_accounts
+def account_list(request: HttpRequest) -> HttpResponse:
+    accounts = account_policy.visible_to(request.user)
+    page = Paginator(accounts, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/list.html", {"page": page})
 
 
 @manage_accounts
-def account_list(request):
-    page = Paginator(services.accounts_for(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "peersupport/accounts/list.html", {"page": page})
-
-
-@manage_accounts
-def account_create(request):
+def account_create(request: HttpRequest) -> HttpResponse:
     form = AccountCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        user = services.account_create(
-            acting_user=request.user,
-            username=data["username"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            email=data["email"],
-            roles=data["roles"],
-            password=data["password2"],
-        )
+        user = services.account_create(acting_user=request.user, **form.service_arguments())
         messages.success(request, _("Account %(name)s created.") % {"name": user.username})
         return redirect("accounts:detail", pk=user.pk)
-    return render(request, "peersupport/accounts/form.html", {"form": form, "account": None})
+    return render(request, "accounts/form.html", {"form": form, "account": None})
 
 
 @manage_accounts
-def account_detail(request, pk):
-    account = _account_for(request, pk)
+def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    account = account_policy.get_for(request.user, pk)
     history = account_history(account)[:50]
-    return render(
-        request, "peersupport/accounts/detail.html", {"account": account, "history": history}
-    )
+    return render(request, "accounts/detail.html", {"account": account, "history": history})
 
 
 @manage_accounts
-def account_edit(request, pk):
-    account = _account_for(request, pk)
+def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    account = account_policy.get_for(request.user, pk, Action.EDIT)
     form = AccountUpdateForm(request.POST or None, instance=account)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.account_update(
-                acting_user=request.user,
-                user=account,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                roles=data["roles"],
-            )
-        except ValidationError as error:
+        saved = apply_service(
+            form,
+            lambda: services.account_update(
+                acting_user=request.user, user=account, **form.service_arguments()
+            ),
+        )
+        if saved is None:
+            # The form wrote its values on the account: show what is stored.
             account.refresh_from_db()
-            _form_error(form, error)
         else:
             messages.success(request, _("Account saved."))
             return redirect("accounts:detail", pk=account.pk)
-    return render(request, "peersupport/accounts/form.html", {"form": form, "account": account})
+    return render(request, "accounts/form.html", {"form": form, "account": account})
 
 
 @manage_accounts
 @require_POST
-def account_deactivate(request, pk):
-    account = _account_for(request, pk)
+def account_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    account = account_policy.get_for(request.user, pk, Action.DEACTIVATE)
     try:
         services.account_deactivate(acting_user=request.user, user=account)
     except ValidationError as error:
@@ -106,26 +88,24 @@ def account_deactivate(request, pk):
 
 @manage_accounts
 @require_POST
-def account_reactivate(request, pk):
-    account = _account_for(request, pk)
+def account_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    account = account_policy.get_for(request.user, pk, Action.REACTIVATE)
     services.account_reactivate(acting_user=request.user, user=account)
     messages.success(request, _("Account reactivated."))
     return redirect("accounts:detail", pk=account.pk)
 
 
 @manage_accounts
-def account_temporary_password(request, pk):
-    account = _account_for(request, pk)
+def account_temporary_password(request: HttpRequest, pk: int) -> HttpResponse:
+    account = account_policy.get_for(request.user, pk, Action.SET_PASSWORD)
     form = TemporaryPasswordForm(request.POST or None, user=account)
     if request.method == "POST" and form.is_valid():
         services.account_set_temporary_password(
-            acting_user=request.user, user=account, password=form.cleaned_data["password2"]
+            acting_user=request.user, user=account, **form.service_arguments()
         )
         messages.success(request, _("Temporary password set."))
         return redirect("accounts:detail", pk=account.pk)
-    return render(
-        request, "peersupport/accounts/temporary_password.html", {"form": form, "account": account}
-    )
+    return render(request, "accounts/temporary_password.html", {"form": form, "account": account})
 
 
 class OwnPasswordChange(PasswordChangeView):
@@ -135,7 +115,7 @@ class OwnPasswordChange(PasswordChangeView):
     success_url = reverse_lazy("home")
     template_name = "registration/password_change.html"
 
-    def form_valid(self, form):
+    def form_valid(self, form: OwnPasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
         services.password_changed_by_owner(user=form.user)
         update_session_auth_hash(self.request, form.user)

@@ -1,4 +1,7 @@
-"""Create the first coordinator of a new installation (demo data is refused there)."""
+"""Create the first coordinator of a new installation (demo data is refused there).
+
+The installation itself acts (``acting_user=None``): whoever runs it has a
+shell on the server, and no account can manage accounts yet."""
 
 import getpass
 import sys
@@ -7,7 +10,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from peersupport.accounts import account_create
+from accounts.services import account_create
 from peersupport.models import User
 from peersupport.roles import Role
 

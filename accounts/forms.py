@@ -1,14 +1,16 @@
-"""Forms for signing in and for account management."""
+"""Forms for account management and for the owner's password change."""
+
+from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from .form_tools import DateInput, submit_helper
-from .models import User
-from .roles import Role
-from .submissions import OnceFormMixin
+from peersupport.form_tools import submit_helper
+from peersupport.models import User
+from peersupport.roles import Role
+from peersupport.submissions import OnceFormMixin
 
 
 class RolesField(forms.TypedMultipleChoiceField):
@@ -73,6 +75,18 @@ class AccountCreateForm(OnceFormMixin, TemporaryPasswordMixin, forms.ModelForm):
             email=self.cleaned_data.get("email", ""),
         )
 
+    def service_arguments(self) -> dict[str, Any]:
+        """What ``services.account_create`` takes from a valid form."""
+        data = self.cleaned_data
+        return {
+            "username": data["username"],
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "email": data["email"],
+            "roles": data["roles"],
+            "password": data["password2"],
+        }
+
 
 class AccountUpdateForm(forms.ModelForm):
     roles = RolesField()
@@ -86,6 +100,16 @@ class AccountUpdateForm(forms.ModelForm):
         self.initial.setdefault("roles", self.instance.sorted_roles())
         self.helper = submit_helper(_("Save"))
 
+    def service_arguments(self) -> dict[str, Any]:
+        """What ``services.account_update`` takes from a valid form."""
+        data = self.cleaned_data
+        return {
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "email": data["email"],
+            "roles": data["roles"],
+        }
+
 
 class TemporaryPasswordForm(TemporaryPasswordMixin):
     def __init__(self, *args, user, **kwargs):
@@ -95,6 +119,10 @@ class TemporaryPasswordForm(TemporaryPasswordMixin):
 
     def password_owner(self):
         return self.user
+
+    def service_arguments(self) -> dict[str, Any]:
+        """What ``services.account_set_temporary_password`` takes from a valid form."""
+        return {"password": self.cleaned_data["password2"]}
 
 
 class OwnPasswordChangeForm(PasswordChangeForm):
@@ -109,42 +137,3 @@ class OwnPasswordChangeForm(PasswordChangeForm):
         if password and "new_password2" not in self.errors and self.user.check_password(password):
             self.add_error("new_password2", _("Choose a password different from the current one."))
         return cleaned
-
-
-class AuditFilterForm(forms.Form):
-    """The audit trail's search. A value that does not parse is ignored, not an error."""
-
-    ACTIONS = {"create": 0, "update": 1, "delete": 2, "access": 3}  # LogEntry.Action values
-
-    user = forms.CharField(label=_("User"), required=False)
-    person = forms.IntegerField(
-        label=_("Record number"), required=False, min_value=1, widget=forms.TextInput()
-    )
-    action = forms.ChoiceField(
-        label=_("Action"),
-        required=False,
-        choices=[
-            ("", _("Any")),
-            ("create", _("Created")),
-            ("update", _("Changed")),
-            ("delete", _("Deleted")),
-            ("access", _("Viewed")),
-        ],
-    )
-    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].widget.attrs["inputmode"] = "numeric"
-        for name, field in self.fields.items():
-            field.widget.attrs["class"] = "form-select" if name == "action" else "form-control"
-
-    def values(self) -> dict:
-        """The filters that parsed, field by field."""
-        self.is_valid()
-        return {
-            name: self.cleaned_data[name]
-            for name in self.fields
-            if name in self.cleaned_data and self.cleaned_data[name] not in (None, "")
-        }

@@ -215,7 +215,7 @@ def test_a_temporary_password_lifts_a_lock_out(client, coordinator, target):
 
 
 def test_the_temporary_password_cannot_be_kept(client, coordinator, target):
-    from peersupport.accounts import account_set_temporary_password
+    from accounts.services import account_set_temporary_password
 
     account_set_temporary_password(
         acting_user=coordinator, user=target, password="fresh-temporary-pass"

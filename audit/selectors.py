@@ -1,0 +1,69 @@
+"""Reads of the audit trail screen. They start from ``audit_entry_policy``,
+and name people only through the register's own policy."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from clients.access import client_policy
+from clients.models import Client
+from peersupport.audit import audit_entry_policy
+
+from .forms import AuditFilterForm
+
+
+def entries_about_person(client_id: int) -> Q:
+    """Audit entries concerning one person: their record, or anything that
+    names them (notes, consents, encounters... through ``client_id``)."""
+    client_type = ContentType.objects.get_for_model(Client)
+    return Q(content_type=client_type, object_pk=str(client_id)) | Q(
+        additional_data__client_id=client_id
+    )
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def trail_entries(*, viewer: Any, filters: dict[str, Any]) -> QuerySet[LogEntry]:
+    """The entries ``viewer`` may read that match the search, newest first.
+    ``filters`` are ``AuditFilterForm.values()``."""
+    entries = (
+        audit_entry_policy.visible_to(viewer)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")
+    )
+    if filters.get("user"):
+        entries = entries.filter(actor__username__iexact=filters["user"].strip())
+    if filters.get("person"):
+        entries = entries.filter(entries_about_person(filters["person"]))
+    if filters.get("action"):
+        entries = entries.filter(action=AuditFilterForm.ACTIONS[filters["action"]])
+    if filters.get("since"):
+        entries = entries.filter(timestamp__gte=_start_of(filters["since"]))
+    if filters.get("until"):
+        entries = entries.filter(timestamp__lt=_start_of(filters["until"] + timedelta(days=1)))
+    return entries
+
+
+def person_of(entry: LogEntry) -> int | None:
+    """The number of the person an entry is about, if any."""
+    if entry.content_type.app_label == "clients" and entry.content_type.model == "client":
+        return int(entry.object_pk)
+    return (entry.additional_data or {}).get("client_id")
+
+
+def names_of_people(*, viewer: Any, ids: set[int]) -> dict[int, str]:
+    """The names of the people ``viewer`` may see among ``ids``; the others
+    stay numbers."""
+    if not ids:
+        return {}
+    return dict(
+        client_policy.visible_to(viewer).filter(pk__in=ids).values_list("pk", "display_name")
+    )

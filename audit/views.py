@@ -1,0 +1,44 @@
+"""The audit trail for coordinators: who did or saw what, searchable, in words."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from peersupport.access import ability_required
+from peersupport.audit import readable_entries
+from peersupport.roles import Ability
+
+from . import selectors
+from .forms import AuditFilterForm
+
+PAGE_SIZE = 50
+
+
+@ability_required(Ability.VIEW_AUDIT_TRAIL)
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    filters = form.values() if form.is_bound else {}
+    entries = selectors.trail_entries(viewer=request.user, filters=filters)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page)
+    person = filters.get("person")
+    people_ids = {person} if person else set()
+    for entry in rows:
+        entry.client_id = selectors.person_of(entry)
+        if entry.client_id:
+            people_ids.add(entry.client_id)
+    # Names only of the people this coordinator may see; the others show as numbers.
+    names = selectors.names_of_people(viewer=request.user, ids=people_ids)
+    for entry, words in zip(rows, readable_entries(rows), strict=True):
+        entry.client_name = names.get(entry.client_id, "")
+        entry.words = words
+    return render(
+        request,
+        "audit/trail.html",
+        {
+            "page": page,
+            "rows": rows,
+            "form": form if form.is_bound else AuditFilterForm(),
+            "person_name": names.get(person) if person else None,
+        },
+    )
