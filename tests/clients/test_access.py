@@ -289,3 +289,20 @@ def test_the_old_names_still_answer_as_the_policies_do(person, peer, other_peer)
         client_join_policy.visible_to(other_peer)
     )
     assert access.get_findable_client_for(other_peer, person.pk) == person
+
+
+def test_the_consent_queries_still_answer_under_their_old_home(person, coordinator):
+    from clients import consent
+    from clients.choices import Purpose
+
+    services.consent_record(
+        acting_user=coordinator,
+        client=person,
+        purpose="research",
+        decision="given",
+        method="verbal",
+    )
+    assert consent.has_consent_in_force(person, Purpose.RESEARCH)
+    assert list(consent.with_consent_in_force(Client.objects.all(), Purpose.RESEARCH)) == [person]
+    annotated = consent.with_newest_decisions(Client.objects.filter(pk=person.pk)).get()
+    assert annotated.consent_research_decision == "given"

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from clients import consent, services
+from clients import access, consent, services
 from clients.choices import ConsentMethod, ConsentState, Decision, Purpose
 from clients.models import Client
 from tests.factories import ClientFactory
@@ -81,7 +81,7 @@ BOUNDARY_STATES = {
 
 @pytestmark_db
 def test_sql_filters_agree_with_the_derived_state(people_in_every_state):
-    annotated = consent.with_newest_decisions(Client.objects.all())
+    annotated = access.with_newest_decisions(Client.objects.all())
     expected = {
         person: BOUNDARY_STATES.get(key, key) for key, person in people_in_every_state.items()
     }
@@ -94,7 +94,7 @@ def test_sql_filters_agree_with_the_derived_state(people_in_every_state):
 
 @pytestmark_db
 def test_only_people_with_research_consent_in_force_are_kept(people_in_every_state):
-    kept = set(consent.with_consent_in_force(Client.objects.all(), Purpose.RESEARCH))
+    kept = set(access.with_consent_in_force(Client.objects.all(), Purpose.RESEARCH))
     in_force = [ConsentState.ACTIVE, ConsentState.EXPIRING_SOON, *BOUNDARY_STATES]
     assert kept == {people_in_every_state[key] for key in in_force}
 
@@ -103,18 +103,18 @@ def test_only_people_with_research_consent_in_force_are_kept(people_in_every_sta
 def test_has_consent_in_force_for_one_person(people_in_every_state):
     for key, person in people_in_every_state.items():
         expected = BOUNDARY_STATES.get(key, key) in consent.IN_FORCE
-        assert consent.has_consent_in_force(person, Purpose.RESEARCH) is expected, key
+        assert access.has_consent_in_force(person, Purpose.RESEARCH) is expected, key
 
 
 @pytestmark_db
 def test_withdrawal_takes_effect_at_once_even_after_a_same_day_consent(coordinator):
     person = ClientFactory()
     _decide(person, coordinator, Decision.GIVEN, days_ago=0, purpose=Purpose.CARE_TEAM_SHARING)
-    assert consent.has_consent_in_force(person, Purpose.CARE_TEAM_SHARING)
+    assert access.has_consent_in_force(person, Purpose.CARE_TEAM_SHARING)
     services.consent_withdraw(
         acting_user=coordinator, client=person, purpose=Purpose.CARE_TEAM_SHARING
     )
-    assert not consent.has_consent_in_force(person, Purpose.CARE_TEAM_SHARING)
+    assert not access.has_consent_in_force(person, Purpose.CARE_TEAM_SHARING)
 
 
 @pytestmark_db
@@ -132,9 +132,9 @@ def test_a_newer_consent_after_a_withdrawal_is_in_force_again(coordinator):
     person = ClientFactory()
     _decide(person, coordinator, Decision.GIVEN, days_ago=30)
     services.consent_withdraw(acting_user=coordinator, client=person, purpose=Purpose.RESEARCH)
-    assert not consent.has_consent_in_force(person, Purpose.RESEARCH)
+    assert not access.has_consent_in_force(person, Purpose.RESEARCH)
     _decide(person, coordinator, Decision.GIVEN, days_ago=0)
-    assert consent.has_consent_in_force(person, Purpose.RESEARCH)
+    assert access.has_consent_in_force(person, Purpose.RESEARCH)
     assert person.consents.count() == 3  # nothing was deleted
 
 

@@ -1,11 +1,12 @@
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from clients import services
 from clients.choices import Decision, JoinedHow, Purpose, Situation, TeamRole
 from clients.models import CareTeamMembership, Client, ClientMerge, Consent, LivingSituation
+from tests.db_snapshot import snapshot
 from tests.factories import ClientFactory, put_on_team
 
 pytestmark = pytest.mark.django_db
@@ -367,3 +368,177 @@ def test_correcting_the_intake_date_keeps_a_later_real_contact(peer):
     services.client_update(acting_user=peer, client=person, details={"intake_date": _days_ago(150)})
     person.refresh_from_db()
     assert person.last_contact_on == _days_ago(10)
+
+
+# Every service that changes something asks the policy itself: called by
+# someone who may not, it refuses and changes nothing, whatever the view did.
+
+
+def _elsewhere():
+    return Client.objects.get(display_name="Someone else")
+
+
+REFUSED_CALLS = {
+    "register, researcher": (
+        "researcher",
+        lambda user, person: services.client_register(
+            acting_user=user, details={"display_name": "Zoé"}
+        ),
+    ),
+    "register, no role": (
+        "outsider",
+        lambda user, person: services.client_register(
+            acting_user=user, details={"display_name": "Zoé"}
+        ),
+    ),
+    "edit, off the team": (
+        "other_peer",
+        lambda user, person: services.client_update(
+            acting_user=user, client=person, details={"phone": "514"}
+        ),
+    ),
+    "situation, off the team": (
+        "other_clinician",
+        lambda user, person: services.client_record_situation(
+            acting_user=user, client=person, situation=Situation.STREET
+        ),
+    ),
+    "consent, off the team": (
+        "other_peer",
+        lambda user, person: services.consent_record(
+            acting_user=user,
+            client=person,
+            purpose=Purpose.RESEARCH,
+            decision=Decision.REFUSED,
+        ),
+    ),
+    "withdrawal, off the team": (
+        "other_peer",
+        lambda user, person: services.consent_withdraw(
+            acting_user=user, client=person, purpose=Purpose.RESEARCH
+        ),
+    ),
+    "withdrawal through the record form, off the team": (
+        "other_peer",
+        lambda user, person: services.consent_record(
+            acting_user=user,
+            client=person,
+            purpose=Purpose.RESEARCH,
+            decision=Decision.WITHDRAWN,
+        ),
+    ),
+    "close, off the team": (
+        "other_peer",
+        lambda user, person: services.client_close(acting_user=user, client=person, reason="moved"),
+    ),
+    "reopen an open file": (
+        "peer",
+        lambda user, person: services.client_reopen(acting_user=user, client=person),
+    ),
+    "add to the team, a peer on it": (
+        "peer",
+        lambda user, person: services.team_add_member(
+            acting_user=user,
+            client=person,
+            member=_elsewhere().memberships.first().member,
+            team_role=TeamRole.PEER,
+        ),
+    ),
+    "end a membership, a clinician on the team": (
+        "clinician",
+        lambda user, person: services.team_end_membership(
+            acting_user=user, membership=person.memberships.first()
+        ),
+    ),
+    "join, a coordinator": (
+        "coordinator",
+        lambda user, person: services.team_join(acting_user=user, client=person, reason="Met them"),
+    ),
+    "join, a researcher": (
+        "researcher",
+        lambda user, person: services.team_join(acting_user=user, client=person, reason="Met them"),
+    ),
+    "merge, a peer on both teams": (
+        "peer",
+        lambda user, person: services.client_merge(
+            acting_user=user, keep=person, merge_away=_elsewhere(), reason="Same"
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(REFUSED_CALLS))
+def test_a_service_refuses_who_may_not_and_changes_nothing(request, person, name):
+    persona, call = REFUSED_CALLS[name]
+    user = request.getfixturevalue(persona)
+    if name == "merge, a peer on both teams":
+        put_on_team(_elsewhere(), user)
+    before = snapshot()
+    with pytest.raises(PermissionDenied):
+        call(user, person)
+    assert snapshot() == before
+
+
+def test_a_closed_file_refuses_every_change_but_a_withdrawal_and_reopening(
+    peer, coordinator, person
+):
+    services.client_close(acting_user=coordinator, client=person, reason="moved")
+    before = snapshot()
+    for call in (
+        lambda: services.client_update(acting_user=peer, client=person, details={"phone": "1"}),
+        lambda: services.client_record_situation(
+            acting_user=peer, client=person, situation=Situation.STREET
+        ),
+        lambda: services.consent_record(
+            acting_user=peer, client=person, purpose=Purpose.RESEARCH, decision=Decision.REFUSED
+        ),
+        lambda: services.client_close(acting_user=peer, client=person, reason="moved"),
+        lambda: services.client_merge(
+            acting_user=coordinator, keep=person, merge_away=_elsewhere(), reason="Same"
+        ),
+    ):
+        with pytest.raises(PermissionDenied):
+            call()
+        assert snapshot() == before
+    services.consent_withdraw(acting_user=peer, client=person, purpose=Purpose.RESEARCH)
+    services.client_reopen(acting_user=peer, client=person)
+    person.refresh_from_db()
+    assert person.closed_on is None
+
+
+def test_a_deactivated_account_changes_nothing(peer, person):
+    peer.is_active = False
+    peer.save()
+    peer.refresh_from_db()
+    before = snapshot()
+    with pytest.raises(PermissionDenied):
+        services.client_update(acting_user=peer, client=person, details={"phone": "514"})
+    with pytest.raises(PermissionDenied):
+        services.consent_withdraw(acting_user=peer, client=person, purpose=Purpose.RESEARCH)
+    assert snapshot() == before
+
+
+def test_a_refused_closing_leaves_the_callers_copy_open(coordinator):
+    person = ClientFactory()
+    with pytest.raises(ValidationError):
+        services.client_close(acting_user=coordinator, client=person, reason="")
+    assert person.closed_on is None
+    services.client_close(acting_user=coordinator, client=person, reason="moved")
+    person.refresh_from_db()
+    assert person.closed_on is not None
+
+
+def test_a_merged_record_is_still_explained_as_merged_to_who_may_merge(coordinator, person):
+    # The existing refusal stays a ValidationError (shown on the form), not a 403.
+    services.client_merge(
+        acting_user=coordinator, keep=person, merge_away=_elsewhere(), reason="Same"
+    )
+    with pytest.raises(ValidationError, match="already been merged"):
+        services.client_merge(
+            acting_user=coordinator, keep=person, merge_away=_elsewhere(), reason="Again"
+        )
+
+
+def test_a_peer_already_on_the_team_who_joins_is_told_so_on_the_form(peer, person):
+    with pytest.raises(ValidationError, match="already on this care team"):
+        services.team_join(acting_user=peer, client=person, reason="Met them again")

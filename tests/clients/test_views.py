@@ -713,3 +713,90 @@ def test_every_filter_of_the_people_list_says_any_when_empty(client, peer):
         name: next(iter(field.choices)) for name, field in form.fields.items() if name != "q"
     }
     assert empty_labels and all(label == ("", "Any") for label in empty_labels.values())
+
+
+@pytest.fixture
+def person_page_panels():
+    """Stand in for the apps above the register on a person's page, alone."""
+    from types import SimpleNamespace
+
+    from peersupport.slots import PERSON_PAGE
+
+    seen = []
+
+    def panels(request, *, client):
+        seen.append((request.user, client))
+        return {
+            "timeline": SimpleNamespace(entries=[], number=1, has_next=False),
+            "notes_hidden_by_consent": 2,
+            "emergency_access": None,
+            "can_write_notes": True,
+            "can_log_encounter": True,
+            "can_open_emergency": False,
+            "can_request_peer": True,
+        }
+
+    kept, PERSON_PAGE._providers = PERSON_PAGE._providers, [panels]
+    yield seen
+    PERSON_PAGE._providers = kept
+
+
+def test_the_persons_page_shows_what_the_apps_above_add(client, peer, person, person_page_panels):
+    client.force_login(peer)
+    response = client.get(reverse("clients:detail", args=[person.pk]))
+    page = response.content.decode()
+    assert person_page_panels == [(peer, person)]
+    assert "Encounters and notes" in page and "No encounter or note yet." in page
+    assert "2 notes shared with the care team are hidden from you" in page
+    assert reverse("notes:new", args=[person.pk]) in page
+    assert reverse("shared:request_new", args=[person.pk]) in page
+    assert reverse("safety:open", args=[person.pk]) not in page
+
+
+def test_the_persons_page_stands_alone_without_the_apps_above(client, peer, person):
+    from peersupport.slots import PERSON_PAGE
+
+    kept, PERSON_PAGE._providers = PERSON_PAGE._providers, []
+    try:
+        client.force_login(peer)
+        response = client.get(reverse("clients:detail", args=[person.pk]))
+    finally:
+        PERSON_PAGE._providers = kept
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Hélène" in page and "Encounters and notes" not in page
+
+
+@pytest.mark.parametrize("persona", ["peer", "coordinator"])
+def test_the_persons_page_flags_are_the_policys(client, request, person, persona):
+    from clients.access import client_policy
+
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    context = client.get(reverse("clients:detail", args=[person.pk])).context
+    for action in client_policy.Action:
+        if action != client_policy.Action.CREATE:
+            assert context[f"can_{action}"] is client_policy.can(user, action, person)
+    assert "may" not in context
+
+
+def test_the_list_pages_keep_the_filters(client, peer, coordinator):
+    for index in range(30):
+        put_on_team(ClientFactory(display_name=f"Grown {index}"), peer)
+    client.force_login(peer)
+    page = client.get(reverse("clients:list"), {"status": "active"}).content.decode()
+    assert "?status=active&amp;page=2" in page
+    client.force_login(coordinator)
+    page = client.get(reverse("clients:joins")).content.decode()
+    assert "page=2" not in page  # one page: no links
+
+
+def test_the_team_page_offers_the_active_peers_and_clinicians(
+    client, coordinator, person, peer, clinician, researcher
+):
+    gone = UserFactory(username="gone", roles=["peer"], is_active=False)
+    client.force_login(coordinator)
+    form = client.get(reverse("clients:team", args=[person.pk])).context["form"]
+    offered = set(form.fields["member"].queryset)
+    assert {peer, clinician} <= offered
+    assert not {gone, researcher, coordinator} & offered
