@@ -7,6 +7,7 @@ Three policies, one per model, with the verbs of ``peersupport.policy``:
   delete every entry, and they alone open the bin of deleted entries and
   restore them. Coordinators read and export every entry but change none.
   An entry someone may not see answers 404, like one that does not exist.
+- ``entry_bin_policy``: the bin of deleted entries, as a view of its own.
 - ``theme_policy`` and ``stage_policy``: the codebook and the stages are read
   by everyone who uses the logbook and kept by the research team.
 
@@ -141,6 +142,37 @@ class EntryPolicy(Policy[Entry]):
 
 entry_policy = EntryPolicy()
 Action = EntryPolicy.Action
+
+
+class EntryBinPolicy(Policy[Entry]):
+    """The bin as a view of its own: the deleted entries, which only the
+    research team sees (to restore them), while ``entry_policy.visible_to``
+    lists none. What reads "the entries a user may open", bin included, asks
+    both (the QDPX export's coders do, through their history)."""
+
+    model = Entry
+
+    class Action(StrEnum):
+        VIEW = "view"
+        RESTORE = "restore"
+
+    def visible_to(self, user: Any) -> QuerySet[Entry]:
+        return entry_policy.deleted_visible_to(user)
+
+    def can(self, user: Any, action: StrEnum, obj: Entry | None = None) -> bool:
+        if action not in tuple(self.Action):
+            return False
+        if obj is not None and not obj.is_deleted:
+            return False
+        return entry_policy.can(user, EntryPolicy.Action.RESTORE, obj)
+
+    def users_who_can(self, action: StrEnum, obj: Entry | None = None) -> QuerySet[User]:
+        if action not in tuple(self.Action) or (obj is not None and not obj.is_deleted):
+            return _users_with(Ability.KEEP_LOGBOOK).none()
+        return entry_policy.users_who_can(EntryPolicy.Action.RESTORE, obj)
+
+
+entry_bin_policy = EntryBinPolicy()
 
 
 class _KeptByTheResearchTeam(Policy[Any]):

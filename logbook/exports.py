@@ -21,6 +21,9 @@ from typing import Any, BinaryIO
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from peersupport.audit import HistoryPolicy
+
+from .access import entry_bin_policy, entry_policy
 from .choices import Involved
 from .models import Entry, Theme
 
@@ -197,17 +200,17 @@ def qda_name(record: dict[str, Any]) -> str:
     return f"{record['date']} · #{record['id']} · {record['title']}"
 
 
-def coders_of(entries) -> dict[int, int]:
-    """Who last set each entry's themes, from the audit trail (one query).
-    Only the research team codes; an entry coded outside any request (an
-    import, a test) has no one recorded and is credited to its author."""
-    from auditlog.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-
+def coders_of(entries: QuerySet[Entry], *, viewer: Any) -> dict[int, int]:
+    """Who last set each entry's themes, from the history of the entries
+    ``viewer`` may open, the bin's included (one query). Only the research
+    team codes; an entry coded outside any request (an import, a test) has no
+    one recorded and is credited to its author."""
     coders: dict[int, int] = {}
+    history = HistoryPolicy(entry_policy).visible_to(viewer) | HistoryPolicy(
+        entry_bin_policy
+    ).visible_to(viewer)
     changes = (
-        LogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(Entry),
+        history.filter(
             object_id__in=entries.order_by().values("pk"),
             changes__themes__type="m2m",
             actor__isnull=False,
@@ -235,7 +238,14 @@ def _variable_values(
         etree.SubElement(value, f"{{{ns}}}{tag}").text = record[name]
 
 
-def write_qdpx(entries, codebook, fileobj, *, project_name: str) -> None:
+def write_qdpx(
+    entries: QuerySet[Entry],
+    codebook: Iterable[Theme],
+    fileobj: BinaryIO,
+    *,
+    project_name: str,
+    viewer: Any,
+) -> None:
     """A REFI-QDA project: the codebook as codes (a theme that only groups
     others is a category, not codable), each entry a text source coded with its
     themes over its whole text, by the user who coded it, carrying stage, kind,
@@ -251,7 +261,7 @@ def write_qdpx(entries, codebook, fileobj, *, project_name: str) -> None:
     known = {t.pk for t in themes}
     variables = {name: guid("variable", name) for name in DOCUMENT_VARIABLES}
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    coders = coders_of(entries)
+    coders = coders_of(entries, viewer=viewer)
     users: dict[int, str] = {}  # user id -> name; keyed by id, as two people may share a name
     records = []
     used_themes: set[int] = set()

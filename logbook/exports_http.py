@@ -47,6 +47,7 @@ def prepare(
 def write(
     fileobj: BinaryIO,
     *,
+    viewer: Any,
     entries: QuerySet[Entry],
     codebook: QuerySet[Theme],
     filters: selectors.EntryFilters,
@@ -62,7 +63,9 @@ def write(
     elif fmt == "xlsx":
         exports.write_xlsx(entries, codebook, fileobj)
     elif fmt == "qdpx":
-        exports.write_qdpx(entries, codebook, fileobj, project_name="peersupport logbook")
+        exports.write_qdpx(
+            entries, codebook, fileobj, project_name="peersupport logbook", viewer=viewer
+        )
     else:
         raise ValueError(fmt)
 
@@ -81,7 +84,7 @@ def export_response(*, viewer: Any, filters: selectors.EntryFilters, fmt: str) -
         )
     else:
         spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (FileResponse closes it)
-        write(spool, entries=entries, codebook=codebook, filters=filters, fmt=fmt)
+        write(spool, viewer=viewer, entries=entries, codebook=codebook, filters=filters, fmt=fmt)
         spool.seek(0)
         return FileResponse(
             spool, as_attachment=True, filename=filename, content_type=exports.FORMATS[fmt]

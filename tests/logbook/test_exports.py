@@ -267,11 +267,11 @@ def test_a_parent_theme_filter_exports_the_entries_coded_below_it(client, resear
     assert sorted(row["id"] for row in rows) == sorted(str(entry.pk) for entry in coded)
 
 
-def _read_qdpx_back(client):
+def _read_qdpx_back(client, **params):
     """The project file as QDA programs read it: by element, name and GUID."""
     from lxml import etree
 
-    _, body = _get(client, "qdpx")
+    _, body = _get(client, "qdpx", **params)
     return etree.fromstring(zipfile.ZipFile(io.BytesIO(body)).read("project.qde"))
 
 
@@ -342,6 +342,27 @@ def test_every_qdpx_coding_names_the_user_who_coded_it(client, researcher, peer,
     assert users[peer_source.get("creatingUser")] == str(peer)  # who wrote it
     coding = peer_source.find(f".//{Q}Coding")
     assert users[coding.get("creatingUser")] == str(researcher)  # who coded it
+
+
+def test_a_qdpx_export_of_the_bin_still_names_who_coded_each_entry(
+    client, researcher, peer, make_entry
+):
+    from logbook import services
+
+    entry = make_entry(peer, title="Binned after coding")
+    services.entry_save(
+        acting_user=researcher,
+        entry=entry,
+        data={},
+        themes=[Theme.objects.get(name="Uncertain funding")],
+    )
+    services.entry_delete(acting_user=researcher, entry=entry)
+    client.force_login(researcher)
+    document = _read_qdpx_back(client, deleted="1")
+    users = {u.get("guid"): u.get("name") for u in document.iter(f"{Q}User")}
+    (source,) = document.iter(f"{Q}TextSource")
+    assert users[source.get("creatingUser")] == str(peer)
+    assert users[source.find(f".//{Q}Coding").get("creatingUser")] == str(researcher)
 
 
 def test_qdpx_marks_a_theme_that_only_groups_others_as_not_codable(client, researcher, coded):

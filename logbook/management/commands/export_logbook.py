@@ -62,6 +62,11 @@ class Command(BaseCommand):
         )
         with open(options["output"], "wb") as output:
             exports_http.write(
-                output, entries=entries, codebook=codebook, filters=filters, fmt=options["format"]
+                output,
+                viewer=user,
+                entries=entries,
+                codebook=codebook,
+                filters=filters,
+                fmt=options["format"],
             )
         self.stdout.write(f"{entries.count()} entries written to {options['output']}.")
