@@ -51,9 +51,10 @@ def _users_with(*abilities: Ability) -> QuerySet[User]:
     return users
 
 
-def _current_membership(user: Any, client: Any = None) -> QuerySet[CareTeamMembership]:
+def _current_membership(user: Any) -> QuerySet[CareTeamMembership]:
+    """For ``Exists``: ``user`` is on the care team of the person of the outer query."""
     return CareTeamMembership.objects.filter(
-        client=OuterRef("pk") if client is None else client, member=user, left_on__isnull=True
+        client=OuterRef("pk"), member=user, left_on__isnull=True
     )
 
 
@@ -87,7 +88,9 @@ class ClientPolicy(Policy[Client]):
 
     def is_on_team(self, user: Any, client: Client) -> bool:
         """Whether ``user`` is on ``client``'s care team today."""
-        return _current_membership(user, client).exists()
+        return CareTeamMembership.objects.filter(
+            client=client, member=user, left_on__isnull=True
+        ).exists()
 
     def can(self, user: Any, action: StrEnum, obj: Client | None = None) -> bool:
         A = self.Action
@@ -123,12 +126,15 @@ class ClientPolicy(Policy[Client]):
 
     def users_who_can(self, action: StrEnum, obj: Client | None = None) -> QuerySet[User]:
         A = self.Action
-        needs = {A.MANAGE_TEAM: Ability.MANAGE_CARE_TEAMS, A.MERGE: Ability.MERGE_CLIENTS}
+        needs: dict[str, Ability] = {
+            A.MANAGE_TEAM: Ability.MANAGE_CARE_TEAMS,
+            A.MERGE: Ability.MERGE_CLIENTS,
+        }
         users = _users_with(Ability.USE_REGISTER, *[needs[action]] if action in needs else [])
         if obj is None:
             return users if action in tuple(A) else users.none()
         closed = obj.closed_on is not None
-        allowed_when = {
+        allowed_when: dict[str, bool] = {
             A.VIEW: True,
             A.WITHDRAW_CONSENT: True,
             A.EDIT: not closed,
@@ -427,7 +433,7 @@ def get_findable_client_for(user: Any, pk: Any) -> Client:
     return client_join_policy.get_for(user, pk)  # transitional alias (issue 9)
 
 
-def partners_visible_to(user):  # transitional alias (issue 9)
+def partners_visible_to(user: Any) -> QuerySet[Any]:  # transitional alias (issue 9)
     from partners.access import partner_policy
 
     return partner_policy.visible_to(user)

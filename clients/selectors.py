@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Max, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from . import consent, status
@@ -64,7 +64,7 @@ def client_list(*, viewer: Any, filters: ClientFilters = ClientFilters()) -> Que
     if filters.status:
         clients = clients.filter(status.status_filter(filters.status, today))
     if filters.situation:
-        clients = clients.filter(current_situation=filters.situation)
+        clients = clients.filter(Q(current_situation=filters.situation))
     if filters.consent_purpose and filters.consent_state:
         clients = clients.filter(
             consent.state_filter(filters.consent_purpose, filters.consent_state, today)
@@ -218,6 +218,7 @@ def rows_pointing_at(client: Client) -> list[tuple[str, str, QuerySet[Any]]]:
     for relation in Client._meta.related_objects:
         if relation.one_to_one:
             continue
-        model, field = relation.related_model, relation.field.name
+        model = cast(type[Model], relation.related_model)
+        field = relation.field.name
         found.append((model._meta.label, field, model._base_manager.filter(**{field: client})))
     return found
