@@ -274,12 +274,15 @@ OTHER_PREDICATE = re.compile(r"^_?(may|keeps)_")
 
 
 def misnamed_predicates(relative: PurePosixPath, tree: ast.AST) -> list[str]:
+    """Functions, module-level names and dictionary keys (template context)
+    named ``may_...`` or ``keeps_...``; a function's local variables are its own business."""
+    module_level = set(getattr(tree, "body", []))
     found = []
     for node in ast.walk(tree):
         names = []
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             names = [node.name]
-        elif isinstance(node, ast.Assign):
+        elif isinstance(node, ast.Assign) and node in module_level:
             names = [t.id for t in node.targets if isinstance(t, ast.Name)]
         elif isinstance(node, ast.Dict):
             names = [k.value for k in node.keys if isinstance(k, ast.Constant)]
@@ -327,7 +330,10 @@ def test_templates_read_flags_named_can():
 
 
 def test_the_naming_checks_catch_may_and_keeps():
-    source = "def may_export(user): ...\nkeeps_logbook = 1\nctx = {'may_join': 1, 'can_x': 2}\n"
+    source = (
+        "def may_export(user): ...\nkeeps_logbook = 1\nctx = {'may_join': 1, 'can_x': 2}\n"
+        "def f():\n    may_take_part = set()\n"
+    )
     assert [f.split(": ")[1] for f in misnamed_predicates("x.py", ast.parse(source))] == [
         "may_export",
         "keeps_logbook",
