@@ -1,6 +1,7 @@
 """Who may read or change what in the implementation logbook.
 
-Three policies, one per model, with the verbs of ``peersupport.policy``:
+One policy per model, with the verbs of ``peersupport.policy``, and the bin
+of deleted entries as a view of its own:
 
 - ``entry_policy``: peers and clinicians write entries and see, change and
   delete their own. Researchers keep the logbook: they read, change, code and
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
 
 def _users_with(ability: Ability) -> QuerySet[User]:
+    """Active accounts holding a role that grants ``ability``."""
     from peersupport.models import User
 
     roles = [role for role, granted in ABILITIES_BY_ROLE.items() if ability in granted]
