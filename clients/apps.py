@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ClientsConfig(AppConfig):
-    """People served, their care teams, consent, and community partners."""
+    """People served, their care teams and consent."""
 
     name = "clients"
     verbose_name = _("People served")
@@ -22,6 +22,5 @@ class ClientsConfig(AppConfig):
             models.CareTeamMembership,
             models.Consent,
             models.ClientMerge,
-            models.Partner,
         ):
             auditlog.register(model)

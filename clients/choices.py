@@ -138,15 +138,3 @@ class ConsentState(models.TextChoices):
     REFUSED = "refused", _("Refused")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     NOT_ASKED = "not_asked", _("Not asked")
-
-
-class PartnerKind(models.TextChoices):
-    SHELTER = "shelter", _("Shelter")
-    DROP_IN = "drop_in", _("Drop-in")
-    FOOD = "food", _("Food")
-    HOUSING = "housing", _("Housing")
-    LEGAL = "legal", _("Legal")
-    HEALTH_CLINIC = "health_clinic", _("Health clinic")
-    INCOME_SUPPORT = "income_support", _("Income support")
-    HARM_REDUCTION = "harm_reduction", _("Harm reduction")
-    OTHER = "other", _("Other")

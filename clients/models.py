@@ -1,5 +1,4 @@
-"""People served, their living situation history, care teams, consent, and
-the community partners peers work with.
+"""People served, their living situation history, care teams and consent.
 
 Nothing here is deleted: records close, memberships end, consents are
 superseded by newer decisions, merged records point at the record they joined.
@@ -24,7 +23,6 @@ from .choices import (
     HealthCoverage,
     JoinedHow,
     NoAnswer,
-    PartnerKind,
     Purpose,
     ReferralSource,
     Situation,
@@ -407,29 +405,3 @@ class ClientMerge(models.Model):
 
     def get_additional_data(self):
         return {"client_id": self.kept_id, "merged_client_id": self.merged_id}
-
-
-class Partner(models.Model):
-    """A community organisation peers work with and refer people to."""
-
-    name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices)
-    address = models.CharField(_("address"), max_length=300, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    hours = models.CharField(_("opening hours"), max_length=200, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
-    is_active = models.BooleanField(
-        _("active"),
-        default=True,
-        help_text=_("Untick when the organisation closes or stops working with us."),
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("community partner")
-        verbose_name_plural = _("community partners")
-        ordering = ["name", "pk"]
-
-    def __str__(self):
-        return self.name

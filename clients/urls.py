@@ -1,8 +1,8 @@
-"""URLs of the register (/clients/) and of the partner directory (/partners/)."""
+"""URLs of the register (/clients/)."""
 
 from django.urls import path
 
-from . import partner_views, views
+from . import views
 
 client_patterns = (
     [
@@ -26,14 +26,4 @@ client_patterns = (
         path("<int:pk>/merge/", views.client_merge, name="merge"),
     ],
     "clients",
-)
-
-partner_patterns = (
-    [
-        path("", partner_views.partner_list, name="list"),
-        path("new/", partner_views.partner_create, name="create"),
-        path("<int:pk>/", partner_views.partner_detail, name="detail"),
-        path("<int:pk>/edit/", partner_views.partner_edit, name="edit"),
-    ],
-    "partners",
 )

@@ -20,14 +20,16 @@ from clients.choices import (
     Gender,
     HealthCoverage,
     NoAnswer,
-    PartnerKind,
     Purpose,
     ReferralSource,
     Situation,
     TeamRole,
 )
-from clients.models import CareTeamMembership, Client, ClientMerge, LivingSituation, Partner
+from clients.models import CareTeamMembership, Client, ClientMerge, LivingSituation
 from demo.accounts import moment, restamp
+from partners import services as partner_services
+from partners.choices import PartnerKind
+from partners.models import Partner
 from peersupport.models import User
 
 PARTNERS = [
@@ -489,7 +491,7 @@ def seed_partners() -> int:
     for name, kind, address, phone, hours in PARTNERS:
         if Partner.objects.filter(name=name).exists():
             continue
-        services.partner_save(
+        partner_services.partner_save(
             acting_user=coordinator,
             partner=Partner(name=name, kind=kind, address=address, phone=phone, hours=hours),
         )

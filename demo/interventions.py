@@ -16,12 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from clients.choices import Decision, Purpose
-from clients.models import CareTeamMembership, Client, Consent, Partner
+from clients.models import CareTeamMembership, Client, Consent
 from demo import clients as clients_demo
 from demo.accounts import moment, not_after_now, restamp
 from interventions import services
 from interventions.choices import Audience, NoteStatus, NotificationKind, ReviewStatus, Setting
 from interventions.models import Activity, EmergencyAccess, Encounter, Note, NoteRead, Notification
+from partners.models import Partner
 from peersupport.models import User
 from peersupport.roles import Role
 

@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clients.access import partners_visible_to
 from clients.choices import grouped_situation_choices
+from partners.selectors import partners_to_pick
 from peersupport.models import User
 from peersupport.roles import Role
 from peersupport.submissions import OnceFormMixin
@@ -90,7 +90,7 @@ class EncounterForm(OnceFormMixin, forms.Form):
         self.fields["client"].queryset = access.clients_for_new_encounter(user).order_by(
             "search_text"
         )
-        self.fields["partner"].queryset = partners_visible_to(user).filter(is_active=True)
+        self.fields["partner"].queryset = partners_to_pick(user)
         self.fields["activities"].queryset = Activity.objects.filter(is_active=True)
         self.fields["participants"].queryset = (
             User.objects.filter(is_active=True, role_grants__role__in=[Role.PEER, Role.CLINICIAN])

@@ -17,7 +17,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clients.choices import Situation
-from clients.models import Client, Partner
+from clients.models import Client
+from partners.models import Partner
 
 from .choices import (
     SETTINGS_WITH_PARTNER,

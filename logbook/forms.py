@@ -4,7 +4,7 @@ from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import Partner
+from partners.selectors import active_partners
 from peersupport.form_tools import DateInput, submit_helper
 from peersupport.models import User
 from peersupport.submissions import OnceFormMixin
@@ -97,7 +97,7 @@ class EntryForm(OnceFormMixin, forms.ModelForm):
     )
     partners = forms.ModelMultipleChoiceField(
         label=_("Partner organisations involved"),
-        queryset=Partner.objects.filter(is_active=True),
+        queryset=active_partners(),
         required=False,
     )
     themes = ThemeChoiceField(

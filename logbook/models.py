@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import Partner
+from partners.models import Partner
 
 from .choices import Involved, Kind, Polarity, Source
 

@@ -1,20 +1,13 @@
+"""The partner directory's pages (fixtures ``shelter`` and ``closed_dropin``
+come from conftest.py)."""
+
 import pytest
 from django.urls import reverse
 
-from clients.models import Partner
+from partners.models import Partner
 from tests.db_snapshot import snapshot
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shelter(db):
-    return Partner.objects.create(name="Refuge du Plateau", kind="shelter", phone="514 555-0101")
-
-
-@pytest.fixture
-def closed_dropin(db):
-    return Partner.objects.create(name="Ancienne halte", kind="drop_in", is_active=False)
 
 
 READERS = ["peer", "clinician", "researcher", "coordinator"]
@@ -81,3 +74,21 @@ def test_a_partner_without_a_name_is_explained(client, coordinator):
     response = client.post(reverse("partners:create"), {"name": "", "kind": "food"})
     assert "name" in response.context["form"].errors
     assert not Partner.objects.exists()
+
+
+def test_page_links_keep_the_filters(client, peer):
+    Partner.objects.bulk_create(
+        Partner(name=f"Refuge {n:03}", kind="shelter", is_active=n % 2 == 0) for n in range(120)
+    )
+    Partner.objects.create(name="Clinique", kind="health_clinic")
+    client.force_login(peer)
+    query = {"q": "refuge", "kind": "shelter", "inactive": "1"}
+    first = client.get(reverse("partners:list"), query)
+    assert first.context["page"].paginator.count == 120
+    html = first.content.decode()
+    assert 'href="?q=refuge&amp;kind=shelter&amp;inactive=1&amp;page=2"' in html
+    second = client.get(reverse("partners:list"), {**query, "page": "2"})
+    html = second.content.decode()
+    assert 'href="?q=refuge&amp;kind=shelter&amp;inactive=1&amp;page=1"' in html
+    assert 'href="?q=refuge&amp;kind=shelter&amp;inactive=1&amp;page=3"' in html
+    assert second.context["page"].object_list[0].name == "Refuge 050"

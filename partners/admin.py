@@ -1,0 +1,16 @@
+"""Admin for the partner directory: read-only, and only what the policy shows."""
+
+from django.contrib import admin
+
+from peersupport.admin_mixins import ReadOnlyAdminMixin
+
+from .access import partner_policy
+from .models import Partner
+
+
+@admin.register(Partner)
+class PartnerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "is_active"]
+
+    def get_queryset(self, request):
+        return partner_policy.visible_to(request.user)
