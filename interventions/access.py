@@ -1,296 +1,616 @@
-"""Who may read or do what with encounters and notes: the one policy.
+"""Who may see or do what in the interventions app: one policy per model.
 
-Every view, fragment, feed, count, export, admin class and command asks here.
-A note someone may not read answers 404, exactly like a note that does not
-exist; 403 only for a note they may read but not change that way.
+Lists, pages, counts, forms, the flags templates receive, the admin and the
+services of this app ask these policies (the key rotation command alone reads
+whole tables, through the selectors: an operator's step that shows nothing).
+A row someone may not see answers 404, exactly like a row that does not
+exist; 403 only for a row they may see but not change that way.
 
-Reading a note body follows the care team and the note's audience:
-- a draft is its author's alone;
-- "peer team" notes: the peers on the person's care team;
-- "care team" notes: those peers, and the team's clinicians while the person's
-  consent to share with the care team is in force;
-- "clinical team" notes: the team's clinicians, never peers;
-- the safety exception opens a person's signed notes to one user for a while.
-Coordinators see that notes exist, never their bodies, unless they use the
-safety exception; superusers are no exception.
+- ``note_policy``: note bodies. A draft is its author's alone. A signed note
+  follows the person's care team and the audience its author chose: "peer
+  team" notes the peers on the team; "care team" notes those peers, and the
+  team's clinicians while the person's consent to share with the care team is
+  in force; "clinical team" notes the team's clinicians, never peers. Whoever
+  leaves the team stops reading signed notes, their own included. The safety
+  exception opens a person's signed notes to one user for a while.
+  Coordinators see that notes exist (``metadata_visible_to``), never their
+  bodies, unless they use the exception; being a superuser changes nothing.
+- ``addendum_policy`` and ``note_read_policy``: an addendum follows its note;
+  a read mark is its reader's own, on a note they may read.
+- ``encounter_policy``: when, where and what was done, seen by the person's
+  care team and by coordinators; an anonymous contact by whoever logged it or
+  took part, and by coordinators. Next steps are the care team's.
+- ``emergency_access_policy``: the records of the safety exception. Clinicians
+  on the person's care team and coordinators may use it; coordinators see and
+  review every use, others see their own.
+- ``peer_request_policy``: open requests for a peer, shown to coordinators
+  (who assign a peer and read the clinician's reason) and to peers (who take
+  one); clinicians on the person's care team ask.
+- ``notification_policy``: each user's own notifications.
+- ``encounter_research_policy``: every encounter, for de-identified counts
+  and pseudonymised rows only.
 """
 
-from enum import StrEnum
+from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from collections.abc import Iterable
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from clients.access import clients_visible_to, is_on_team
+from clients.access import (
+    client_policy,
+    client_research_policy,
+    has_consent_in_force,
+    with_consent_in_force,
+)
 from clients.choices import Purpose, TeamRole
-from clients.consent import has_consent_in_force, with_consent_in_force
-from clients.models import CareTeamMembership, Client
-from peersupport.roles import Ability, Role
+from clients.models import Client
+from peersupport.models import User
+from peersupport.policy import FollowsPolicy, Policy, is_signed_in
+from peersupport.roles import ABILITIES_BY_ROLE, Ability, Role
 
 from .choices import Audience, NoteStatus, PeerRequestStatus
-from .models import EmergencyAccess, Encounter, Note, PeerRequest
+from .models import (
+    Addendum,
+    EmergencyAccess,
+    Encounter,
+    Note,
+    NoteRead,
+    Notification,
+    PeerRequest,
+)
 
 CLINICAL_TEAM_ROLES = (TeamRole.CLINICIAN, TeamRole.REFERENCE)
 
 
-class Action(StrEnum):
-    LIST = "list"
-    VIEW = "view"
-    EDIT = "edit"  # a draft's body and audience
-    SIGN = "sign"
-    ADD_ADDENDUM = "add_addendum"
-    WIDEN = "widen"
-    NARROW = "narrow"
+def _uses_register(user: Any) -> bool:
+    return is_signed_in(user) and user.can(Ability.USE_REGISTER)
 
 
-def _signed_in(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
+def _users_with(ability: Ability) -> QuerySet[User]:
+    """Active accounts whose roles grant ``ability``."""
+    roles = [role for role, granted in ABILITIES_BY_ROLE.items() if ability in granted]
+    return User.objects.filter(is_active=True, role_grants__role__in=roles).distinct()
 
 
-def _membership(user, team_roles):
-    return CareTeamMembership.objects.filter(
-        client=OuterRef("client"), member=user, left_on__isnull=True, team_role__in=team_roles
-    )
+def _teams_of(user: Any, team_roles: Iterable[str] | None = None) -> QuerySet[Client]:
+    """The people on whose care team ``user`` is today (in one of ``team_roles``).
+
+    Starts from the register's policy, so it holds the viewer's own teams only."""
+    people = client_policy.visible_to(user)
+    if not is_signed_in(user):
+        return people
+    on_team: dict[str, Any] = {"memberships__member": user, "memberships__left_on__isnull": True}
+    if team_roles is not None:
+        on_team["memberships__team_role__in"] = list(team_roles)
+    return people.filter(**on_team)
 
 
-def _active_emergency(user, now):
+def _is_on_team(user: Any, client: Client, team_roles: Iterable[str] | None = None) -> bool:
+    return _teams_of(user, team_roles).filter(pk=client.pk).exists()
+
+
+def _active_emergency(user: Any, now: datetime) -> QuerySet[EmergencyAccess]:
     return EmergencyAccess.objects.filter(
         client=OuterRef("client"), user=user, granted_at__lte=now, expires_at__gt=now
     )
 
 
-def notes_visible_to(user, now=None) -> QuerySet[Note]:
-    """The only source of notes whose body ``user`` may read."""
-    if not _signed_in(user) or not user.can(Ability.USE_REGISTER):
-        return Note.objects.none()
-    now = now or timezone.now()
-    as_peer = Q(Exists(_membership(user, [TeamRole.PEER])))
-    as_clinician = Q(Exists(_membership(user, CLINICAL_TEAM_ROLES)))
-    sharing = Q(
-        client__in=with_consent_in_force(Client.objects.all(), Purpose.CARE_TEAM_SHARING).values(
-            "pk"
+# Notes.
+
+
+class NotePolicy(Policy[Note]):
+    """Note bodies (see the module's docstring for who reads which)."""
+
+    model = Note
+
+    class Action(StrEnum):
+        LIST = "list"
+        VIEW = "view"
+        # Asked of a note not saved yet: may its author write about its person.
+        # The audience is a choice among ``audiences_for``, refused on its field.
+        CREATE = "create"
+        EDIT = "edit"  # a draft's body and audience
+        SIGN = "sign"
+        ADD_ADDENDUM = "add_addendum"
+        WIDEN = "widen"
+        NARROW = "narrow"
+
+    def visible_to(self, user: Any, now: datetime | None = None) -> QuerySet[Note]:
+        """The only source of notes whose body ``user`` may read."""
+        if not _uses_register(user):
+            return Note.objects.none()
+        now = now or timezone.now()
+        as_peer = Q(client__in=_teams_of(user, [TeamRole.PEER]).values("pk"))
+        as_clinician = Q(client__in=_teams_of(user, CLINICAL_TEAM_ROLES).values("pk"))
+        sharing_with_clinician = Q(
+            client__in=with_consent_in_force(
+                _teams_of(user, CLINICAL_TEAM_ROLES), Purpose.CARE_TEAM_SHARING
+            ).values("pk")
         )
-    )
-    by_audience = (
-        (Q(audience=Audience.PEER_TEAM) & as_peer)
-        | (Q(audience=Audience.CARE_TEAM) & (as_peer | (as_clinician & sharing)))
-        | (Q(audience=Audience.CLINICAL_TEAM) & as_clinician)
-    )
-    signed = Q(status=NoteStatus.SIGNED) & (by_audience | Q(Exists(_active_emergency(user, now))))
-    # A signed note follows the care team, its author included: who leaves the
-    # team stops reading it. A draft is its author's alone.
-    own_draft = Q(author=user, status=NoteStatus.DRAFT)
-    return Note.objects.filter(own_draft | signed)
+        by_audience = (
+            (Q(audience=Audience.PEER_TEAM) & as_peer)
+            | (Q(audience=Audience.CARE_TEAM) & (as_peer | sharing_with_clinician))
+            | (Q(audience=Audience.CLINICAL_TEAM) & as_clinician)
+        )
+        signed = Q(status=NoteStatus.SIGNED) & (
+            by_audience | Q(Exists(_active_emergency(user, now)))
+        )
+        # A signed note follows the care team, its author included: who leaves the
+        # team stops reading it. A draft is its author's alone.
+        own_draft = Q(author=user, status=NoteStatus.DRAFT)
+        return Note.objects.filter(own_draft | signed)
 
+    def lookup(self, user: Any, action: StrEnum) -> QuerySet[Note]:
+        return self.visible_to(user).select_related("client", "author")
 
-def can(user, action: Action, note: Note) -> bool:
-    """Whether ``user`` may do ``action`` to ``note``, a note they can read."""
-    if not _signed_in(user) or not notes_visible_to(user).filter(pk=note.pk).exists():
-        return False
-    is_author = note.author_id == user.pk
-    match action:
-        case Action.LIST | Action.VIEW:
+    def can(self, user: Any, action: StrEnum, obj: Note | None = None) -> bool:
+        """Whether ``user`` may do ``action`` to ``obj``, a note they can read (or,
+        for ``CREATE``, a note about to be written)."""
+        A = self.Action
+        if not is_signed_in(user) or action not in tuple(A):
+            return False
+        if obj is None:
+            reads = action in (A.LIST, A.VIEW)
+            return user.can(Ability.USE_REGISTER if reads else Ability.JOIN_CARE_TEAMS)
+        if action == A.CREATE:
+            return obj._state.adding and self.can_write_about(user, obj.client)
+        is_author = obj.author_id == user.pk
+        if action in (A.EDIT, A.SIGN):
+            # A draft is its author's, whom ``visible_to`` always shows it to.
+            return user.can(Ability.USE_REGISTER) and is_author and not obj.is_signed
+        if not self.visible_to(user).filter(pk=obj.pk).exists():
+            return False
+        if action in (A.LIST, A.VIEW):
             return True
-        case Action.EDIT | Action.SIGN:
-            return is_author and not note.is_signed
-        case Action.ADD_ADDENDUM | Action.WIDEN | Action.NARROW:
-            return is_author and note.is_signed
-    return False
+        return is_author and obj.is_signed  # addendum, widen, narrow
 
+    def can_write_about(self, user: Any, client: Client) -> bool:
+        """Peers and clinicians on the person's care team write notes about them."""
+        return (
+            is_signed_in(user)
+            and user.can(Ability.JOIN_CARE_TEAMS)
+            and client.merged_into_id is None
+            and client_policy.is_on_team(user, client)
+        )
 
-def get_note_for(user, pk, action: Action = Action.VIEW) -> Note:
-    """The note ``pk`` if ``user`` may read it (else 404) and do ``action`` (else 403)."""
-    note = get_object_or_404(notes_visible_to(user).select_related("client", "author"), pk=pk)
-    if not can(user, action, note):
-        raise PermissionDenied
-    return note
+    def audiences_for(self, user: Any, client: Client) -> list[Audience]:
+        """The audiences ``user`` may give a new note about ``client``, narrowest
+        first. Sharing with the care team needs the person's consent in force."""
+        if not self.can_write_about(user, client):
+            return []
+        own = (
+            Audience.PEER_TEAM
+            if _is_on_team(user, client, [TeamRole.PEER])
+            else Audience.CLINICAL_TEAM
+        )
+        audiences = [own]
+        if has_consent_in_force(client, Purpose.CARE_TEAM_SHARING):
+            audiences.append(Audience.CARE_TEAM)
+        return audiences
 
+    def audiences_for_draft(self, user: Any, note: Note) -> list[Audience]:
+        """The audiences a draft's form offers: those of a new note, or the one it
+        has when its author may give none any more (they left the team: the draft
+        still saves, signing it is refused on the audience)."""
+        return self.audiences_for(user, note.client) or [Audience(note.audience)]
 
-def notes_hidden_by_consent(user, client: Client) -> int:
-    """How many care-team notes a clinician on the team cannot read because the
-    person's consent to share is not in force (the page says why)."""
-    on_clinical_team = CareTeamMembership.objects.filter(
-        client=client, member=user, left_on__isnull=True, team_role__in=CLINICAL_TEAM_ROLES
-    ).exists()
-    if not on_clinical_team or has_consent_in_force(client, Purpose.CARE_TEAM_SHARING):
-        return 0
-    readable = notes_visible_to(user).filter(client=client).values("pk")
-    return (
-        Note.objects.filter(client=client, audience=Audience.CARE_TEAM, status=NoteStatus.SIGNED)
-        .exclude(pk__in=readable)
-        .count()
-    )
+    @staticmethod
+    def opening_audience(
+        audiences: list[Audience], wanted: str | None = None
+    ) -> tuple[Audience | None, bool]:
+        """The audience a new note's form starts with, among ``audiences`` (those
+        of ``audiences_for``), and whether ``wanted`` (the audience a link asked
+        for, such as "Answer" on a shared note) was refused: ``wanted`` if it is
+        one of them, else the narrowest."""
+        if wanted in audiences:
+            return Audience(wanted), False
+        return (audiences[0] if audiences else None), bool(wanted)
 
-
-def note_metadata_visible_to(user) -> QuerySet[Note]:
-    """Notes whose existence (date, author, audience; never the body) ``user`` may
-    see: the programme's coordinators see all, others what they may read."""
-    if _signed_in(user) and user.can(Ability.SEE_ALL_CLIENTS):
-        return Note.objects.filter(status=NoteStatus.SIGNED).defer("body")
-    return notes_visible_to(user).defer("body")
-
-
-def audiences_for(user, client: Client) -> list[Audience]:
-    """The audiences ``user`` may give a new note about ``client``, narrowest first.
-
-    Sharing with the care team needs the person's consent in force.
-    """
-    if not can_write_notes(user, client):
-        return []
-    membership = client.memberships.filter(member=user, left_on__isnull=True).first()
-    own = (
-        Audience.PEER_TEAM
-        if membership and membership.team_role == TeamRole.PEER
-        else Audience.CLINICAL_TEAM
-    )
-    audiences = [own]
-    if has_consent_in_force(client, Purpose.CARE_TEAM_SHARING):
-        audiences.append(Audience.CARE_TEAM)
-    return audiences
-
-
-def can_write_notes(user, client: Client) -> bool:
-    """Peers and clinicians on the person's care team write notes about them."""
-    return (
-        _signed_in(user)
-        and user.can(Ability.JOIN_CARE_TEAMS)
-        and client.merged_into_id is None
-        and is_on_team(user, client)
-    )
-
-
-def can_use_audience(user, client: Client, audience: Audience) -> bool:
-    return Audience(audience) in audiences_for(user, client)
-
-
-# Encounters: when, where and what was done is shared with the whole care team
-# and with coordinators; anonymous contacts with their author and coordinators.
-
-
-def encounters_visible_to(user) -> QuerySet[Encounter]:
-    """The only source of encounter lists."""
-    if not _signed_in(user) or not user.can(Ability.USE_REGISTER):
-        return Encounter.objects.none()
-    if user.can(Ability.SEE_ALL_CLIENTS):
-        return Encounter.objects.all()
-    # With a registered person the care team decides, as for notes; an
-    # anonymous contact is seen by whoever logged it or took part.
-    anonymous_mine = Q(client__isnull=True) & (Q(author=user) | Q(participants=user))
-    return Encounter.objects.filter(
-        anonymous_mine | Q(client__in=clients_visible_to(user).values("pk"))
-    ).distinct()
-
-
-def can_read_next_steps(user, encounter: Encounter) -> bool:
-    """Next steps are the care team's working text, not the coordinator's."""
-    if encounter.author_id == user.pk:
-        return True
-    if encounter.client_id is None:
-        return encounter.participants.filter(pk=user.pk).exists()
-    return is_on_team(user, encounter.client)
-
-
-def get_encounter_for(user, pk) -> Encounter:
-    return get_object_or_404(encounters_visible_to(user), pk=pk)
-
-
-def can_log_encounters(user) -> bool:
-    return _signed_in(user) and user.can(Ability.JOIN_CARE_TEAMS)
-
-
-def clients_for_new_encounter(user) -> QuerySet[Client]:
-    """People ``user`` may log an encounter with: those on their care teams, open files."""
-    if not can_log_encounters(user):
-        return Client.objects.none()
-    return clients_visible_to(user).filter(
-        Exists(
-            CareTeamMembership.objects.filter(
-                client=OuterRef("pk"), member=user, left_on__isnull=True
+    def count_hidden_by_consent(self, user: Any, client: Client) -> int:
+        """How many care-team notes a clinician on the team cannot read because the
+        person's consent to share is not in force (the page says why)."""
+        if not _is_on_team(user, client, CLINICAL_TEAM_ROLES) or has_consent_in_force(
+            client, Purpose.CARE_TEAM_SHARING
+        ):
+            return 0
+        readable = self.visible_to(user).filter(client=client).values("pk")
+        return (
+            Note.objects.filter(
+                client=client, audience=Audience.CARE_TEAM, status=NoteStatus.SIGNED
             )
-        ),
-        closed_on__isnull=True,
-    )
+            .exclude(pk__in=readable)
+            .count()
+        )
+
+    def metadata_visible_to(self, user: Any) -> QuerySet[Note]:
+        """Notes whose existence (date, author, audience; never the body) ``user``
+        may see: the programme's coordinators see every signed note, others what
+        they may read."""
+        if is_signed_in(user) and user.can(Ability.SEE_ALL_CLIENTS):
+            return Note.objects.filter(status=NoteStatus.SIGNED).defer("body")
+        return self.visible_to(user).defer("body")
+
+
+note_policy = NotePolicy()
+
+
+class AddendumPolicy(FollowsPolicy[Addendum]):
+    """A correction or addition: read with its note, written by the note's author."""
+
+    model = Addendum
+    parent = note_policy
+    parent_field = "note"
+    parent_action = NotePolicy.Action.ADD_ADDENDUM
+
+    class Action(StrEnum):
+        VIEW = "view"
+        CREATE = "create"
+
+
+addendum_policy = AddendumPolicy()
+
+
+class NoteReadPolicy(FollowsPolicy[NoteRead]):
+    """That a user has seen a note (the unread markers): each user's own marks,
+    made on notes they may read."""
+
+    model = NoteRead
+    parent = note_policy
+    parent_field = "note"
+    parent_action = NotePolicy.Action.VIEW
+
+    class Action(StrEnum):
+        VIEW = "view"
+        CREATE = "create"
+
+    def visible_to(self, user: Any) -> QuerySet[NoteRead]:
+        if not is_signed_in(user):
+            return NoteRead.objects.none()
+        return super().visible_to(user).filter(reader=user)
+
+    def can(self, user: Any, action: StrEnum, obj: NoteRead | None = None) -> bool:
+        if not is_signed_in(user) or (obj is not None and obj.reader_id != user.pk):
+            return False
+        return super().can(user, action, obj)
+
+
+note_read_policy = NoteReadPolicy()
+
+
+# Encounters.
+
+
+class EncounterPolicy(Policy[Encounter]):
+    """When, where and what was done: the person's care team and coordinators; an
+    anonymous contact, whoever logged it or took part, and coordinators."""
+
+    model = Encounter
+
+    class Action(StrEnum):
+        LIST = "list"
+        VIEW = "view"
+        # Log one. Asked of an encounter not saved yet: with its person.
+        CREATE = "create"
+        # Be named among who else took part: with a person, their care team.
+        TAKE_PART = "take_part"
+        # Next steps are the care team's working text, not the coordinator's.
+        READ_NEXT_STEPS = "read_next_steps"
+
+    def visible_to(self, user: Any) -> QuerySet[Encounter]:
+        """The only source of encounter lists."""
+        if not _uses_register(user):
+            return Encounter.objects.none()
+        if user.can(Ability.SEE_ALL_CLIENTS):
+            return Encounter.objects.all()
+        # With a registered person the care team decides, as for notes; an
+        # anonymous contact is seen by whoever logged it or took part.
+        anonymous_mine = Q(client__isnull=True) & (Q(author=user) | Q(participants=user))
+        return Encounter.objects.filter(
+            anonymous_mine | Q(client__in=client_policy.visible_to(user).values("pk"))
+        ).distinct()
+
+    def clients_for_new(self, user: Any) -> QuerySet[Client]:
+        """People ``user`` may log an encounter with: open files on their care teams."""
+        if not self.can(user, self.Action.CREATE):
+            return client_policy.visible_to(user).none()
+        return _teams_of(user).filter(closed_on__isnull=True)
+
+    def can(self, user: Any, action: StrEnum, obj: Encounter | None = None) -> bool:
+        A = self.Action
+        if not is_signed_in(user) or action not in tuple(A):
+            return False
+        if action in (A.CREATE, A.TAKE_PART):
+            if not user.can(Ability.JOIN_CARE_TEAMS):
+                return False
+            if obj is None or obj.client is None:
+                return obj is None or action == A.TAKE_PART or obj._state.adding
+            if action == A.TAKE_PART:
+                return client_policy.is_on_team(user, obj.client)
+            people = self.clients_for_new(user)
+            return obj._state.adding and people.filter(pk=obj.client.pk).exists()
+        if obj is None:
+            return _uses_register(user)
+        if action == A.READ_NEXT_STEPS and obj.author_id != user.pk:
+            # Those who took part in an anonymous contact, or are on the person's
+            # care team, see the encounter: no need to ask ``visible_to``.
+            if not _uses_register(user):
+                return False
+            if obj.client is None:
+                return obj.participants.filter(pk=user.pk).exists()
+            return client_policy.is_on_team(user, obj.client)
+        return self.visible_to(user).filter(pk=obj.pk).exists()
+
+    def users_who_can(self, action: StrEnum, obj: Encounter | None = None) -> QuerySet[User]:
+        """Who may log an encounter, or be named among who took part (with a
+        person: the members of their care team)."""
+        if action not in (self.Action.CREATE, self.Action.TAKE_PART):
+            return super().users_who_can(action, obj)
+        users = _users_with(Ability.JOIN_CARE_TEAMS)
+        if obj is None or obj.client is None:
+            return users
+        if action == self.Action.CREATE and obj.client.closed_on is not None:
+            return users.none()
+        return users.filter(
+            care_memberships__client=obj.client, care_memberships__left_on__isnull=True
+        )
+
+
+encounter_policy = EncounterPolicy()
+
+
+class EncounterResearchPolicy(Policy[Encounter]):
+    """Every encounter, as the programme's statistics see it: counted
+    (``VIEW``), or as pseudonymised rows of the people whose research consent is
+    in force (``EXPORT_ROWS``). Callers never show a name, a free text or an
+    identifier from these rows."""
+
+    model = Encounter
+
+    class Action(StrEnum):
+        VIEW = "view"
+        EXPORT_ROWS = "export_rows"
+
+    def _studies(self, user: Any) -> bool:
+        return is_signed_in(user) and user.can(Ability.VIEW_PROGRAMME_STATS)
+
+    def visible_to(self, user: Any, action: StrEnum = Action.VIEW) -> QuerySet[Encounter]:
+        if not (self._studies(user) and action in tuple(self.Action)):
+            return Encounter.objects.none()
+        if action == self.Action.EXPORT_ROWS:
+            people = client_research_policy.visible_to(
+                user, client_research_policy.Action.EXPORT_ROWS
+            )
+            return Encounter.objects.filter(client__in=people.values("pk"))
+        return Encounter.objects.all()
+
+    def can(self, user: Any, action: StrEnum, obj: Encounter | None = None) -> bool:
+        if not (self._studies(user) and action in tuple(self.Action)):
+            return False
+        return obj is None or self.visible_to(user, action).filter(pk=obj.pk).exists()
+
+    def users_who_can(self, action: StrEnum, obj: Encounter | None = None) -> QuerySet[User]:
+        users = _users_with(Ability.VIEW_PROGRAMME_STATS)
+        if action not in tuple(self.Action):
+            return users.none()
+        if obj is None:
+            return users
+        return users.filter(pk__in=[u.pk for u in users if self.can(u, action, obj)])
+
+
+encounter_research_policy = EncounterResearchPolicy()
 
 
 # The safety exception.
 
 
-def can_open_emergency_access(user, client: Client) -> bool:
-    """Clinicians on the person's care team and coordinators may use the exception."""
-    if not _signed_in(user) or client.merged_into_id is not None:
-        return False
-    if user.can(Ability.SEE_ALL_CLIENTS):
-        return True
-    return CareTeamMembership.objects.filter(
-        client=client, member=user, left_on__isnull=True, team_role__in=CLINICAL_TEAM_ROLES
-    ).exists()
+class EmergencyAccessPolicy(Policy[EmergencyAccess]):
+    """The records of the safety exception: who may use it, who sees and reviews
+    each use, who records what was disclosed."""
+
+    model = EmergencyAccess
+
+    class Action(StrEnum):
+        VIEW = "view"
+        # Use the exception. Asked of a record not saved yet: for its person.
+        OPEN = "open"
+        REVIEW = "review"
+        RECORD_DISCLOSURE = "record_disclosure"
+
+    def visible_to(self, user: Any) -> QuerySet[EmergencyAccess]:
+        """Coordinators see every use of the safety exception; others their own."""
+        if not is_signed_in(user):
+            return EmergencyAccess.objects.none()
+        if user.can(Ability.REVIEW_EMERGENCY_ACCESS):
+            return EmergencyAccess.objects.all()
+        return EmergencyAccess.objects.filter(user=user)
+
+    def can(self, user: Any, action: StrEnum, obj: EmergencyAccess | None = None) -> bool:
+        A = self.Action
+        if not is_signed_in(user) or action not in tuple(A):
+            return False
+        reviews = user.can(Ability.REVIEW_EMERGENCY_ACCESS)
+        if action == A.OPEN:
+            if obj is None:
+                return user.can(Ability.SEE_ALL_CLIENTS) or user.can(Ability.JOIN_CARE_TEAMS)
+            return obj._state.adding and self._can_open_for(user, obj.client)
+        if action == A.REVIEW:
+            return reviews
+        # view, record what was disclosed: the user who opened the notes, or a coordinator
+        return obj is None or reviews or obj.user_id == user.pk
+
+    def _can_open_for(self, user: Any, client: Client) -> bool:
+        """Clinicians on the person's care team and coordinators."""
+        if client.merged_into_id is not None:
+            return False
+        if user.can(Ability.SEE_ALL_CLIENTS):
+            return True
+        return _is_on_team(user, client, CLINICAL_TEAM_ROLES)
+
+    def users_who_can(self, action: StrEnum, obj: EmergencyAccess | None = None) -> QuerySet[User]:
+        """Those who review each use (told when the exception is used)."""
+        if action == self.Action.REVIEW:
+            return _users_with(Ability.REVIEW_EMERGENCY_ACCESS)
+        return super().users_who_can(action, obj)
 
 
-def active_emergency_access(user, client: Client) -> EmergencyAccess | None:
-    now = timezone.now()
-    return (
-        EmergencyAccess.objects.filter(
-            user=user, client=client, granted_at__lte=now, expires_at__gt=now
-        )
-        .order_by("-expires_at")
-        .first()
-    )
-
-
-def can_review_emergency_access(user) -> bool:
-    return _signed_in(user) and user.can(Ability.REVIEW_EMERGENCY_ACCESS)
+emergency_access_policy = EmergencyAccessPolicy()
 
 
 # Requests for a peer: open requests are shown to coordinators, who assign a
 # peer, and to peers, who may take one. They show the person's name used only.
 
 
-def may_read_peer_request_reasons(user) -> bool:
-    """The clinician's reason is for the coordinator who assigns a peer."""
-    return _signed_in(user) and user.can(Ability.MANAGE_CARE_TEAMS)
+class PeerRequestPolicy(Policy[PeerRequest]):
+    """A clinician on the care team asks for a peer; coordinators and peers answer."""
+
+    model = PeerRequest
+
+    class Action(StrEnum):
+        LIST = "list"
+        VIEW = "view"
+        # Ask. Asked of a request not saved yet: for its person.
+        CREATE = "create"
+        FULFIL = "fulfil"  # answer: assign a peer, or take the request oneself
+        ASSIGN = "assign"  # put a peer on the team
+        TAKE = "take"  # join the team oneself
+        READ_REASON = "read_reason"  # the clinician's reason is for the coordinator
+
+    def _answers(self, user: Any) -> bool:
+        return user.can(Ability.MANAGE_CARE_TEAMS) or user.has_role(Role.PEER)
+
+    def visible_to(self, user: Any) -> QuerySet[PeerRequest]:
+        """Open requests, for those who answer them."""
+        if not (is_signed_in(user) and self._answers(user)):
+            return PeerRequest.objects.none()
+        return PeerRequest.objects.filter(status=PeerRequestStatus.OPEN)
+
+    def can(self, user: Any, action: StrEnum, obj: PeerRequest | None = None) -> bool:
+        A = self.Action
+        if not is_signed_in(user) or action not in tuple(A):
+            return False
+        match action:
+            case A.CREATE:
+                if not user.can(Ability.REQUEST_PEER):
+                    return False
+                return obj is None or (
+                    obj._state.adding and note_policy.can_write_about(user, obj.client)
+                )
+            case A.LIST | A.FULFIL:
+                return self._answers(user)
+            case A.ASSIGN | A.READ_REASON:
+                return user.can(Ability.MANAGE_CARE_TEAMS)
+            case A.TAKE:
+                return user.has_role(Role.PEER)
+            case A.VIEW:
+                return obj is None or self.visible_to(user).filter(pk=obj.pk).exists()
+        return False
+
+    def users_who_can(self, action: StrEnum, obj: PeerRequest | None = None) -> QuerySet[User]:
+        """The peers who may take a request (the coordinator's picker), and the
+        coordinators who assign one (told of each new request)."""
+        if action == self.Action.TAKE:
+            return User.objects.filter(is_active=True, role_grants__role=Role.PEER).distinct()
+        if action == self.Action.ASSIGN:
+            return _users_with(Ability.MANAGE_CARE_TEAMS)
+        return super().users_who_can(action, obj)
 
 
-def may_answer_peer_requests(user) -> bool:
-    return _signed_in(user) and (user.can(Ability.MANAGE_CARE_TEAMS) or user.has_role(Role.PEER))
+peer_request_policy = PeerRequestPolicy()
 
 
-def open_peer_requests_for(user) -> QuerySet[PeerRequest]:
-    if not may_answer_peer_requests(user):
-        return PeerRequest.objects.none()
-    return PeerRequest.objects.filter(status=PeerRequestStatus.OPEN)
+# Notifications.
 
 
-def emergency_accesses_visible_to(user) -> QuerySet[EmergencyAccess]:
-    """Coordinators see every use of the safety exception; others their own."""
-    if not _signed_in(user):
-        return EmergencyAccess.objects.none()
-    if user.can(Ability.REVIEW_EMERGENCY_ACCESS):
-        return EmergencyAccess.objects.all()
-    return EmergencyAccess.objects.filter(user=user)
+class NotificationPolicy(Policy[Notification]):
+    """Each user reads, and marks read, their own notifications."""
+
+    model = Notification
+
+    class Action(StrEnum):
+        VIEW = "view"
+        MARK_READ = "mark_read"
+
+    def visible_to(self, user: Any) -> QuerySet[Notification]:
+        if not is_signed_in(user):
+            return Notification.objects.none()
+        return Notification.objects.filter(recipient=user)
+
+    def can(self, user: Any, action: StrEnum, obj: Notification | None = None) -> bool:
+        if not is_signed_in(user) or action not in tuple(self.Action):
+            return False
+        return obj is None or obj.recipient_id == user.pk
 
 
-def notifications_for(user):
-    from .models import Notification
-
-    if not _signed_in(user):
-        return Notification.objects.none()
-    return Notification.objects.filter(recipient=user)
+notification_policy = NotificationPolicy()
 
 
-# Research: counts over the whole programme, never a person.
+# Old names other apps still call. Transitional aliases (issue 9): the lead
+# removes them once every caller asks the policies above.
+
+Action = NotePolicy.Action  # transitional alias (issue 9)
 
 
-def encounters_for_research(user) -> QuerySet[Encounter]:
-    """All encounters, for de-identified aggregates and pseudonymised rows only.
-    Callers must never show a name, a free text or an identifier from it."""
-    if not _signed_in(user) or not user.can(Ability.VIEW_PROGRAMME_STATS):
-        return Encounter.objects.none()
-    return Encounter.objects.all()
+def notes_visible_to(user: Any, now: datetime | None = None) -> QuerySet[Note]:
+    return note_policy.visible_to(user, now)  # transitional alias (issue 9)
 
 
-def clients_for_research(user) -> QuerySet[Client]:
-    """People served, for counting only (the same promise as above)."""
-    if not _signed_in(user) or not user.can(Ability.VIEW_PROGRAMME_STATS):
-        return Client.objects.none()
-    return Client.objects.filter(merged_into__isnull=True)
+def can(user: Any, action: StrEnum, note: Note) -> bool:
+    return note_policy.can(user, action, note)  # transitional alias (issue 9)
+
+
+def get_note_for(user: Any, pk: Any, action: StrEnum = Action.VIEW) -> Note:
+    return note_policy.get_for(user, pk, action)  # transitional alias (issue 9)
+
+
+def notes_hidden_by_consent(user: Any, client: Client) -> int:
+    return note_policy.count_hidden_by_consent(user, client)  # transitional alias (issue 9)
+
+
+def note_metadata_visible_to(user: Any) -> QuerySet[Note]:
+    return note_policy.metadata_visible_to(user)  # transitional alias (issue 9)
+
+
+def audiences_for(user: Any, client: Client) -> list[Audience]:
+    return note_policy.audiences_for(user, client)  # transitional alias (issue 9)
+
+
+def can_write_notes(user: Any, client: Client) -> bool:
+    return note_policy.can_write_about(user, client)  # transitional alias (issue 9)
+
+
+def encounters_visible_to(user: Any) -> QuerySet[Encounter]:
+    return encounter_policy.visible_to(user)  # transitional alias (issue 9)
+
+
+def clients_for_new_encounter(user: Any) -> QuerySet[Client]:
+    return encounter_policy.clients_for_new(user)  # transitional alias (issue 9)
+
+
+def can_open_emergency_access(user: Any, client: Client) -> bool:
+    # transitional alias (issue 9)
+    return emergency_access_policy.can(
+        user, EmergencyAccessPolicy.Action.OPEN, EmergencyAccess(client=client)
+    )
+
+
+def active_emergency_access(user: Any, client: Client) -> EmergencyAccess | None:
+    from .selectors import active_emergency_access  # transitional alias (issue 9)
+
+    return active_emergency_access(viewer=user, client=client)
+
+
+def open_peer_requests_for(user: Any) -> QuerySet[PeerRequest]:
+    return peer_request_policy.visible_to(user)  # transitional alias (issue 9)
+
+
+def encounters_for_research(user: Any) -> QuerySet[Encounter]:
+    return encounter_research_policy.visible_to(user)  # transitional alias (issue 9)
+
+
+def clients_for_research(user: Any) -> QuerySet[Client]:
+    return client_research_policy.visible_to(user)  # transitional alias (issue 9)

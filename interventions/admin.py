@@ -7,7 +7,7 @@ from django.contrib import admin
 
 from peersupport.admin_mixins import ReadOnlyAdminMixin
 
-from . import access
+from .access import emergency_access_policy, encounter_policy, note_policy
 from .models import Activity, EmergencyAccess, Encounter, Note
 
 
@@ -23,7 +23,7 @@ class NoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     fields = ["client", "encounter", "author", "audience", "status", "created_at", "signed_at"]
 
     def get_queryset(self, request):
-        return access.note_metadata_visible_to(request.user).select_related("client", "author")
+        return note_policy.metadata_visible_to(request.user).select_related("client", "author")
 
 
 @admin.register(Encounter)
@@ -33,7 +33,7 @@ class EncounterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     exclude = ["next_steps"]
 
     def get_queryset(self, request):
-        return access.encounters_visible_to(request.user).select_related("client", "author")
+        return encounter_policy.visible_to(request.user).select_related("client", "author")
 
 
 @admin.register(EmergencyAccess)
@@ -42,4 +42,4 @@ class EmergencyAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["review_status", "reason"]
 
     def get_queryset(self, request):
-        return access.emergency_accesses_visible_to(request.user).select_related("user", "client")
+        return emergency_access_policy.visible_to(request.user).select_related("user", "client")

@@ -11,7 +11,14 @@ class InterventionsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from peersupport.slots import HOME_PAGE, PERSON_PAGE
+
+        from . import models, panels
+
+        # The home page and a person's page show this app's panels without
+        # importing it (peersupport.slots).
+        HOME_PAGE.register(panels.home_page)
+        PERSON_PAGE.register(panels.person_page)
 
         # Bodies never enter the audit trail: auditlog would store them in clear.
         # Nor does other free text about the person (next steps, what was

@@ -2,12 +2,22 @@
 by NOTE_ENCRYPTION_KEYS instead of the package's SECRET_KEY derivation, so that
 the notes' key can be kept, rotated and escrowed apart from the site's secret."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.utils.functional import cached_property
 from encrypted_fields.fields import EncryptedTextField
 
+if TYPE_CHECKING:
+    from django.db import models
 
-class NoteBodyField(EncryptedTextField):
+    # The package has no types: to the type checker, a text field (str in Python).
+    _TextField = models.TextField
+else:
+    _TextField = EncryptedTextField
+
+
+class NoteBodyField(_TextField):
     """Fernet ciphertext in the database; plain text in Python."""
 
     @cached_property

@@ -1,20 +1,31 @@
 """Forms of encounters, notes and the safety exception."""
 
+from typing import Any
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.choices import grouped_situation_choices
 from partners.selectors import partners_to_pick
-from peersupport.models import User
-from peersupport.roles import Role
 from peersupport.submissions import OnceFormMixin
 
-from . import access
+from .access import encounter_policy
 from .choices import Audience, EmergencyReason, ReviewStatus, Setting
-from .models import Activity, earliest_encounter_time, latest_encounter_time
+from .models import Activity, Encounter, earliest_encounter_time, latest_encounter_time
+
+
+class ServiceArgumentsMixin:
+    """Hands a service the cleaned values of ``service_fields``, by name."""
+
+    service_fields: tuple[str, ...] = ()
+    cleaned_data: dict[str, Any]
+
+    def service_arguments(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.service_fields}
 
 
 class ActivityChoiceField(forms.ModelMultipleChoiceField):
@@ -23,7 +34,24 @@ class ActivityChoiceField(forms.ModelMultipleChoiceField):
 
 
 class EncounterForm(OnceFormMixin, forms.Form):
-    """A contact in at most three required inputs: who, where, what was done."""
+    """A contact in at most three required inputs: who, where, what was done.
+
+    The encounter's own rules are the model's (``Encounter.clean``): the form
+    runs them with its own checks, so every error shows at once on its field.
+    """
+
+    # The encounter's fields, passed to ``Encounter`` and to the service as they are.
+    ENCOUNTER_FIELDS = (
+        "client",
+        "anonymous_count",
+        "anonymous_description",
+        "occurred_at",
+        "duration_minutes",
+        "setting",
+        "partner",
+        "situation",
+        "next_steps",
+    )
 
     client = forms.ModelChoiceField(
         label=_("Person met"),
@@ -87,15 +115,14 @@ class EncounterForm(OnceFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["client"].queryset = access.clients_for_new_encounter(user).order_by(
+        self.fields["client"].queryset = encounter_policy.clients_for_new(user).order_by(
             "search_text"
         )
         self.fields["partner"].queryset = partners_to_pick(user)
         self.fields["activities"].queryset = Activity.objects.filter(is_active=True)
         self.fields["participants"].queryset = (
-            User.objects.filter(is_active=True, role_grants__role__in=[Role.PEER, Role.CLINICIAN])
+            encounter_policy.users_who_can(encounter_policy.Action.TAKE_PART)
             .exclude(pk=user.pk)
-            .distinct()
             .order_by("first_name", "last_name", "username")
         )
         self.initial.setdefault(
@@ -111,38 +138,57 @@ class EncounterForm(OnceFormMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        client, count = cleaned.get("client"), cleaned.get("anonymous_count")
-        if client is None and not count:
-            self.add_error(
-                "client", _("Choose the person met, or give a number of anonymous people.")
-            )
-        if client is not None and count:
-            self.add_error("anonymous_count", _("Leave this empty when you chose a person."))
-        if client is None and cleaned.get("situation"):
-            self.add_error(
-                "situation", _("A living situation is recorded for a registered person only.")
-            )
-        if cleaned.get("note", "").strip() and client is None:
-            self.add_error("note", _("Notes are about a registered person."))
-        # When an encounter may have happened is the model's rule (Encounter.clean),
-        # reached through the service: not repeated here.
+        # The model's rules (a person or anonymous people, when it may have
+        # happened, a partner with its settings...), shown with the form's own
+        # errors on their fields. The service runs them again before saving.
+        values = {name: cleaned.get(name) for name in self.ENCOUNTER_FIELDS}
+        values = {name: value for name, value in values.items() if value is not None}
+        try:
+            Encounter(**values).clean()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field not in self.errors:
+                    self.add_error(field if field in self.fields else None, messages)
         return cleaned
 
+    def service_arguments(self) -> dict[str, Any]:
+        """What ``services.encounter_log`` takes, as the form cleaned it."""
+        data = self.cleaned_data
+        return {
+            **{name: data[name] for name in self.ENCOUNTER_FIELDS},
+            "activities": data["activities"],
+            "participants": data["participants"],
+            "note_body": data["note"],
+            "note_audience": data["note_audience"] or None,
+        }
 
-class NoteForm(forms.Form):
+
+class NoteForm(ServiceArgumentsMixin, forms.Form):
+    """A note's text and audience. ``refused``: why the audience a link asked
+    for (an answer shared with the care team, say) is not the one offered,
+    shown on the field when the form opens."""
+
     body = forms.CharField(
         label=_("Note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8, "autocomplete": "off"}),
     )
     audience = forms.ChoiceField(label=_("Who may read it"), widget=forms.RadioSelect)
+    service_fields = ("body", "audience")
 
-    def __init__(self, *args, audiences, **kwargs):
+    def __init__(self, *args, audiences, refused=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["audience"].choices = [(a.value, a.label) for a in audiences]
+        self.refused = refused
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound and self.refused:
+            self._errors["audience"] = self.error_class([self.refused])
 
 
-class AddendumForm(OnceFormMixin, forms.Form):
+class AddendumForm(ServiceArgumentsMixin, OnceFormMixin, forms.Form):
+    service_fields = ("body",)
     body = forms.CharField(
         label=_("Correction or addition"), widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -156,7 +202,8 @@ class AudienceForm(forms.Form):
         self.fields["audience"].choices = [(a.value, a.label) for a in audiences]
 
 
-class EmergencyAccessForm(OnceFormMixin, forms.Form):
+class EmergencyAccessForm(ServiceArgumentsMixin, OnceFormMixin, forms.Form):
+    service_fields = ("reason", "justification", "password")
     reason = forms.ChoiceField(
         label=_("Whose safety is at stake"),
         choices=EmergencyReason.choices,
@@ -179,7 +226,8 @@ class EmergencyAccessForm(OnceFormMixin, forms.Form):
         )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(ServiceArgumentsMixin, forms.Form):
+    service_fields = ("status", "comment")
     status = forms.ChoiceField(
         label=_("Review"),
         choices=[(s.value, s.label) for s in (ReviewStatus.REVIEWED, ReviewStatus.FLAGGED)],
@@ -190,7 +238,8 @@ class ReviewForm(forms.Form):
     )
 
 
-class DisclosureForm(OnceFormMixin, forms.Form):
+class DisclosureForm(ServiceArgumentsMixin, OnceFormMixin, forms.Form):
+    service_fields = ("what", "to_whom", "purpose")
     what = forms.CharField(label=_("What was disclosed"), widget=forms.Textarea(attrs={"rows": 2}))
     to_whom = forms.CharField(label=_("To whom"), max_length=200)
     purpose = forms.CharField(
@@ -198,7 +247,8 @@ class DisclosureForm(OnceFormMixin, forms.Form):
     )
 
 
-class PeerRequestForm(OnceFormMixin, forms.Form):
+class PeerRequestForm(ServiceArgumentsMixin, OnceFormMixin, forms.Form):
+    service_fields = ("reason",)
     reason = forms.CharField(
         label=_("What the person could use a peer for"), widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -1,7 +1,13 @@
-"""Reads of encounters and notes that take a viewer; each starts from the policy."""
+"""Reads of encounters, notes and what surrounds them. Those that take a viewer
+start from the policy (interventions/access.py); the locks services take
+before deciding, and the operator's key rotation, read by primary key."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
@@ -16,12 +22,28 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from clients.models import Client
+from peersupport.models import User
 
-from . import access
+from .access import (
+    emergency_access_policy,
+    encounter_policy,
+    note_policy,
+    notification_policy,
+    peer_request_policy,
+)
 from .choices import Audience, NoteStatus, ReviewStatus
-from .models import Addendum, Encounter, Note, NoteRead
+from .models import (
+    Addendum,
+    EmergencyAccess,
+    Encounter,
+    Note,
+    NoteRead,
+    Notification,
+    PeerRequest,
+)
 
 TIMELINE_PAGE = 20
 
@@ -48,7 +70,7 @@ class TimelinePage:
     shown_notes: list[Note]
 
 
-def timeline(*, viewer, client: Client, page: int = 1) -> TimelinePage:
+def timeline(*, viewer: Any, client: Client, page: int = 1) -> TimelinePage:
     """A person's encounters and notes, newest first.
 
     Notes whose body the viewer may read come with it; coordinators see that a
@@ -58,23 +80,20 @@ def timeline(*, viewer, client: Client, page: int = 1) -> TimelinePage:
     page = max(page, 1)
     needed = page * TIMELINE_PAGE + 1
     encounters = list(
-        access.encounters_visible_to(viewer)
+        encounter_policy.visible_to(viewer)
         .filter(client=client)
         .select_related("author", "partner")
         .prefetch_related("activities", "participants")
         .order_by("-occurred_at", "-pk")[:needed]
     )
-    readable = _with_note_parts(
-        access.notes_visible_to(viewer).filter(client=client).order_by("-signed_at", "-created_at")
-    )[:needed]
+    notes = note_policy.visible_to(viewer).filter(client=client)
+    readable = list(_with_note_parts(notes.order_by("-signed_at", "-created_at"))[:needed])
     entries = [TimelineEntry(at=e.occurred_at, encounter=e) for e in encounters]
-    readable = list(readable)
     entries += [TimelineEntry(at=n.sort_at, note=n, body_shown=True) for n in readable]
-    readable_ids = {n.pk for n in readable}
     metadata = (
-        access.note_metadata_visible_to(viewer)
+        note_policy.metadata_visible_to(viewer)
         .filter(client=client)
-        .exclude(pk__in=readable_ids)
+        .exclude(pk__in={n.pk for n in readable})
         .select_related("author")
         .order_by("-signed_at")[:needed]
     )
@@ -86,7 +105,7 @@ def timeline(*, viewer, client: Client, page: int = 1) -> TimelinePage:
         entries=shown,
         number=page,
         has_next=len(entries) > start + TIMELINE_PAGE,
-        shown_notes=[e.note for e in shown if e.body_shown],
+        shown_notes=[e.note for e in shown if e.body_shown and e.note is not None],
     )
 
 
@@ -97,9 +116,10 @@ class FeedFilters:
     until: datetime | None = None
 
 
-def shared_feed(*, viewer, filters: FeedFilters = FeedFilters()) -> QuerySet[Note]:
-    """Care-team notes the viewer may read, newest first, flagged unread or not."""
-    notes = access.notes_visible_to(viewer).filter(
+def shared_feed(*, viewer: Any, filters: FeedFilters = FeedFilters()) -> QuerySet[Note]:
+    """Care-team notes the viewer may read, newest first, flagged unread or not.
+    A fixed number of queries for a page, whatever the number of notes."""
+    notes = note_policy.visible_to(viewer).filter(
         audience=Audience.CARE_TEAM, status=NoteStatus.SIGNED
     )
     if filters.client_id:
@@ -115,12 +135,112 @@ def shared_feed(*, viewer, filters: FeedFilters = FeedFilters()) -> QuerySet[Not
     return _with_note_parts(notes).annotate(unread=unread).order_by("-signed_at", "-pk")
 
 
-def encounter_notes(*, viewer, encounter: Encounter) -> list[Note]:
+def encounter_notes(*, viewer: Any, encounter: Encounter) -> list[Note]:
     return list(
-        _with_note_parts(access.notes_visible_to(viewer).filter(encounter=encounter)).order_by(
+        _with_note_parts(note_policy.visible_to(viewer).filter(encounter=encounter)).order_by(
             "-signed_at", "-created_at"
         )
     )
+
+
+def read_marks(*, reader: Any) -> QuerySet[NoteRead]:
+    """The reader's own marks of the notes they have seen in the shared feed."""
+    return NoteRead.objects.filter(reader=reader)
+
+
+def note_addenda(note: Note) -> list[Addendum]:
+    """A note's addenda, oldest first, with their authors (the note is one its
+    reader was allowed to open: its addenda follow it)."""
+    return list(note.addenda.select_related("author"))
+
+
+# The safety exception.
+
+
+def active_emergency_access(*, viewer: Any, client: Client) -> EmergencyAccess | None:
+    """The viewer's own use of the exception for ``client`` in force now, if any."""
+    now = timezone.now()
+    return (
+        emergency_access_policy.visible_to(viewer)
+        .filter(user=viewer, client=client, granted_at__lte=now, expires_at__gt=now)
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def emergency_review_list(*, viewer: Any, status: str | None = None) -> QuerySet[EmergencyAccess]:
+    """Uses of the exception the viewer may see, those to review first."""
+    grants = (
+        emergency_access_policy.visible_to(viewer)
+        .select_related("user", "client", "reviewed_by")
+        .order_by("review_status", "-granted_at")
+    )
+    if status in ReviewStatus.values:
+        grants = grants.filter(review_status=status)
+    return grants
+
+
+def authors_to_tell_of_emergency(*, opener: Any, client: Client, now: datetime) -> list[User]:
+    """The authors of the signed notes about ``client`` that the exception is
+    about to open to ``opener`` (those they could not read until now), still on
+    the person's care team: the others no longer know the person."""
+    readable_before = note_policy.visible_to(opener, now).filter(client=client)
+    opened = Note.objects.filter(client=client, status=NoteStatus.SIGNED).exclude(
+        pk__in=readable_before.values("pk")
+    )
+    return list(
+        User.objects.filter(
+            pk__in=opened.values("author"),
+            care_memberships__client=client,
+            care_memberships__left_on__isnull=True,
+        )
+        .exclude(pk=opener.pk)
+        .distinct()
+    )
+
+
+# Requests for a peer, notifications.
+
+
+def open_peer_requests(*, viewer: Any) -> QuerySet[PeerRequest]:
+    return peer_request_policy.visible_to(viewer).select_related("client", "requested_by")
+
+
+def notifications(*, viewer: Any) -> QuerySet[Notification]:
+    """The viewer's notifications, newest first."""
+    return notification_policy.visible_to(viewer)
+
+
+# Rows a service locks before deciding on their stored state. The service then
+# asks the policy whether its acting user may make the change.
+
+
+def note_for_update(note: Note) -> Note:
+    return Note.objects.select_for_update().get(pk=note.pk)
+
+
+def emergency_access_for_update(grant: EmergencyAccess) -> EmergencyAccess:
+    return EmergencyAccess.objects.select_for_update().get(pk=grant.pk)
+
+
+def peer_request_for_update(request: PeerRequest) -> PeerRequest:
+    return PeerRequest.objects.select_for_update().get(pk=request.pk)
+
+
+# The key rotation (an operator's step over whole tables, showing nothing).
+
+
+def encrypted_row_ids(model: type[Note] | type[Addendum]) -> list[int]:
+    return list(model._default_manager.order_by("pk").values_list("pk", flat=True))
+
+
+def encrypted_rows_for_update(
+    model: type[Note] | type[Addendum], ids: Iterable[int]
+) -> QuerySet[Any]:
+    return model._default_manager.select_for_update().filter(pk__in=list(ids))
+
+
+# The menu and the home page.
 
 
 @dataclass(frozen=True)
@@ -132,27 +252,25 @@ class WaitingWork:
     emergency_to_review: int | None = None
 
 
-def _count(rows: QuerySet) -> Coalesce:
+def _count(rows: QuerySet[Any]) -> Coalesce:
     """A count as a subquery, so several counts share one query."""
     counted = rows.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk"))
     return Coalesce(Subquery(counted.values("n")[:1], output_field=IntegerField()), 0)
 
 
-def waiting_work(*, viewer) -> WaitingWork:
+def waiting_work(*, viewer: Any) -> WaitingWork:
     """The menu's counts, each from its policy, in one query whatever the data."""
-    answers = access.may_answer_peer_requests(viewer)
-    reviews = access.can_review_emergency_access(viewer)
-    counts = {
-        "unread": _count(access.notifications_for(viewer).filter(read_at__isnull=True)),
-        "requests": _count(access.open_peer_requests_for(viewer)),
-        "emergency": _count(
-            access.emergency_accesses_visible_to(viewer).filter(review_status=ReviewStatus.PENDING)
-        ),
-    }
+    answers = peer_request_policy.can(viewer, peer_request_policy.Action.LIST)
+    reviews = emergency_access_policy.can(viewer, emergency_access_policy.Action.REVIEW)
+    pending = emergency_access_policy.visible_to(viewer).filter(review_status=ReviewStatus.PENDING)
     row = (
         get_user_model()
         .objects.filter(pk=viewer.pk)
-        .annotate(**counts)
+        .annotate(
+            unread=_count(notification_policy.visible_to(viewer).filter(read_at__isnull=True)),
+            requests=_count(peer_request_policy.visible_to(viewer)),
+            emergency=_count(pending),
+        )
         .values("unread", "requests", "emergency")
         .get()
     )

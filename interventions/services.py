@@ -1,23 +1,37 @@
-"""Every change to encounters, notes and the safety exception. Each service runs
-in one transaction, checks what it saves, and is attributed to ``acting_user``
-in the audit trail."""
+"""Every change to encounters, notes, the safety exception, requests for a peer
+and notifications. Each service checks with the policy (interventions/access.py)
+that ``acting_user`` may make the change, runs in one transaction, checks what
+it saves, and is attributed to ``acting_user`` in the audit trail."""
 
-from datetime import timedelta
+from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from auditlog.models import LogEntry
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients import services as client_services
-from clients.choices import TeamRole
+from clients.choices import Situation, TeamRole
 from clients.models import Client
-from peersupport.audit import acting_as
+from partners.models import Partner
+from peersupport.audit import acting_as, count_recent_events, record_event
 from peersupport.models import User
-from peersupport.roles import Ability, Role
 
-from . import access
+from . import selectors
+from .access import (
+    addendum_policy,
+    emergency_access_policy,
+    encounter_policy,
+    note_policy,
+    notification_policy,
+    peer_request_policy,
+)
 from .choices import (
     Audience,
     NoteStatus,
@@ -27,6 +41,7 @@ from .choices import (
     is_widening,
 )
 from .models import (
+    Activity,
     Addendum,
     EmergencyAccess,
     Encounter,
@@ -36,44 +51,60 @@ from .models import (
     PeerRequest,
 )
 
+NoteActions = note_policy.Action
+
 
 @transaction.atomic
 def encounter_log(
     *,
-    acting_user,
+    acting_user: User,
     client: Client | None = None,
     anonymous_count: int | None = None,
     anonymous_description: str = "",
-    occurred_at=None,
+    occurred_at: datetime | None = None,
     duration_minutes: int | None = None,
     setting: str,
-    partner=None,
-    activities=(),
-    participants=(),
+    partner: Partner | None = None,
+    activities: Iterable[Activity] = (),
+    participants: Iterable[User] = (),
     situation: str = "",
     next_steps: str = "",
     note_body: str = "",
-    note_audience: Audience | None = None,
+    note_audience: Audience | str | None = None,
     sign_note: bool = False,
 ) -> Encounter:
     """Log an encounter, and its note if one was written. A living situation
     given here joins the person's history."""
-    if not access.can_log_encounters(acting_user):
-        raise ValidationError(_("Only peers and clinicians log encounters."))
-    if (
-        client is not None
-        and not access.clients_for_new_encounter(acting_user).filter(pk=client.pk).exists()
+    encounter_policy.check(acting_user, encounter_policy.Action.CREATE)
+    activities, participants = list(activities), list(participants)
+    encounter = Encounter(
+        client=client,
+        anonymous_count=anonymous_count,
+        anonymous_description=anonymous_description,
+        occurred_at=occurred_at or timezone.now(),
+        duration_minutes=duration_minutes,
+        setting=setting,
+        partner=partner,
+        situation=situation,
+        next_steps=next_steps,
+        author=acting_user,
+    )
+    if client is not None and not encounter_policy.can(
+        acting_user, encounter_policy.Action.CREATE, encounter
     ):
         raise ValidationError({"client": _("You are not on this person’s care team.")})
     if not activities:
         raise ValidationError({"activities": _("Choose at least one thing that was done.")})
-    if client is not None:
-        outsiders = [
-            p
-            for p in participants
-            if p != acting_user
-            and not client.memberships.filter(member=p, left_on__isnull=True).exists()
-        ]
+    if note_body.strip() and client is None:
+        raise ValidationError({"note": _("Notes are about a registered person.")})
+    others = [p for p in participants if p != acting_user]
+    if client is not None and others:
+        may_take_part = set(
+            encounter_policy.users_who_can(encounter_policy.Action.TAKE_PART, encounter).filter(
+                pk__in=[p.pk for p in others]
+            )
+        )
+        outsiders = [p for p in others if p not in may_take_part]
         if outsiders:
             raise ValidationError(
                 {
@@ -84,27 +115,18 @@ def encounter_log(
                 }
             )
     with acting_as(acting_user):
-        encounter = Encounter(
-            client=client,
-            anonymous_count=anonymous_count,
-            anonymous_description=anonymous_description,
-            occurred_at=occurred_at or timezone.now(),
-            duration_minutes=duration_minutes,
-            setting=setting,
-            partner=partner,
-            situation=situation,
-            next_steps=next_steps,
-            author=acting_user,
-        )
         encounter.full_clean()
         encounter.save()
         encounter.activities.set(activities)
-        encounter.participants.set([p for p in participants if p != acting_user])
+        encounter.participants.set(others)
         if client is not None:
             on = timezone.localtime(encounter.occurred_at).date()
             if situation:
                 client_services.client_record_situation(
-                    acting_user=acting_user, client=client, situation=situation, recorded_on=on
+                    acting_user=acting_user,
+                    client=client,
+                    situation=Situation(situation),
+                    recorded_on=on,
                 )
             else:
                 client_services.client_record_contact(client=client, on=on)
@@ -112,7 +134,7 @@ def encounter_log(
         note = note_start(
             acting_user=acting_user,
             client=client,
-            audience=note_audience or None,
+            audience=Audience(note_audience) if note_audience else None,
             body=note_body,
             encounter=encounter,
         )
@@ -121,8 +143,9 @@ def encounter_log(
     return encounter
 
 
-def _check_audience(user, client, audience):
-    if not access.can_use_audience(user, client, audience):
+def _check_audience(user: User, client: Client, audience: Audience | str) -> None:
+    """Which audience a note may have is a choice on the form: refused on its field."""
+    if Audience(audience) not in note_policy.audiences_for(user, client):
         if Audience(audience) == Audience.CARE_TEAM:
             raise ValidationError(
                 {"audience": _("This person has not consented to sharing with the care team.")}
@@ -133,25 +156,21 @@ def _check_audience(user, client, audience):
 @transaction.atomic
 def note_start(
     *,
-    acting_user,
+    acting_user: User,
     client: Client,
-    audience: Audience | None = None,
+    audience: Audience | str | None = None,
     body: str = "",
     encounter: Encounter | None = None,
 ) -> Note:
     """Start a draft, visible to its author only. The audience defaults to the
     narrowest one for the author's place on the team."""
-    allowed = access.audiences_for(acting_user, client)
-    if not allowed:
-        raise ValidationError(_("You are not on this person’s care team."))
-    audience = audience or allowed[0]
-    _check_audience(acting_user, client, audience)
+    note = Note(client=client, encounter=encounter, author=acting_user, body=body)
+    note_policy.check(acting_user, NoteActions.CREATE, note)
+    note.audience = audience or note_policy.audiences_for(acting_user, client)[0]
+    _check_audience(acting_user, client, note.audience)
     if encounter is not None and encounter.client_id != client.pk:
         raise ValidationError({"encounter": _("This encounter is with someone else.")})
     with acting_as(acting_user):
-        note = Note(
-            client=client, encounter=encounter, author=acting_user, audience=audience, body=body
-        )
         note.full_clean()
         note.save()
     return note
@@ -159,11 +178,11 @@ def note_start(
 
 @transaction.atomic
 def note_save_draft(
-    *, acting_user, note: Note, body: str, audience: Audience | None = None
+    *, acting_user: User, note: Note, body: str, audience: Audience | str | None = None
 ) -> Note:
     """Save a draft as its author types. Signed notes never change."""
-    note = Note.objects.select_for_update().get(pk=note.pk)
-    if note.author_id != acting_user.pk or note.is_signed:
+    note = selectors.note_for_update(note)  # decide on the stored state
+    if not note_policy.can(acting_user, NoteActions.EDIT, note):
         raise ValidationError(_("A signed note cannot be changed; add an addendum instead."))
     if audience and audience != note.audience:
         _check_audience(acting_user, note.client, audience)
@@ -175,10 +194,10 @@ def note_save_draft(
 
 
 @transaction.atomic
-def note_sign(*, acting_user, note: Note) -> Note:
+def note_sign(*, acting_user: User, note: Note) -> Note:
     """Make a draft final. From now on it is only added to."""
-    note = Note.objects.select_for_update().get(pk=note.pk)
-    if note.author_id != acting_user.pk or note.is_signed:
+    note = selectors.note_for_update(note)  # decide on the stored state
+    if not note_policy.can(acting_user, NoteActions.SIGN, note):
         raise ValidationError(_("Only the author signs a draft, once."))
     if not (note.body or "").strip():
         raise ValidationError({"body": _("An empty note cannot be signed.")})
@@ -191,95 +210,106 @@ def note_sign(*, acting_user, note: Note) -> Note:
 
 
 @transaction.atomic
-def note_add_addendum(*, acting_user, note: Note, body: str) -> Addendum:
-    note = Note.objects.select_for_update().get(pk=note.pk)  # decide on the stored state
-    if not access.can(acting_user, access.Action.ADD_ADDENDUM, note):
-        raise ValidationError(_("Only the author adds to a signed note."))
+def note_add_addendum(*, acting_user: User, note: Note, body: str) -> Addendum:
+    note = selectors.note_for_update(note)  # decide on the stored state
+    addendum = Addendum(note=note, author=acting_user, body=body)
+    addendum_policy.check(acting_user, addendum_policy.Action.CREATE, addendum)
     if not body.strip():
         raise ValidationError({"body": _("Write the correction or addition.")})
     with acting_as(acting_user):
-        return Addendum.objects.create(note=note, author=acting_user, body=body)
+        addendum.full_clean()
+        addendum.save()
+    return addendum
 
 
 @transaction.atomic
-def note_change_audience(*, acting_user, note: Note, audience: Audience) -> Note:
+def note_change_audience(*, acting_user: User, note: Note, audience: Audience | str) -> Note:
     """Widen or narrow a signed note's audience. Both are recorded in the audit
     trail; narrowing is marked, since others may already have read the note."""
     audience = Audience(audience)
-    note = Note.objects.select_for_update().get(pk=note.pk)  # decide on the stored state
+    note = selectors.note_for_update(note)  # decide on the stored state
     if audience == note.audience:
         return note
-    widening = is_widening(note.audience, audience)
-    action = access.Action.WIDEN if widening else access.Action.NARROW
-    if not access.can(acting_user, action, note):
-        raise ValidationError(_("Only the author changes who may read a signed note."))
+    widening = is_widening(Audience(note.audience), audience)
+    note_policy.check(acting_user, NoteActions.WIDEN if widening else NoteActions.NARROW, note)
     _check_audience(acting_user, note.client, audience)
     with acting_as(acting_user):
         note.audience = audience
         note.save(update_fields=["audience", "updated_at"])
         if not widening:
-            from auditlog.models import LogEntry
-
-            LogEntry.objects.log_create(
+            record_event(
                 note,
-                force_log=True,
                 action=LogEntry.Action.UPDATE,
                 changes={"audience": ["", "narrowed"]},
-                additional_data={"client_id": note.client_id, "severity": "notice"},
+                extra={"client_id": note.client_id, "severity": "notice"},
             )
     return note
 
 
-def mark_read(*, reader, notes) -> None:
-    """Unread markers of the shared feed: these notes have now been seen."""
-    NoteRead.objects.bulk_create(
-        [NoteRead(note=note, reader=reader) for note in notes], ignore_conflicts=True
+def mark_read(*, reader: User, notes: Iterable[Note]) -> None:
+    """Unread markers of the shared feed: these notes, which ``reader`` may read,
+    have now been seen. One query to check and one to write, whatever the page."""
+    ids = {note.pk for note in notes}
+    if not ids:
+        return
+    readable = set(note_policy.visible_to(reader).filter(pk__in=ids).values_list("pk", flat=True))
+    if readable != ids:
+        raise PermissionDenied
+    # One INSERT for the whole page, through the reader's own marks (a row at a
+    # time would make the feed's queries grow with it); a note already marked
+    # keeps its first mark.
+    selectors.read_marks(reader=reader).bulk_create(
+        [NoteRead(note_id=pk, reader=reader) for pk in sorted(ids)], ignore_conflicts=True
     )
 
 
-def _coordinators():
-    return User.objects.filter(is_active=True, role_grants__role=Role.COORDINATOR).distinct()
-
-
-def _notify(recipients, kind, params, url=""):
-    Notification.objects.bulk_create(
-        [Notification(recipient=r, kind=kind, params=params, url=url) for r in recipients]
+def notifications_mark_read(*, acting_user: User, notifications: Iterable[Notification]) -> int:
+    """The notifications ``acting_user`` has now seen (their own only), in one
+    statement."""
+    notification_policy.check(acting_user, notification_policy.Action.MARK_READ)
+    ids = [n.pk for n in notifications if n.read_at is None]
+    if not ids:
+        return 0
+    return (
+        notification_policy.visible_to(acting_user)
+        .filter(pk__in=ids, read_at__isnull=True)
+        .update(read_at=timezone.now())
     )
+
+
+def _notify(
+    recipients: Iterable[User], kind: NotificationKind, params: dict[str, Any], url: str = ""
+) -> None:
+    for recipient in recipients:
+        notification = Notification(recipient=recipient, kind=kind, params=params, url=url)
+        notification.full_clean()
+        notification.save()
 
 
 MAX_FAILED_CONFIRMATIONS = 5
 FAILED_CONFIRMATION_WINDOW = timedelta(minutes=15)
+FAILED_CONFIRMATION = "emergency_password_failed"
 
 
-def _record_failed_confirmation(user, client):
-    from auditlog.models import LogEntry
-
+def _record_failed_confirmation(user: User, client: Client) -> None:
     with acting_as(user):
-        LogEntry.objects.log_create(
+        record_event(
             client,
-            force_log=True,
             action=LogEntry.Action.ACCESS,
-            changes={},
-            additional_data={
-                "client_id": client.pk,
-                "event": "emergency_password_failed",
-                "severity": "high",
-            },
+            extra={"client_id": client.pk, "event": FAILED_CONFIRMATION, "severity": "high"},
         )
 
 
-def _recent_failed_confirmations(user) -> int:
-    from auditlog.models import LogEntry
-
-    return LogEntry.objects.filter(
+def _recent_failed_confirmations(user: User) -> int:
+    return count_recent_events(
         actor=user,
-        additional_data__event="emergency_password_failed",
-        timestamp__gte=timezone.now() - FAILED_CONFIRMATION_WINDOW,
-    ).count()
+        event=FAILED_CONFIRMATION,
+        since=timezone.now() - FAILED_CONFIRMATION_WINDOW,
+    )
 
 
 def emergency_access_open(
-    *, acting_user, client: Client, password: str, reason: str, justification: str
+    *, acting_user: User, client: Client, password: str, reason: str, justification: str
 ) -> EmergencyAccess:
     """Lift confidentiality on one person's notes, for one user, for a while.
 
@@ -288,7 +318,9 @@ def emergency_access_open(
     A wrong password is recorded (outside the refused transaction, so the
     record stays) and repeated failures lock the exception for a while.
     """
-    if not access.can_open_emergency_access(acting_user, client):
+    if not emergency_access_policy.can(
+        acting_user, emergency_access_policy.Action.OPEN, EmergencyAccess(client=client)
+    ):
         raise ValidationError(_("Only a clinician on the care team or a coordinator may do this."))
     if _recent_failed_confirmations(acting_user) >= MAX_FAILED_CONFIRMATIONS:
         raise ValidationError(
@@ -308,47 +340,37 @@ def emergency_access_open(
 
 
 @transaction.atomic
-def _grant_emergency_access(*, acting_user, client, reason, justification) -> EmergencyAccess:
+def _grant_emergency_access(
+    *, acting_user: User, client: Client, reason: str, justification: str
+) -> EmergencyAccess:
     now = timezone.now()
-    readable_before = access.notes_visible_to(acting_user, now).filter(client=client)
-    opened = Note.objects.filter(client=client, status=NoteStatus.SIGNED).exclude(
-        pk__in=readable_before.values("pk")
+    grant = EmergencyAccess(
+        client=client,
+        user=acting_user,
+        reason=reason,
+        justification=justification,
+        granted_at=now,
+        expires_at=now + timedelta(minutes=settings.EMERGENCY_ACCESS_MINUTES),
     )
-    # Evaluated now: once the grant exists, every note counts as readable. Only
-    # authors still on the team are told; others no longer know the person.
-    authors = list(
-        User.objects.filter(
-            pk__in=opened.values("author"),
-            care_memberships__client=client,
-            care_memberships__left_on__isnull=True,
-        )
-        .exclude(pk=acting_user.pk)
-        .distinct()
-    )
+    # Before the grant exists: once it does, every note counts as readable.
+    authors = selectors.authors_to_tell_of_emergency(opener=acting_user, client=client, now=now)
     with acting_as(acting_user):
-        grant = EmergencyAccess(
-            client=client,
-            user=acting_user,
-            reason=reason,
-            justification=justification,
-            granted_at=now,
-            expires_at=now + timedelta(minutes=settings.EMERGENCY_ACCESS_MINUTES),
-        )
         grant.full_clean()
         grant.save()
     params = {"user": str(acting_user), "client_id": client.pk, "access_id": grant.pk}
-    recipients = {*authors, *_coordinators().exclude(pk=acting_user.pk)}
+    reviewers = emergency_access_policy.users_who_can(emergency_access_policy.Action.REVIEW)
+    recipients = {*authors, *reviewers.exclude(pk=acting_user.pk)}
     _notify(recipients, NotificationKind.EMERGENCY_ACCESS, params, url="/audit/emergency/")
     return grant
 
 
 @transaction.atomic
 def emergency_access_review(
-    *, acting_user, grant: EmergencyAccess, status: ReviewStatus, comment: str = ""
+    *, acting_user: User, grant: EmergencyAccess, status: ReviewStatus | str, comment: str = ""
 ) -> EmergencyAccess:
-    if not access.can_review_emergency_access(acting_user):
+    if not emergency_access_policy.can(acting_user, emergency_access_policy.Action.REVIEW, grant):
         raise ValidationError(_("Only a coordinator reviews the use of the safety exception."))
-    grant = EmergencyAccess.objects.select_for_update().get(pk=grant.pk)
+    grant = selectors.emergency_access_for_update(grant)
     if grant.user_id == acting_user.pk:
         raise ValidationError(_("Another coordinator must review your own use of the exception."))
     if grant.review_status != ReviewStatus.PENDING:
@@ -368,11 +390,12 @@ def emergency_access_review(
 
 @transaction.atomic
 def emergency_disclosure_record(
-    *, acting_user, grant: EmergencyAccess, what: str, to_whom: str, purpose: str
+    *, acting_user: User, grant: EmergencyAccess, what: str, to_whom: str, purpose: str
 ) -> EmergencyAccess:
     """Record what was disclosed from the opened notes, to whom and why."""
-    if acting_user.pk != grant.user_id and not access.can_review_emergency_access(acting_user):
-        raise ValidationError(_("Only the person who used the exception, or a coordinator."))
+    emergency_access_policy.check(
+        acting_user, emergency_access_policy.Action.RECORD_DISCLOSURE, grant
+    )
     with acting_as(acting_user):
         grant.disclosed_what, grant.disclosed_to, grant.disclosure_purpose = what, to_whom, purpose
         grant.save(update_fields=["disclosed_what", "disclosed_to", "disclosure_purpose"])
@@ -380,15 +403,16 @@ def emergency_disclosure_record(
 
 
 @transaction.atomic
-def peer_request_open(*, acting_user, client: Client, reason: str) -> PeerRequest:
-    if not (acting_user.can(Ability.REQUEST_PEER) and access.can_write_notes(acting_user, client)):
-        raise ValidationError(_("Only a clinician on the care team asks for a peer."))
+def peer_request_open(*, acting_user: User, client: Client, reason: str) -> PeerRequest:
+    request = PeerRequest(client=client, requested_by=acting_user, reason=reason)
+    peer_request_policy.check(acting_user, peer_request_policy.Action.CREATE, request)
     if not reason.strip():
         raise ValidationError({"reason": _("Say what the person could use a peer for.")})
     with acting_as(acting_user):
-        request = PeerRequest.objects.create(client=client, requested_by=acting_user, reason=reason)
+        request.full_clean()
+        request.save()
     _notify(
-        _coordinators(),
+        peer_request_policy.users_who_can(peer_request_policy.Action.ASSIGN),
         NotificationKind.PEER_REQUESTED,
         {"user": str(acting_user), "client_id": client.pk},
         url="/shared/requests/",
@@ -397,12 +421,16 @@ def peer_request_open(*, acting_user, client: Client, reason: str) -> PeerReques
 
 
 @transaction.atomic
-def peer_request_fulfil(*, acting_user, request: PeerRequest, peer: User) -> PeerRequest:
+def peer_request_fulfil(*, acting_user: User, request: PeerRequest, peer: User) -> PeerRequest:
     """A coordinator assigns a peer, or a peer takes the request themselves."""
-    request = PeerRequest.objects.select_for_update().get(pk=request.pk)
+    Actions = peer_request_policy.Action
+    request = selectors.peer_request_for_update(request)  # decide on the stored state
+    peer_request_policy.check(acting_user, Actions.FULFIL, request)
     if request.status != PeerRequestStatus.OPEN:
         raise ValidationError(_("This request is no longer open."))
-    if acting_user.can(Ability.MANAGE_CARE_TEAMS):
+    if not peer_request_policy.users_who_can(Actions.TAKE, request).filter(pk=peer.pk).exists():
+        raise ValidationError({"peer": _("Only a peer can be put on the team for a request.")})
+    if peer_request_policy.can(acting_user, Actions.ASSIGN, request):
         client_services.team_add_member(
             acting_user=acting_user,
             client=request.client,
@@ -410,14 +438,14 @@ def peer_request_fulfil(*, acting_user, request: PeerRequest, peer: User) -> Pee
             team_role=TeamRole.PEER,
             reason=request.reason,
         )
-    elif peer == acting_user and acting_user.has_role(Role.PEER):
+    elif peer == acting_user and peer_request_policy.can(acting_user, Actions.TAKE, request):
         client_services.team_join(
             acting_user=acting_user,
             client=request.client,
             reason=_("Answered a request for a peer: %(reason)s") % {"reason": request.reason},
         )
     else:
-        raise ValidationError(_("Only a coordinator, or the peer themselves, answers a request."))
+        raise PermissionDenied
     with acting_as(acting_user):
         request.status = PeerRequestStatus.FULFILLED
         request.fulfilled_by = peer

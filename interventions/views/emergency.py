@@ -5,36 +5,36 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clients.access import get_client_for
+from clients.access import client_policy
 from peersupport.access import ability_required
 from peersupport.form_tools import apply_service
 from peersupport.roles import Ability
 
-from .. import access, services
+from .. import selectors, services
+from ..access import emergency_access_policy
 from ..choices import ReviewStatus
 from ..forms import DisclosureForm, EmergencyAccessForm, ReviewForm
+from ..models import EmergencyAccess
+
+Action = emergency_access_policy.Action
+REVIEW_PAGE = 25
 
 
 @ability_required(Ability.USE_REGISTER)
 def emergency_access_open(request, pk):
-    client = get_client_for(request.user, pk)
-    if not access.can_open_emergency_access(request.user, client):
+    client = client_policy.get_for(request.user, pk)
+    if not emergency_access_policy.can(request.user, Action.OPEN, EmergencyAccess(client=client)):
         raise PermissionDenied
     form = EmergencyAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         grant = apply_service(
             form,
             lambda: services.emergency_access_open(
-                acting_user=request.user,
-                client=client,
-                password=data["password"],
-                reason=data["reason"],
-                justification=data["justification"],
+                acting_user=request.user, client=client, **form.service_arguments()
             ),
         )
         if grant:
@@ -48,17 +48,11 @@ def emergency_access_open(request, pk):
 @ability_required(Ability.USE_REGISTER)
 def emergency_review_queue(request):
     """Every use of the exception, those to review first (coordinators see all)."""
-    if not access.can_review_emergency_access(request.user):
+    if not emergency_access_policy.can(request.user, Action.REVIEW):
         raise Http404
-    grants = (
-        access.emergency_accesses_visible_to(request.user)
-        .select_related("user", "client", "reviewed_by")
-        .order_by("review_status", "-granted_at")
-    )
     status = request.GET.get("status")
-    if status in ReviewStatus.values:
-        grants = grants.filter(review_status=status)
-    page = Paginator(grants, 25).get_page(request.GET.get("page"))
+    grants = selectors.emergency_review_list(viewer=request.user, status=status)
+    page = Paginator(grants, REVIEW_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "interventions/emergency_queue.html",
@@ -69,17 +63,12 @@ def emergency_review_queue(request):
 @ability_required(Ability.USE_REGISTER)
 @require_POST
 def emergency_review(request, pk):
-    grant = get_object_or_404(access.emergency_accesses_visible_to(request.user), pk=pk)
-    if not access.can_review_emergency_access(request.user):
-        raise PermissionDenied
+    grant = emergency_access_policy.get_for(request.user, pk, Action.REVIEW)
     form = ReviewForm(request.POST)
     if form.is_valid() and apply_service(
         form,
         lambda: services.emergency_access_review(
-            acting_user=request.user,
-            grant=grant,
-            status=ReviewStatus(form.cleaned_data["status"]),
-            comment=form.cleaned_data["comment"],
+            acting_user=request.user, grant=grant, **form.service_arguments()
         ),
     ):
         messages.success(request, _("Review recorded."))
@@ -91,7 +80,7 @@ def emergency_review(request, pk):
 @ability_required(Ability.USE_REGISTER)
 def emergency_disclosure(request, pk):
     """The record of what was disclosed from the opened notes, to whom and why."""
-    grant = get_object_or_404(access.emergency_accesses_visible_to(request.user), pk=pk)
+    grant = emergency_access_policy.get_for(request.user, pk)
     form = DisclosureForm(
         request.POST or None,
         initial={
@@ -106,11 +95,7 @@ def emergency_disclosure(request, pk):
         and apply_service(
             form,
             lambda: services.emergency_disclosure_record(
-                acting_user=request.user,
-                grant=grant,
-                what=form.cleaned_data["what"],
-                to_whom=form.cleaned_data["to_whom"],
-                purpose=form.cleaned_data["purpose"],
+                acting_user=request.user, grant=grant, **form.service_arguments()
             ),
         )
     ):

@@ -10,22 +10,23 @@ from peersupport.form_tools import apply_service
 from peersupport.roles import Ability
 from peersupport.submissions import mark_drafts_saved, offline_key
 
-from .. import access, selectors, services
+from .. import selectors, services
+from ..access import encounter_policy, note_policy
 from ..choices import Audience
 from ..forms import EncounterForm
 
 
-def _logged_message(request, data) -> str:
+def _logged_message(request, arguments) -> str:
     """Say where the note went: a draft only its author sees, or signed and
     readable by its audience."""
-    client, body = data["client"], (data["note"] or "").strip()
+    client, body = arguments["client"], (arguments["note_body"] or "").strip()
     if client is None or not body:
         return _("Encounter logged.")
     if "sign" not in request.POST:
         return _(
             "Encounter logged. Its note is a draft that only you can see; sign it to share it."
         )
-    audience = data["note_audience"] or access.audiences_for(request.user, client)[0]
+    audience = arguments["note_audience"] or note_policy.audiences_for(request.user, client)[0]
     return _("Encounter logged. Its note is signed and can be read by: %(audience)s.") % {
         "audience": Audience(audience).label
     }
@@ -38,36 +39,23 @@ def encounter_new(request):
     # One offline copy per form opened for a person, kept in the tab until saved.
     draft_key = offline_key(request.user, "encounter-new")
     if client_id and client_id.isdigit():
-        client = access.clients_for_new_encounter(request.user).filter(pk=client_id).first()
+        client = encounter_policy.clients_for_new(request.user).filter(pk=client_id).first()
         if client is not None:
             initial["client"] = client
-            initial["note_audience"] = (access.audiences_for(request.user, client) or [None])[0]
+            audiences = note_policy.audiences_for(request.user, client)
+            initial["note_audience"] = note_policy.opening_audience(audiences)[0]
             draft_key = offline_key(request.user, f"encounter-new-{client.pk}")
     form = EncounterForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        arguments = form.service_arguments()
         encounter = apply_service(
             form,
             lambda: services.encounter_log(
-                acting_user=request.user,
-                client=data["client"],
-                anonymous_count=data["anonymous_count"] if not data["client"] else None,
-                anonymous_description=data["anonymous_description"],
-                occurred_at=data["occurred_at"],
-                duration_minutes=data["duration_minutes"],
-                setting=data["setting"],
-                partner=data["partner"],
-                activities=data["activities"],
-                participants=data["participants"],
-                situation=data["situation"],
-                next_steps=data["next_steps"],
-                note_body=data["note"],
-                note_audience=data["note_audience"] or None,
-                sign_note="sign" in request.POST,
+                acting_user=request.user, sign_note="sign" in request.POST, **arguments
             ),
         )
         if encounter:
-            messages.success(request, _logged_message(request, data))
+            messages.success(request, _logged_message(request, arguments))
             if encounter.client_id:
                 response = redirect("clients:detail", pk=encounter.client_id)
             else:
@@ -80,7 +68,7 @@ def encounter_new(request):
 
 @ability_required(Ability.USE_REGISTER)
 def encounter_detail(request, pk):
-    encounter = access.get_encounter_for(request.user, pk)
+    encounter = encounter_policy.get_for(request.user, pk)
     notes = selectors.encounter_notes(viewer=request.user, encounter=encounter)
     record_reads(notes, via="encounter")
     return render(
@@ -91,6 +79,8 @@ def encounter_detail(request, pk):
             "notes": notes,
             "activities": list(encounter.activities.all()),
             "participants": list(encounter.participants.all()),
-            "may_read_next_steps": access.can_read_next_steps(request.user, encounter),
+            "can_read_next_steps": encounter_policy.can(
+                request.user, encounter_policy.Action.READ_NEXT_STEPS, encounter
+            ),
         },
     )

@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clients.access import get_client_for
+from clients.access import client_policy
 from peersupport import submissions
 from peersupport.access import ability_required
 from peersupport.audit import record_reads
@@ -18,10 +18,12 @@ from peersupport.form_tools import apply_service
 from peersupport.roles import Ability
 from peersupport.submissions import mark_drafts_saved, offline_key
 
-from .. import access, services
-from ..access import Action
+from .. import selectors, services
+from ..access import note_policy
 from ..choices import Audience, is_widening
 from ..forms import AddendumForm, AudienceForm, NoteForm
+
+Action = note_policy.Action
 
 use_register = ability_required(Ability.USE_REGISTER)
 # The one-time token of the note a "Write a note" page creates. Not the
@@ -37,25 +39,24 @@ def _page(request, note, **forms):
     is_author = note.author_id == request.user.pk
     context = {
         "note": note,
-        "addenda": list(note.addenda.select_related("author")),
+        "addenda": selectors.note_addenda(note),
         "is_author": is_author,
-        "may_edit": access.can(request.user, Action.EDIT, note),
-        "may_amend": access.can(request.user, Action.ADD_ADDENDUM, note),
+        "can_edit": note_policy.can(request.user, Action.EDIT, note),
+        "can_amend": note_policy.can(request.user, Action.ADD_ADDENDUM, note),
         "draft_key": offline_key(request.user, f"note-{note.pk}"),
         **forms,
     }
-    if context["may_edit"]:
+    if context["can_edit"]:
         context.setdefault(
             "form",
             NoteForm(
                 initial={"body": note.body, "audience": note.audience},
-                audiences=access.audiences_for(request.user, note.client)
-                or [Audience(note.audience)],
+                audiences=note_policy.audiences_for_draft(request.user, note),
             ),
         )
-    if context["may_amend"]:
+    if context["can_amend"]:
         context.setdefault("addendum_form", AddendumForm())
-        audiences = access.audiences_for(request.user, note.client)
+        audiences = note_policy.audiences_for(request.user, note.client)
         if audiences:
             context.setdefault(
                 "audience_form",
@@ -66,7 +67,7 @@ def _page(request, note, **forms):
 
 @use_register
 def note_detail(request, pk):
-    note = access.get_note_for(request.user, pk)
+    note = note_policy.get_for(request.user, pk)
     return _page(request, note)
 
 
@@ -76,7 +77,7 @@ def _answered_note(request, client):
     pk = request.GET.get("answer", "")
     if not pk.isdigit():
         return None
-    answered = access.get_note_for(request.user, int(pk))
+    answered = note_policy.get_for(request.user, int(pk))
     if answered.client_id != client.pk:
         raise Http404
     return answered
@@ -108,8 +109,8 @@ def _draft_of_token(request, client, form, token):
                 {"saved": False, "form": form},
             )
         return None, submissions.still_pending(request)
-    note = access.get_note_for(request.user, first.created_id)
-    if note.client_id != client.pk or not access.can(request.user, Action.EDIT, note):
+    note = note_policy.get_for(request.user, first.created_id)
+    if note.client_id != client.pk or not note_policy.can(request.user, Action.EDIT, note):
         return None, submissions.repeat(request, first.result_url)
     return note, None
 
@@ -123,33 +124,36 @@ def note_new(request, client_pk):
     that, ``draft`` names it and every save goes into it; a request that
     still carries only the page's token (``DRAFT_FIELD``) goes into it too.
     """
-    client = get_client_for(request.user, client_pk)
-    audiences = access.audiences_for(request.user, client)
+    client = client_policy.get_for(request.user, client_pk)
+    audiences = note_policy.audiences_for(request.user, client)
     if not audiences:
         raise Http404
     answered = _answered_note(request, client)
     draft_pk = request.POST.get("draft") or request.GET.get("draft") or ""
     draft = None
     if draft_pk.isdigit():
-        draft = access.get_note_for(request.user, int(draft_pk), Action.EDIT)
+        draft = note_policy.get_for(request.user, int(draft_pk), Action.EDIT)
         if draft.client_id != client.pk:
             raise Http404
     if request.method == "POST" and "body" not in request.POST:
         # The plain "Write a note" button of a page: open the form, create nothing.
         query = {k: v for k, v in request.POST.items() if k in ("audience", "answer")}
         return redirect(f"{request.path}?{urlencode(query)}" if query else request.path)
+    # A link may ask for an audience (the shared feed's "Answer": the care team).
+    # The policy says which the form opens with; a refusal is shown on the field.
     wanted = request.GET.get("audience") or (draft.audience if draft else None)
-    initial = {"audience": wanted if wanted in audiences else audiences[0]}
+    opening, refused = note_policy.opening_audience(audiences, wanted)
+    initial = {"audience": opening}
     if draft is not None:
         initial["body"] = draft.body
-    elif wanted and wanted not in audiences and request.method == "GET":
-        messages.warning(request, _("This person has not consented to sharing with the care team."))
-    form = NoteForm(request.POST or None, audiences=audiences, initial=initial)
+    why = None
+    if refused and draft is None and request.method == "GET":
+        why = _("This person has not consented to sharing with the care team.")
+    form = NoteForm(request.POST or None, audiences=audiences, initial=initial, refused=why)
     key = _compose_key(request.user, client, answered, draft)
     token = request.POST.get(DRAFT_FIELD, "")
     if request.method == "POST" and form.is_valid():
-        body, audience = form.cleaned_data["body"], form.cleaned_data["audience"]
-        if draft is None and not body.strip():
+        if draft is None and not form.cleaned_data["body"].strip():
             if request.htmx:
                 return render(request, "interventions/fragments/save_status.html", {"empty": True})
             form.add_error("body", _("Write the note first."))
@@ -168,11 +172,11 @@ def note_new(request, client_pk):
                     form,
                     lambda: (
                         services.note_save_draft(
-                            acting_user=request.user, note=draft, body=body, audience=audience
+                            acting_user=request.user, note=draft, **form.service_arguments()
                         )
                         if draft is not None
                         else services.note_start(
-                            acting_user=request.user, client=client, audience=audience, body=body
+                            acting_user=request.user, client=client, **form.service_arguments()
                         )
                     ),
                 )
@@ -248,18 +252,12 @@ def _draft_saved_fragment(request, note, *, created):
 @require_POST
 def note_save(request, pk):
     """Save a draft: every few seconds from htmx as the author types, or by the button."""
-    note = access.get_note_for(request.user, pk, Action.EDIT)
-    form = NoteForm(
-        request.POST,
-        audiences=access.audiences_for(request.user, note.client) or [Audience(note.audience)],
-    )
+    note = note_policy.get_for(request.user, pk, Action.EDIT)
+    form = NoteForm(request.POST, audiences=note_policy.audiences_for_draft(request.user, note))
     saved = form.is_valid() and apply_service(
         form,
         lambda: services.note_save_draft(
-            acting_user=request.user,
-            note=note,
-            body=form.cleaned_data["body"],
-            audience=form.cleaned_data["audience"],
+            acting_user=request.user, note=note, **form.service_arguments()
         ),
     )
     if request.htmx:
@@ -288,12 +286,12 @@ def note_save(request, pk):
 @use_register
 @require_POST
 def note_addendum(request, pk):
-    note = access.get_note_for(request.user, pk, Action.ADD_ADDENDUM)
+    note = note_policy.get_for(request.user, pk, Action.ADD_ADDENDUM)
     form = AddendumForm(request.POST)
     if form.is_valid() and apply_service(
         form,
         lambda: services.note_add_addendum(
-            acting_user=request.user, note=note, body=form.cleaned_data["body"]
+            acting_user=request.user, note=note, **form.service_arguments()
         ),
     ):
         messages.success(request, _("Addendum added. The original stays as it was."))
@@ -304,14 +302,14 @@ def note_addendum(request, pk):
 @use_register
 @require_POST
 def note_audience(request, pk):
-    note = access.get_note_for(request.user, pk)
-    audiences = access.audiences_for(request.user, note.client)
+    note = note_policy.get_for(request.user, pk)
+    audiences = note_policy.audiences_for(request.user, note.client)
     form = AudienceForm(request.POST, audiences=audiences)
     if not form.is_valid():
         return _page(request, note, audience_form=form)
     new = Audience(form.cleaned_data["audience"])
     action = Action.WIDEN if is_widening(note.audience, new) else Action.NARROW
-    note = access.get_note_for(request.user, pk, action)
+    note = note_policy.get_for(request.user, pk, action)
     if apply_service(
         form,
         lambda: services.note_change_audience(acting_user=request.user, note=note, audience=new),

@@ -2,15 +2,16 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils import timezone
 
-from .. import access
+from .. import selectors, services
+
+NOTIFICATIONS_PAGE = 30
 
 
 def notification_list(request):
-    notifications = access.notifications_for(request.user)
-    page = Paginator(notifications, 30).get_page(request.GET.get("page"))
-    shown = [n.pk for n in page if n.read_at is None]
+    notifications = selectors.notifications(viewer=request.user)
+    page = Paginator(notifications, NOTIFICATIONS_PAGE).get_page(request.GET.get("page"))
     response = render(request, "interventions/notifications.html", {"page": page})
-    access.notifications_for(request.user).filter(pk__in=shown).update(read_at=timezone.now())
+    # Marked read once the page shows them, still bold on this rendering.
+    services.notifications_mark_read(acting_user=request.user, notifications=page)
     return response

@@ -12,17 +12,19 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clients.access import clients_visible_to, get_client_for
+from clients.access import client_policy
 from peersupport.access import ability_required
 from peersupport.audit import record_reads
 from peersupport.form_tools import apply_service
-from peersupport.models import User
-from peersupport.roles import Ability, Role
+from peersupport.roles import Ability
 
-from .. import access, selectors, services
+from .. import selectors, services
+from ..access import peer_request_policy
 from ..forms import PeerRequestForm
+from ..models import PeerRequest
 
 FEED_PAGE = 20
+Action = peer_request_policy.Action
 
 
 def _day_start(value):
@@ -45,27 +47,24 @@ def shared_feed(request):
     notes = list(page)
     record_reads(notes, via="shared_feed")
     services.mark_read(reader=request.user, notes=notes)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "interventions/shared_feed.html",
         {
             "page": page,
             "notes": notes,
-            "people": clients_visible_to(request.user).order_by("search_text"),
+            "people": client_policy.visible_to(request.user).order_by("search_text"),
             "selected_client": filters.client_id,
             "since": request.GET.get("since", ""),
             "until": request.GET.get("until", ""),
-            "query_string": query.urlencode(),
         },
     )
 
 
 @ability_required(Ability.REQUEST_PEER)
 def peer_request_new(request, client_pk):
-    client = get_client_for(request.user, client_pk)
-    if not access.can_write_notes(request.user, client):
+    client = client_policy.get_for(request.user, client_pk)
+    if not peer_request_policy.can(request.user, Action.CREATE, PeerRequest(client=client)):
         raise Http404
     form = PeerRequestForm(request.POST or None)
     if (
@@ -74,7 +73,7 @@ def peer_request_new(request, client_pk):
         and apply_service(
             form,
             lambda: services.peer_request_open(
-                acting_user=request.user, client=client, reason=form.cleaned_data["reason"]
+                acting_user=request.user, client=client, **form.service_arguments()
             ),
         )
     ):
@@ -89,17 +88,17 @@ def peer_requests(request):
 
     A request shows the person's name used only, as the join search does.
     """
-    if not access.may_answer_peer_requests(request.user):
+    if not peer_request_policy.can(request.user, Action.LIST):
         raise Http404
-    requests = access.open_peer_requests_for(request.user).select_related("client", "requested_by")
-    peers = User.objects.filter(is_active=True, role_grants__role=Role.PEER).distinct()
+    can_assign = peer_request_policy.can(request.user, Action.ASSIGN)
     return render(
         request,
         "interventions/peer_requests.html",
         {
-            "requests": requests,
-            "peers": peers if request.user.can(Ability.MANAGE_CARE_TEAMS) else None,
-            "show_reasons": access.may_read_peer_request_reasons(request.user),
+            "requests": selectors.open_peer_requests(viewer=request.user),
+            "can_assign": can_assign,
+            "peers": peer_request_policy.users_who_can(Action.TAKE) if can_assign else None,
+            "can_read_reasons": peer_request_policy.can(request.user, Action.READ_REASON),
         },
     )
 
@@ -107,10 +106,11 @@ def peer_requests(request):
 @ability_required(Ability.USE_REGISTER)
 @require_POST
 def peer_request_fulfil(request, pk):
-    peer_request = get_object_or_404(access.open_peer_requests_for(request.user), pk=pk)
-    if request.user.can(Ability.MANAGE_CARE_TEAMS):
+    peer_request = peer_request_policy.get_for(request.user, pk, Action.FULFIL)
+    if peer_request_policy.can(request.user, Action.ASSIGN, peer_request):
         peer = get_object_or_404(
-            User, pk=request.POST.get("peer"), is_active=True, role_grants__role=Role.PEER
+            peer_request_policy.users_who_can(Action.TAKE, peer_request),
+            pk=request.POST.get("peer"),
         )
     else:
         peer = request.user
@@ -120,6 +120,6 @@ def peer_request_fulfil(request, pk):
         messages.error(request, " ".join(error.messages))
         return redirect("shared:requests")
     messages.success(request, _("%(name)s joined the care team.") % {"name": peer})
-    if clients_visible_to(request.user).filter(pk=peer_request.client_id).exists():
+    if client_policy.visible_to(request.user).filter(pk=peer_request.client_id).exists():
         return redirect("clients:detail", pk=peer_request.client_id)
     return redirect("shared:requests")

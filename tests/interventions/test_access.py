@@ -1,4 +1,6 @@
-"""The notes policy as a matrix: persona x audience x state x action, every cell."""
+"""The policies of the interventions app. Notes as a matrix: persona x audience x
+state x action, every cell; who may write, log, use the safety exception, ask
+for a peer, answer, and read their notifications."""
 
 from datetime import timedelta
 
@@ -7,12 +9,18 @@ from django.utils import timezone
 
 from clients import services as client_services
 from clients.choices import Purpose
-from interventions import access
-from interventions.access import Action
+from interventions.access import (
+    emergency_access_policy,
+    encounter_policy,
+    note_policy,
+    notification_policy,
+    peer_request_policy,
+)
 from interventions.choices import Audience
-from interventions.models import EmergencyAccess
+from interventions.models import EmergencyAccess, Encounter, Note, Notification, PeerRequest
 
 pytestmark = pytest.mark.django_db
+Action = note_policy.Action
 
 # Who reads a signed note of each audience while consent to share is in force.
 # "author" wrote it: a peer for peer-team and care-team notes, a clinician for
@@ -54,6 +62,8 @@ def readers(audience, state):
 
 
 def allowed(persona, audience, state, action):
+    if action is Action.CREATE:
+        return False  # a note that exists is not written again (see the matrix below)
     if persona not in readers(audience, state):
         return False
     if action in (Action.LIST, Action.VIEW):
@@ -109,10 +119,12 @@ def test_notes_policy_matrix(cast, person, make_note, coordinator, audience, sta
             _grant(users[persona], person, expired=state == "exception_expired")
     for persona in PERSONAS:
         user = users[persona]
-        can_read = access.notes_visible_to(user).filter(pk=note.pk).exists()
+        can_read = note_policy.visible_to(user).filter(pk=note.pk).exists()
         assert can_read is (persona in readers(audience, state)), (persona, "read")
         for action in Action:
-            assert access.can(user, action, note) is allowed(persona, audience, state, action), (
+            assert note_policy.can(user, action, note) is allowed(
+                persona, audience, state, action
+            ), (
                 persona,
                 action,
             )
@@ -123,8 +135,8 @@ def test_superusers_read_no_note_by_being_superusers(person, make_note, peer):
 
     root = UserFactory(username="root", is_superuser=True, is_staff=True, roles=["coordinator"])
     note = make_note(person, peer, Audience.PEER_TEAM)
-    assert not access.notes_visible_to(root).filter(pk=note.pk).exists()
-    assert access.note_metadata_visible_to(root).filter(pk=note.pk).exists()
+    assert not note_policy.visible_to(root).filter(pk=note.pk).exists()
+    assert note_policy.metadata_visible_to(root).filter(pk=note.pk).exists()
 
 
 def test_an_author_who_left_the_team_no_longer_reads_signed_notes_but_keeps_drafts(
@@ -135,8 +147,8 @@ def test_an_author_who_left_the_team_no_longer_reads_signed_notes_but_keeps_draf
     client_services.team_end_membership(
         acting_user=coordinator, membership=person.memberships.get(member=peer)
     )
-    assert not access.notes_visible_to(peer).filter(pk=signed.pk).exists()
-    assert access.notes_visible_to(peer).filter(pk=draft.pk).exists()
+    assert not note_policy.visible_to(peer).filter(pk=signed.pk).exists()
+    assert note_policy.visible_to(peer).filter(pk=draft.pk).exists()
 
 
 def test_a_peer_who_left_the_team_loses_the_others_notes(
@@ -146,7 +158,7 @@ def test_a_peer_who_left_the_team_loses_the_others_notes(
     client_services.team_end_membership(
         acting_user=coordinator, membership=person.memberships.get(member=peer_b)
     )
-    assert not access.notes_visible_to(peer_b).filter(pk=note.pk).exists()
+    assert not note_policy.visible_to(peer_b).filter(pk=note.pk).exists()
 
 
 def test_clinicians_are_told_how_many_notes_consent_hides(
@@ -155,24 +167,27 @@ def test_clinicians_are_told_how_many_notes_consent_hides(
     make_note(person, peer, Audience.CARE_TEAM)
     make_note(person, peer, Audience.CARE_TEAM)
     make_note(person, peer, Audience.PEER_TEAM)
-    assert access.notes_hidden_by_consent(clinician, person) == 0
+    assert note_policy.count_hidden_by_consent(clinician, person) == 0
     client_services.consent_withdraw(
         acting_user=coordinator, client=person, purpose=Purpose.CARE_TEAM_SHARING
     )
-    assert access.notes_hidden_by_consent(clinician, person) == 2
-    assert access.notes_hidden_by_consent(peer, person) == 0
+    assert note_policy.count_hidden_by_consent(clinician, person) == 2
+    assert note_policy.count_hidden_by_consent(peer, person) == 0
 
 
 def test_audiences_offered_start_with_the_narrowest_for_the_role(
     person, peer, clinician, coordinator
 ):
-    assert access.audiences_for(peer, person) == [Audience.PEER_TEAM, Audience.CARE_TEAM]
-    assert access.audiences_for(clinician, person) == [Audience.CLINICAL_TEAM, Audience.CARE_TEAM]
+    assert note_policy.audiences_for(peer, person) == [Audience.PEER_TEAM, Audience.CARE_TEAM]
+    assert note_policy.audiences_for(clinician, person) == [
+        Audience.CLINICAL_TEAM,
+        Audience.CARE_TEAM,
+    ]
     client_services.consent_withdraw(
         acting_user=coordinator, client=person, purpose=Purpose.CARE_TEAM_SHARING
     )
-    assert access.audiences_for(peer, person) == [Audience.PEER_TEAM]
-    assert access.audiences_for(coordinator, person) == []
+    assert note_policy.audiences_for(peer, person) == [Audience.PEER_TEAM]
+    assert note_policy.audiences_for(coordinator, person) == []
 
 
 def test_encounters_are_seen_by_the_care_team_and_coordinators(
@@ -183,7 +198,161 @@ def test_encounters_are_seen_by_the_care_team_and_coordinators(
     encounter = Encounter.objects.create(client=person, setting="street", author=peer)
     anonymous = Encounter.objects.create(anonymous_count=3, setting="street", author=other_peer)
     encounter.participants.add(other_peer)  # tagged, but not on the person's team
-    assert set(access.encounters_visible_to(clinician)) == {encounter}
-    assert set(access.encounters_visible_to(other_peer)) == {anonymous}
-    assert set(access.encounters_visible_to(coordinator)) == {encounter, anonymous}
-    assert not access.encounters_visible_to(researcher).exists()
+    assert set(encounter_policy.visible_to(clinician)) == {encounter}
+    assert set(encounter_policy.visible_to(other_peer)) == {anonymous}
+    assert set(encounter_policy.visible_to(coordinator)) == {encounter, anonymous}
+    assert not encounter_policy.visible_to(researcher).exists()
+
+
+# Who may start what about a person: the flags of the person's page and the
+# first check of each service. ``person``'s team: peer, peer_b, clinician, clinician_b.
+
+EVERYONE = [
+    "peer",
+    "peer_b",
+    "other_peer",
+    "clinician",
+    "clinician_b",
+    "other_clinician",
+    "coordinator",
+    "researcher",
+]
+ON_TEAM = {"peer", "peer_b", "clinician", "clinician_b"}
+STARTS = {
+    "write_note": ON_TEAM,
+    "log_encounter": ON_TEAM,
+    "open_emergency": {"clinician", "clinician_b", "coordinator"},
+    "request_peer": {"clinician", "clinician_b"},
+}
+
+
+def _starts(user, person, what):
+    match what:
+        case "write_note":
+            return note_policy.can(user, Action.CREATE, Note(client=person))
+        case "log_encounter":
+            return encounter_policy.can(
+                user, encounter_policy.Action.CREATE, Encounter(client=person)
+            )
+        case "open_emergency":
+            return emergency_access_policy.can(
+                user, emergency_access_policy.Action.OPEN, EmergencyAccess(client=person)
+            )
+        case "request_peer":
+            return peer_request_policy.can(
+                user, peer_request_policy.Action.CREATE, PeerRequest(client=person)
+            )
+
+
+@pytest.mark.parametrize("what", list(STARTS))
+def test_who_may_start_what_about_a_person(request, person, what):
+    for persona in EVERYONE:
+        user = request.getfixturevalue(persona)
+        assert _starts(user, person, what) is (persona in STARTS[what]), persona
+
+
+def test_nobody_logs_an_encounter_with_a_closed_file_but_notes_go_on(person, peer, coordinator):
+    from clients import services as client_services
+
+    client_services.client_close(acting_user=coordinator, client=person, reason="moved")
+    person.refresh_from_db()
+    assert not encounter_policy.can(peer, encounter_policy.Action.CREATE, Encounter(client=person))
+    assert not encounter_policy.clients_for_new(peer).filter(pk=person.pk).exists()
+    assert note_policy.can(peer, Action.CREATE, Note(client=person))
+
+
+def test_who_may_log_encounters_at_all(request, person):
+    for persona in EVERYONE:
+        user = request.getfixturevalue(persona)
+        expected = persona not in {"coordinator", "researcher"}
+        assert encounter_policy.can(user, encounter_policy.Action.CREATE) is expected, persona
+
+
+def test_who_may_be_named_among_those_who_took_part(person, peer, peer_b, clinician, clinician_b):
+    TAKE_PART = encounter_policy.Action.TAKE_PART
+    with_person = set(encounter_policy.users_who_can(TAKE_PART, Encounter(client=person)))
+    assert with_person == {peer, peer_b, clinician, clinician_b}
+    # With no person chosen yet (the form's picker): every peer and clinician.
+    in_the_field = {u.username for u in encounter_policy.users_who_can(TAKE_PART)}
+    assert in_the_field == ON_TEAM | {"other_peer", "other_clinician"}
+
+
+ANSWERS = {
+    # action: personas allowed (with no request in particular)
+    "list": {"peer", "peer_b", "other_peer", "coordinator"},
+    "fulfil": {"peer", "peer_b", "other_peer", "coordinator"},
+    "assign": {"coordinator"},
+    "read_reason": {"coordinator"},
+    "take": {"peer", "peer_b", "other_peer"},
+}
+
+
+@pytest.mark.parametrize("action", list(ANSWERS))
+def test_who_answers_requests_for_a_peer(request, person, clinician, action):
+    asked = PeerRequest.objects.create(client=person, requested_by=clinician, reason="Court")
+    for persona in EVERYONE:
+        user = request.getfixturevalue(persona)
+        expected = persona in ANSWERS[action]
+        assert peer_request_policy.can(user, action) is expected, persona
+        assert peer_request_policy.can(user, action, asked) is expected, persona
+        visible = peer_request_policy.visible_to(user).filter(pk=asked.pk).exists()
+        assert visible is (persona in ANSWERS["list"]), persona
+
+
+def test_peers_are_offered_for_a_request_and_coordinators_are_told(
+    person, peer, peer_b, other_peer, coordinator
+):
+    take, assign = peer_request_policy.Action.TAKE, peer_request_policy.Action.ASSIGN
+    assert set(peer_request_policy.users_who_can(take)) == {peer, peer_b, other_peer}
+    assert set(peer_request_policy.users_who_can(assign)) == {coordinator}
+    other_peer.is_active = False
+    other_peer.save()
+    assert set(peer_request_policy.users_who_can(take)) == {peer, peer_b}
+
+
+def test_closed_requests_are_listed_for_nobody(person, clinician, coordinator):
+    from interventions.choices import PeerRequestStatus
+
+    asked = PeerRequest.objects.create(
+        client=person, requested_by=clinician, reason="x", status=PeerRequestStatus.FULFILLED
+    )
+    assert not peer_request_policy.visible_to(coordinator).filter(pk=asked.pk).exists()
+
+
+def test_coordinators_see_every_use_of_the_exception_others_their_own(
+    person, clinician, clinician_b, coordinator, peer
+):
+    mine = _grant(clinician, person, expired=True)
+    theirs = _grant(clinician_b, person, expired=True)
+    visible = emergency_access_policy.visible_to
+    assert set(visible(coordinator)) == {mine, theirs}
+    assert set(visible(clinician)) == {mine}
+    assert not visible(peer).exists()
+    review = emergency_access_policy.Action.REVIEW
+    disclose = emergency_access_policy.Action.RECORD_DISCLOSURE
+    assert emergency_access_policy.can(coordinator, review, mine)
+    assert not emergency_access_policy.can(clinician, review, mine)
+    assert emergency_access_policy.can(clinician, disclose, mine)
+    assert not emergency_access_policy.can(clinician, disclose, theirs)
+    assert set(emergency_access_policy.users_who_can(review)) == {coordinator}
+
+
+def test_each_user_reads_and_marks_only_their_own_notifications(peer, clinician):
+    mine = Notification.objects.create(recipient=peer, kind="peer_requested")
+    theirs = Notification.objects.create(recipient=clinician, kind="peer_requested")
+    assert list(notification_policy.visible_to(peer)) == [mine]
+    mark = notification_policy.Action.MARK_READ
+    assert notification_policy.can(peer, mark, mine)
+    assert not notification_policy.can(peer, mark, theirs)
+
+
+def test_a_deactivated_account_keeps_no_access(person, peer, make_note, clinician):
+    note = make_note(person, peer, Audience.PEER_TEAM)
+    Notification.objects.create(recipient=peer, kind="peer_requested")
+    peer.is_active = False
+    peer.save()
+    assert not note_policy.visible_to(peer).exists()
+    assert not note_policy.can(peer, Action.VIEW, note)
+    assert not encounter_policy.visible_to(peer).exists()
+    assert not notification_policy.visible_to(peer).exists()
+    assert not peer_request_policy.can(peer, peer_request_policy.Action.LIST)

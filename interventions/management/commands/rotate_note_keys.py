@@ -8,6 +8,7 @@ operator's maintenance step, not a way to see notes.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from interventions import selectors
 from interventions.models import Addendum, Note
 
 
@@ -20,14 +21,14 @@ class Command(BaseCommand):
     def handle(self, *args, batch_size, **options):
         for model in (Note, Addendum):
             done = 0
-            ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
+            ids = selectors.encrypted_row_ids(model)
             for start in range(0, len(ids), batch_size):
                 with transaction.atomic():
-                    rows = model.objects.select_for_update().filter(
-                        pk__in=ids[start : start + batch_size]
-                    )
+                    batch = ids[start : start + batch_size]
+                    rows = selectors.encrypted_rows_for_update(model, batch)
                     for row in rows:
-                        # Saving writes the body again with the first key.
-                        model.objects.filter(pk=row.pk).update(body=row.body)
+                        # Writing the body again encrypts it with the first key;
+                        # an update, so nothing else about the row changes.
+                        rows.filter(pk=row.pk).update(body=row.body)
                         done += 1
             self.stdout.write(f"{model._meta.verbose_name_plural}: {done} re-encrypted.")
