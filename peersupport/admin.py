@@ -1,29 +1,22 @@
-"""Admin for accounts: read-only. Accounts and roles change only in the app
-(/staff/), whose services keep the guards and the audit trail."""
+"""Admin for the audit trail: read-only, through the trail's policy.
 
+The admin of accounts lives in the accounts app, beside its policy."""
+
+from auditlog.admin import LogEntryAdmin as AuditlogEntryAdmin
+from auditlog.models import LogEntry
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils.translation import gettext_lazy as _
 
-from .admin_mixins import ReadOnlyAdminMixin
-from .models import RoleGrant, User
+from .admin_mixins import PolicyAdminMixin, ReadOnlyAdminMixin
+from .audit import audit_entry_policy
 
-
-class RoleGrantInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = RoleGrant
-    fk_name = "user"
-    extra = 0
-    readonly_fields = ["role", "granted_by", "granted_at"]
+# auditlog registers an admin that lists every entry to any staff member with
+# the model permission; the trail is the coordinators' (audit_entry_policy).
+admin.site.unregister(LogEntry)
 
 
-@admin.register(User)
-class UserAdmin(ReadOnlyAdminMixin, BaseUserAdmin):
-    inlines = [RoleGrantInline]
-    list_display = ["username", "first_name", "last_name", "is_active", "last_login"]
-    fieldsets = (
-        *BaseUserAdmin.fieldsets,
-        (_("Password policy"), {"fields": ["must_change_password"]}),
-    )
+@admin.register(LogEntry)
+class LogEntryAdmin(PolicyAdminMixin, ReadOnlyAdminMixin, AuditlogEntryAdmin):
+    policy = audit_entry_policy
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("role_grants")
+        return super().get_queryset(request).select_related("content_type", "actor")
