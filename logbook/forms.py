@@ -1,5 +1,7 @@
 """Forms of the logbook."""
 
+from typing import Any
+
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
@@ -145,7 +147,7 @@ class EntryForm(OnceFormMixin, forms.ModelForm):
             del self.fields["themes"]
         self.helper = submit_helper(_("Save"))
 
-    def service_arguments(self) -> dict:
+    def service_arguments(self) -> dict[str, Any]:
         """What ``services.entry_save`` takes from a valid form (themes only
         when the form offers them, to those who code)."""
         data = self.cleaned_data

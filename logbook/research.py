@@ -4,27 +4,30 @@ Aggregates pass through ``suppress`` before anyone sees them: a count below 5
 is shown as "<5", so no cell can single someone out. The encounter-level
 export carries a keyed pseudonym per person, dates shifted per person (or cut
 to the week), no free text and no names, and only people whose research
-consent is in force.
+consent is in force. Who is counted and whose rows may leave is decided by the
+research policies of the register and of the encounters
+(``client_research_policy``, ``encounter_research_policy``), never here.
 """
 
-import csv
+from __future__ import annotations
+
 import hashlib
 import hmac
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from clients.choices import Purpose
-from clients.consent import with_consent_in_force
-from interventions import access as intervention_access
+from clients.access import client_research_policy
+from interventions.access import encounter_research_policy
+from interventions.models import Encounter
 
-from .access import stages_for
-from .exports import _Echo, neutralise
+from .access import stage_policy
 
 SMALL_CELL = 5
 SHIFT_DAYS = 30  # a person's dates move by the same number of days, within +/- this
@@ -34,7 +37,7 @@ def suppress(count: int) -> int | str:
     return "<5" if count < SMALL_CELL else count
 
 
-def _month(value) -> date:
+def _month(value: Any) -> date:
     return timezone.localtime(value).date().replace(day=1) if hasattr(value, "tzinfo") else value
 
 
@@ -42,12 +45,14 @@ HIDDEN = "×"  # hidden so that a small count elsewhere cannot be worked out
 ADDITIVE = ("encounters", "anonymous", "co", "new_people")
 
 
-def _raw_months(viewer) -> dict:
+def _raw_months(viewer: Any) -> dict[date, dict[str, Any]]:
     """Raw counts per month, before any suppression. Each measure is its own
     query, so no join multiplies another measure's rows."""
-    encounters = intervention_access.encounters_for_research(viewer)
+    encounters = encounter_research_policy.visible_to(viewer)
     by_month = encounters.annotate(month=TruncMonth("occurred_at"))
-    months: dict = defaultdict(lambda: {"settings": {}, "activities": {}, "people_ids": set()})
+    months: dict[date, dict[str, Any]] = defaultdict(
+        lambda: {"settings": {}, "activities": {}, "people_ids": set()}
+    )
     for row in by_month.values("month").annotate(
         encounters=Count("pk", distinct=True), anonymous=Sum("anonymous_count")
     ):
@@ -74,7 +79,7 @@ def _raw_months(viewer) -> dict:
     ):
         months[_month(row["month"])]["activities"][row["activities__name_en"]] = row["n"]
     new_people = (
-        intervention_access.clients_for_research(viewer)
+        client_research_policy.visible_to(viewer)
         .annotate(month=TruncMonth("intake_date"))
         .values("month")
         .annotate(n=Count("pk"))
@@ -84,10 +89,10 @@ def _raw_months(viewer) -> dict:
     return months
 
 
-def _suppress_partition(parts: dict) -> dict:
+def _suppress_partition(parts: dict[str, int]) -> dict[str, int | str]:
     """Cells that add up to a shown total: a lone small cell could be found by
     subtraction, so the smallest other cell is hidden with it."""
-    shown = {key: suppress(value) for key, value in parts.items()}
+    shown: dict[str, int | str] = {key: suppress(value) for key, value in parts.items()}
     small = [key for key, value in shown.items() if value == "<5"]
     if len(small) == 1:
         others = sorted((v, k) for k, v in parts.items() if k not in small)
@@ -96,7 +101,7 @@ def _suppress_partition(parts: dict) -> dict:
     return shown
 
 
-def monthly_activity(*, viewer) -> dict:
+def monthly_activity(*, viewer: Any) -> dict[str, list[dict[str, Any]]]:
     """Encounters per month by setting and by activity, people reached, anonymous
     contacts, co-interventions and new people, every cell suppressed."""
     months = _raw_months(viewer)
@@ -122,17 +127,18 @@ def monthly_activity(*, viewer) -> dict:
     return {"months": result}
 
 
-def by_stage(*, viewer) -> list[dict]:
+def by_stage(*, viewer: Any) -> list[dict[str, Any]]:
     """The same measures for each stage, built from whole months (the month
     belongs to the stage its first day falls in), so that stage dates cannot be
     moved to single out a day. A stage total is hidden when exactly one of its
     months is too small to show, as it would give that month away."""
     months = _raw_months(viewer)
-    encounters = intervention_access.encounters_for_research(viewer)
+    encounters = encounter_research_policy.visible_to(viewer)
     rows = []
-    for stage in stages_for(viewer):
-        inside = [m for m in months if _month_in_stage(m, stage)]
-        row = {"stage": stage}
+    for stage in stage_policy.visible_to(viewer):
+        # A month (given by its first day) belongs to the stage that holds that day.
+        inside = [m for m in months if stage.holds(m)]
+        row: dict[str, Any] = {"stage": stage}
         for measure in ADDITIVE:
             values = [months[m].get(measure, 0) for m in inside]
             small = [v for v in values if v < SMALL_CELL]
@@ -152,11 +158,6 @@ def by_stage(*, viewer) -> list[dict]:
 
 def _next_month(month: date) -> date:
     return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def _month_in_stage(month: date, stage) -> bool:
-    """A month (given by its first day) belongs to the stage that holds that day."""
-    return stage.starts_on <= month and (stage.ends_on is None or month <= stage.ends_on)
 
 
 def _digest(label: str) -> str:
@@ -196,24 +197,20 @@ EXPORT_COLUMNS = [
 PERSONS_PER_QUERY = 200
 
 
-def export_rows(*, viewer, dates: str) -> tuple[object, Iterator[list]]:
+def export_rows(*, viewer: Any, dates: str) -> tuple[QuerySet[Encounter], Iterator[list[Any]]]:
     """Encounter-level rows for people whose research consent is in force.
 
     People come in the order of their pseudonyms, not of their record numbers,
     which would reveal who registered first; only the list of ids is held.
     """
-    consenting = with_consent_in_force(
-        intervention_access.clients_for_research(viewer), Purpose.RESEARCH
-    ).values("pk")
     encounters = (
-        intervention_access.encounters_for_research(viewer)
-        .filter(client__in=consenting)
+        encounter_research_policy.visible_to(viewer, encounter_research_policy.Action.EXPORT_ROWS)
         .select_related("partner")
         .prefetch_related("activities")
         .annotate(co_count=Count("participants", distinct=True))
     )
 
-    def rows():
+    def rows() -> Iterator[list[Any]]:
         ids = sorted(set(encounters.values_list("client_id", flat=True)), key=pseudonym)
         for start in range(0, len(ids), PERSONS_PER_QUERY):
             batch = ids[start : start + PERSONS_PER_QUERY]
@@ -228,31 +225,22 @@ def export_rows(*, viewer, dates: str) -> tuple[object, Iterator[list]]:
     return encounters, rows()
 
 
-def _row(encounter, dates: str) -> list:
+def _row(encounter: Any, dates: str) -> list[Any]:
     day = timezone.localtime(encounter.occurred_at).date()
     if dates == "week":
         shown = day - timedelta(days=day.weekday())
     else:
         shown = day + date_offset(encounter.client_id)
     activities = list(encounter.activities.all())
+    # Written through exports.csv_stream, which quotes what would run as a formula.
     return [
-        neutralise(value)
-        for value in (
-            pseudonym(encounter.client_id),
-            shown.isoformat(),
-            encounter.setting,
-            encounter.partner.kind if encounter.partner_id else "",
-            encounter.duration_minutes or "",
-            "; ".join(a.name_en for a in activities),
-            "; ".join(a.hifis_code for a in activities if a.hifis_code),
-            1 if encounter.co_count else 0,
-            encounter.situation,
-        )
+        pseudonym(encounter.client_id),
+        shown.isoformat(),
+        encounter.setting,
+        encounter.partner.kind if encounter.partner_id else "",
+        encounter.duration_minutes or "",
+        "; ".join(a.name_en for a in activities),
+        "; ".join(a.hifis_code for a in activities if a.hifis_code),
+        1 if encounter.co_count else 0,
+        encounter.situation,
     ]
-
-
-def csv_chunks(header: list[str], rows) -> Iterator[str]:
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield "\ufeff" + writer.writerow(header)
-    for row in rows:
-        yield writer.writerow(row)
