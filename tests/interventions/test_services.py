@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from clients import services as client_services
 from clients.choices import Purpose, Situation
-from interventions import access, services
+from interventions import services
+from interventions.access import note_policy
 from interventions.choices import Audience, NoteStatus, NotificationKind, ReviewStatus
 from interventions.models import Activity, EmergencyAccess, Note, Notification
 from tests.factories import TEST_PASSWORD
@@ -184,14 +185,14 @@ def test_the_safety_exception_opens_notes_for_a_limited_time(
     person, peer, clinician, make_note, settings
 ):
     note = make_note(person, peer, Audience.PEER_TEAM)
-    assert not access.notes_visible_to(clinician).filter(pk=note.pk).exists()
+    assert not note_policy.visible_to(clinician).filter(pk=note.pk).exists()
     grant = _open(clinician, person)
     assert grant.expires_at - grant.granted_at == timedelta(
         minutes=settings.EMERGENCY_ACCESS_MINUTES
     )
-    assert access.notes_visible_to(clinician).filter(pk=note.pk).exists()
+    assert note_policy.visible_to(clinician).filter(pk=note.pk).exists()
     later = grant.expires_at + timedelta(seconds=1)
-    assert not access.notes_visible_to(clinician, now=later).filter(pk=note.pk).exists()
+    assert not note_policy.visible_to(clinician, now=later).filter(pk=note.pk).exists()
 
 
 def test_the_safety_exception_is_for_one_person_only(person, peer, clinician, make_note):
@@ -202,7 +203,7 @@ def test_the_safety_exception_is_for_one_person_only(person, peer, clinician, ma
     put_on_team(other, clinician)
     hidden = make_note(other, peer, Audience.PEER_TEAM)
     _open(clinician, person)
-    assert not access.notes_visible_to(clinician).filter(pk=hidden.pk).exists()
+    assert not note_policy.visible_to(clinician).filter(pk=hidden.pk).exists()
 
 
 def test_using_the_exception_tells_the_authors_and_coordinators(
