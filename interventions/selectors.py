@@ -1,6 +1,8 @@
 """Reads of encounters, notes and what surrounds them. Those that take a viewer
-start from the policy (interventions/access.py); the locks services take
-before deciding, and the operator's key rotation, read by primary key."""
+start from the policy (interventions/access.py). The rest serve the services
+and the key rotation command: the rows a service locks before deciding (by
+primary key; the service then asks the policy), a reader's own read marks
+(written a page at a time), and every encrypted row by number."""
 
 from __future__ import annotations
 

@@ -148,7 +148,11 @@ def note_new(request, client_pk):
         initial["body"] = draft.body
     why = None
     if refused and draft is None and request.method == "GET":
-        why = _("This person has not consented to sharing with the care team.")
+        why = (
+            _("This person has not consented to sharing with the care team.")
+            if wanted == Audience.CARE_TEAM
+            else _("You cannot choose this audience.")
+        )
     form = NoteForm(request.POST or None, audiences=audiences, initial=initial, refused=why)
     key = _compose_key(request.user, client, answered, draft)
     token = request.POST.get(DRAFT_FIELD, "")

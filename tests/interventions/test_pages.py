@@ -241,3 +241,11 @@ def test_a_coordinator_cannot_assign_someone_who_is_not_a_peer(
     assert response.status_code == 404
     asked.refresh_from_db()
     assert asked.status == "open"
+
+
+def test_a_link_asking_for_an_audience_of_another_role_says_so_on_the_field(client, person, peer):
+    client.force_login(peer)
+    response = client.get(reverse("notes:new", args=[person.pk]), {"audience": "clinical_team"})
+    form = response.context["form"]
+    assert form["audience"].initial == Audience.PEER_TEAM
+    assert form.errors["audience"] == ["You cannot choose this audience."]
