@@ -356,3 +356,31 @@ def test_a_deactivated_account_keeps_no_access(person, peer, make_note, clinicia
     assert not encounter_policy.visible_to(peer).exists()
     assert not notification_policy.visible_to(peer).exists()
     assert not peer_request_policy.can(peer, peer_request_policy.Action.LIST)
+
+
+def test_research_counts_every_encounter_and_exports_rows_of_consenting_people_only(
+    person, peer, researcher, coordinator
+):
+    from clients.choices import ConsentMethod, Decision
+    from interventions.access import encounter_research_policy
+
+    with_person = Encounter.objects.create(client=person, setting="street", author=peer)
+    anonymous = Encounter.objects.create(anonymous_count=2, setting="street", author=peer)
+    counted = encounter_research_policy.visible_to
+    rows = encounter_research_policy.Action.EXPORT_ROWS
+    assert set(counted(researcher)) == {with_person, anonymous}
+    assert not counted(researcher, rows).exists()  # no research consent yet
+    client_services.consent_record(
+        acting_user=coordinator,
+        client=person,
+        purpose=Purpose.RESEARCH,
+        decision=Decision.GIVEN,
+        method=ConsentMethod.VERBAL,
+        decided_on=timezone.localdate() - timedelta(days=1),
+    )
+    assert list(counted(researcher, rows)) == [with_person]
+    assert set(counted(coordinator)) == {with_person, anonymous}  # programme statistics
+    assert not counted(peer).exists() and not encounter_research_policy.can(peer, "view")
+    studying = encounter_research_policy.users_who_can(rows, with_person)
+    assert set(studying) == {researcher, coordinator}
+    assert not encounter_research_policy.users_who_can(rows, anonymous).exists()
