@@ -6,7 +6,7 @@ from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from partners.selectors import active_partners
+from partners.models import Partner
 from peersupport.form_tools import DateInput, submit_helper
 from peersupport.models import User
 from peersupport.submissions import OnceFormMixin
@@ -99,7 +99,7 @@ class EntryForm(OnceFormMixin, forms.ModelForm):
     )
     partners = forms.ModelMultipleChoiceField(
         label=_("Partner organisations involved"),
-        queryset=active_partners(),
+        queryset=Partner.objects.none(),  # the viewer's, set in __init__
         required=False,
     )
     themes = ThemeChoiceField(
@@ -128,8 +128,10 @@ class EntryForm(OnceFormMixin, forms.ModelForm):
             "why_changed": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, codebook=None, can_code=False, **kwargs):
+    def __init__(self, *args, codebook=None, partners=None, can_code=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if partners is not None:
+            self.fields["partners"].queryset = partners
         if self.instance.pk:
             self.initial.setdefault("involved", self.instance.involved)
             self.initial.setdefault("partners", list(self.instance.partners.all()))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from partners.selectors import partners_to_pick
 from peersupport.audit import history_of, readable_entries
 from peersupport.form_tools import apply_service
 
@@ -82,6 +83,7 @@ def entry_new(request: HttpRequest) -> HttpResponse:
     form = EntryForm(
         request.POST or None,
         codebook=theme_policy.visible_to(request.user),
+        partners=partners_to_pick(request.user),
         can_code=entry_policy.can(request.user, Action.CODE),
     )
     if request.method == "POST" and form.is_valid():
@@ -125,6 +127,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         instance=entry,
         codebook=theme_policy.visible_to(request.user),
+        partners=partners_to_pick(request.user),
         can_code=entry_policy.can(request.user, Action.CODE, entry),
     )
     if (

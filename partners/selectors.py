@@ -29,11 +29,3 @@ def partner_list(
 def partners_to_pick(user: Any) -> QuerySet[Partner]:
     """The partners ``user`` may name on a form: the active ones they can see."""
     return partner_policy.visible_to(user).filter(is_active=True)
-
-
-def active_partners() -> QuerySet[Partner]:
-    """Every active partner, for a form that is not told who fills it in.
-
-    Prefer ``partners_to_pick(user)``: this exists only until such a form
-    receives its user."""
-    return Partner.objects.filter(is_active=True)
