@@ -17,8 +17,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from peersupport.models import User
-from peersupport.policy import Policy, is_signed_in
-from peersupport.roles import Ability, roles_with
+from peersupport.policy import Policy, is_signed_in, users_with
+from peersupport.roles import Ability
 
 
 class AccountPolicy(Policy[User]):
@@ -44,9 +44,7 @@ class AccountPolicy(Policy[User]):
     def users_who_can(self, action: StrEnum, obj: User | None = None) -> QuerySet[User]:
         if action not in tuple(self.Action):
             return User.objects.none()
-        return User.objects.filter(
-            is_active=True, role_grants__role__in=roles_with(Ability.MANAGE_ACCOUNTS)
-        ).distinct()
+        return users_with(Ability.MANAGE_ACCOUNTS)
 
     @staticmethod
     def _manages_accounts(user: Any) -> bool:

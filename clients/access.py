@@ -28,8 +28,8 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from peersupport.models import User
-from peersupport.policy import FollowsPolicy, Policy, is_signed_in
-from peersupport.roles import ABILITIES_BY_ROLE, Ability
+from peersupport.policy import FollowsPolicy, Policy, is_signed_in, users_with
+from peersupport.roles import Ability
 
 from . import consent
 from .choices import Purpose
@@ -40,15 +40,6 @@ M = TypeVar("M", bound=Model)
 
 def _uses_register(user: Any) -> bool:
     return is_signed_in(user) and user.can(Ability.USE_REGISTER)
-
-
-def _users_with(*abilities: Ability) -> QuerySet[User]:
-    """Active accounts whose roles, together, grant every one of ``abilities``."""
-    users = User.objects.filter(is_active=True)
-    for ability in abilities:
-        roles = [role for role, granted in ABILITIES_BY_ROLE.items() if ability in granted]
-        users = users.filter(pk__in=User.objects.filter(role_grants__role__in=roles).values("pk"))
-    return users
 
 
 def _current_membership(user: Any) -> QuerySet[CareTeamMembership]:
@@ -130,7 +121,7 @@ class ClientPolicy(Policy[Client]):
             A.MANAGE_TEAM: Ability.MANAGE_CARE_TEAMS,
             A.MERGE: Ability.MERGE_CLIENTS,
         }
-        users = _users_with(Ability.USE_REGISTER, *[needs[action]] if action in needs else [])
+        users = users_with(Ability.USE_REGISTER, *[needs[action]] if action in needs else [])
         if obj is None:
             return users if action in tuple(A) else users.none()
         closed = obj.closed_on is not None
@@ -149,7 +140,7 @@ class ClientPolicy(Policy[Client]):
             return users.none()
         on_team = CareTeamMembership.objects.filter(client=obj, left_on__isnull=True)
         return users.filter(
-            Q(pk__in=on_team.values("member")) | Q(pk__in=_users_with(Ability.SEE_ALL_CLIENTS))
+            Q(pk__in=on_team.values("member")) | Q(pk__in=users_with(Ability.SEE_ALL_CLIENTS))
         )
 
 
@@ -188,7 +179,7 @@ class ClientJoinPolicy(Policy[Client]):
 
     def users_who_can(self, action: StrEnum, obj: Client | None = None) -> QuerySet[User]:
         """The accounts that work on care teams: the member picker offers these."""
-        users = _users_with(Ability.USE_REGISTER, Ability.JOIN_CARE_TEAMS)
+        users = users_with(Ability.USE_REGISTER, Ability.JOIN_CARE_TEAMS)
         if action not in tuple(self.Action) or (obj is not None and obj.merged_into_id is not None):
             return users.none()
         return users
@@ -331,7 +322,7 @@ class ClientResearchPolicy(Policy[Client]):
         return obj is None or self._people(action).filter(pk=obj.pk).exists()
 
     def users_who_can(self, action: StrEnum, obj: Client | None = None) -> QuerySet[User]:
-        users = _users_with(Ability.VIEW_PROGRAMME_STATS)
+        users = users_with(Ability.VIEW_PROGRAMME_STATS)
         if obj is not None and not self._people(action).filter(pk=obj.pk).exists():
             return users.none()
         return users if action in tuple(self.Action) else users.none()
@@ -403,37 +394,3 @@ def has_consent_in_force(client: Client, purpose: Purpose, today: date | None = 
     decision, expires_on = newest or (None, None)
     state = consent.state_of(decision, expires_on, today or timezone.localdate())
     return state in consent.IN_FORCE
-
-
-# Old names other apps still call. transitional aliases (issue 9): the lead
-# removes them once every caller asks the policies above.
-
-
-def clients_visible_to(user: Any) -> QuerySet[Client]:
-    return client_policy.visible_to(user)  # transitional alias (issue 9)
-
-
-def clients_findable_by(user: Any) -> QuerySet[Client]:
-    return client_join_policy.visible_to(user)  # transitional alias (issue 9)
-
-
-def is_on_team(user: Any, client: Client) -> bool:
-    return client_policy.is_on_team(user, client)  # transitional alias (issue 9)
-
-
-def can(user: Any, action: StrEnum, client: Client) -> bool:
-    return client_policy.can(user, action, client)  # transitional alias (issue 9)
-
-
-def get_client_for(user: Any, pk: Any, action: StrEnum = Action.VIEW) -> Client:
-    return client_policy.get_for(user, pk, action)  # transitional alias (issue 9)
-
-
-def get_findable_client_for(user: Any, pk: Any) -> Client:
-    return client_join_policy.get_for(user, pk)  # transitional alias (issue 9)
-
-
-def partners_visible_to(user: Any) -> QuerySet[Any]:  # transitional alias (issue 9)
-    from partners.access import partner_policy
-
-    return partner_policy.visible_to(user)

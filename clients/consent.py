@@ -18,8 +18,6 @@ from django.utils import timezone
 from .choices import ConsentState, Decision, Purpose
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
-
     from .models import Client
 
 EXPIRING_SOON_DAYS = 30
@@ -92,29 +90,3 @@ def in_force_filter(purpose: Purpose, today: date | None = None) -> Q:
     return state_filter(purpose, ConsentState.ACTIVE, today) | state_filter(
         purpose, ConsentState.EXPIRING_SOON, today
     )
-
-
-# Old names other apps still import from here; the queries now live in
-# ``access``. transitional aliases (issue 9).
-
-
-def with_newest_decisions(
-    clients: QuerySet[Client], purposes: tuple[Purpose, ...] = tuple(Purpose)
-) -> QuerySet[Client]:
-    from .access import with_newest_decisions  # transitional alias (issue 9)
-
-    return with_newest_decisions(clients, purposes)
-
-
-def with_consent_in_force(
-    clients: QuerySet[Client], purpose: Purpose, today: date | None = None
-) -> QuerySet[Client]:
-    from .access import with_consent_in_force  # transitional alias (issue 9)
-
-    return with_consent_in_force(clients, purpose, today)
-
-
-def has_consent_in_force(client: Client, purpose: Purpose, today: date | None = None) -> bool:
-    from .access import has_consent_in_force  # transitional alias (issue 9)
-
-    return has_consent_in_force(client, purpose, today)

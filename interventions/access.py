@@ -50,8 +50,8 @@ from clients.access import (
 from clients.choices import Purpose, TeamRole
 from clients.models import Client
 from peersupport.models import User
-from peersupport.policy import FollowsPolicy, Policy, is_signed_in
-from peersupport.roles import ABILITIES_BY_ROLE, Ability, Role
+from peersupport.policy import FollowsPolicy, Policy, is_signed_in, users_with
+from peersupport.roles import Ability, Role
 
 from .choices import Audience, NoteStatus, PeerRequestStatus
 from .models import (
@@ -69,12 +69,6 @@ CLINICAL_TEAM_ROLES = (TeamRole.CLINICIAN, TeamRole.REFERENCE)
 
 def _uses_register(user: Any) -> bool:
     return is_signed_in(user) and user.can(Ability.USE_REGISTER)
-
-
-def _users_with(ability: Ability) -> QuerySet[User]:
-    """Active accounts whose roles grant ``ability``."""
-    roles = [role for role, granted in ABILITIES_BY_ROLE.items() if ability in granted]
-    return User.objects.filter(is_active=True, role_grants__role__in=roles).distinct()
 
 
 def _teams_of(user: Any, team_roles: Iterable[str] | None = None) -> QuerySet[Client]:
@@ -350,7 +344,7 @@ class EncounterPolicy(Policy[Encounter]):
         person: the members of their care team)."""
         if action not in (self.Action.CREATE, self.Action.TAKE_PART):
             return super().users_who_can(action, obj)
-        users = _users_with(Ability.JOIN_CARE_TEAMS)
+        users = users_with(Ability.JOIN_CARE_TEAMS)
         if obj is None or obj.client is None:
             return users
         if action == self.Action.CREATE and obj.client.closed_on is not None:
@@ -394,7 +388,7 @@ class EncounterResearchPolicy(Policy[Encounter]):
         return obj is None or self.visible_to(user, action).filter(pk=obj.pk).exists()
 
     def users_who_can(self, action: StrEnum, obj: Encounter | None = None) -> QuerySet[User]:
-        users = _users_with(Ability.VIEW_PROGRAMME_STATS)
+        users = users_with(Ability.VIEW_PROGRAMME_STATS)
         if action not in tuple(self.Action):
             return users.none()
         if obj is None:
@@ -454,7 +448,7 @@ class EmergencyAccessPolicy(Policy[EmergencyAccess]):
     def users_who_can(self, action: StrEnum, obj: EmergencyAccess | None = None) -> QuerySet[User]:
         """Those who review each use (told when the exception is used)."""
         if action == self.Action.REVIEW:
-            return _users_with(Ability.REVIEW_EMERGENCY_ACCESS)
+            return users_with(Ability.REVIEW_EMERGENCY_ACCESS)
         return super().users_who_can(action, obj)
 
 
@@ -516,7 +510,7 @@ class PeerRequestPolicy(Policy[PeerRequest]):
         if action == self.Action.TAKE:
             return User.objects.filter(is_active=True, role_grants__role=Role.PEER).distinct()
         if action == self.Action.ASSIGN:
-            return _users_with(Ability.MANAGE_CARE_TEAMS)
+            return users_with(Ability.MANAGE_CARE_TEAMS)
         return super().users_who_can(action, obj)
 
 
@@ -547,70 +541,3 @@ class NotificationPolicy(Policy[Notification]):
 
 
 notification_policy = NotificationPolicy()
-
-
-# Old names other apps still call. Transitional aliases (issue 9): the lead
-# removes them once every caller asks the policies above.
-
-Action = NotePolicy.Action  # transitional alias (issue 9)
-
-
-def notes_visible_to(user: Any, now: datetime | None = None) -> QuerySet[Note]:
-    return note_policy.visible_to(user, now)  # transitional alias (issue 9)
-
-
-def can(user: Any, action: StrEnum, note: Note) -> bool:
-    return note_policy.can(user, action, note)  # transitional alias (issue 9)
-
-
-def get_note_for(user: Any, pk: Any, action: StrEnum = Action.VIEW) -> Note:
-    return note_policy.get_for(user, pk, action)  # transitional alias (issue 9)
-
-
-def notes_hidden_by_consent(user: Any, client: Client) -> int:
-    return note_policy.count_hidden_by_consent(user, client)  # transitional alias (issue 9)
-
-
-def note_metadata_visible_to(user: Any) -> QuerySet[Note]:
-    return note_policy.metadata_visible_to(user)  # transitional alias (issue 9)
-
-
-def audiences_for(user: Any, client: Client) -> list[Audience]:
-    return note_policy.audiences_for(user, client)  # transitional alias (issue 9)
-
-
-def can_write_notes(user: Any, client: Client) -> bool:
-    return note_policy.can_write_about(user, client)  # transitional alias (issue 9)
-
-
-def encounters_visible_to(user: Any) -> QuerySet[Encounter]:
-    return encounter_policy.visible_to(user)  # transitional alias (issue 9)
-
-
-def clients_for_new_encounter(user: Any) -> QuerySet[Client]:
-    return encounter_policy.clients_for_new(user)  # transitional alias (issue 9)
-
-
-def can_open_emergency_access(user: Any, client: Client) -> bool:
-    # transitional alias (issue 9)
-    return emergency_access_policy.can(
-        user, EmergencyAccessPolicy.Action.OPEN, EmergencyAccess(client=client)
-    )
-
-
-def active_emergency_access(user: Any, client: Client) -> EmergencyAccess | None:
-    from .selectors import active_emergency_access  # transitional alias (issue 9)
-
-    return active_emergency_access(viewer=user, client=client)
-
-
-def open_peer_requests_for(user: Any) -> QuerySet[PeerRequest]:
-    return peer_request_policy.visible_to(user)  # transitional alias (issue 9)
-
-
-def encounters_for_research(user: Any) -> QuerySet[Encounter]:
-    return encounter_research_policy.visible_to(user)  # transitional alias (issue 9)
-
-
-def clients_for_research(user: Any) -> QuerySet[Client]:
-    return client_research_policy.visible_to(user)  # transitional alias (issue 9)

@@ -24,22 +24,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db.models import QuerySet
 
-from peersupport.policy import Policy, is_signed_in
-from peersupport.roles import ABILITIES_BY_ROLE, Ability
+from peersupport.policy import Policy, is_signed_in, users_with
+from peersupport.roles import Ability
 
 from .models import Entry, Stage, Theme
 
 if TYPE_CHECKING:
     from peersupport.models import User
-
-
-def _users_with(ability: Ability) -> QuerySet[User]:
-    """Active accounts holding a role that grants ``ability``."""
-    from peersupport.models import User
-
-    roles = [role for role, granted in ABILITIES_BY_ROLE.items() if ability in granted]
-    holders = User.objects.filter(role_grants__role__in=roles).values("pk")
-    return User.objects.filter(is_active=True, pk__in=holders)
 
 
 class EntryPolicy(Policy[Entry]):
@@ -124,22 +115,22 @@ class EntryPolicy(Policy[Entry]):
         if obj is None:
             needed = self.WHOLE_LOGBOOK[action]
             if needed is None:
-                return _users_with(Ability.CONTRIBUTE_LOGBOOK) | _users_with(Ability.READ_LOGBOOK)
-            return _users_with(needed)
-        keepers = _users_with(Ability.KEEP_LOGBOOK)
-        author = _users_with(Ability.CONTRIBUTE_LOGBOOK).filter(pk=obj.author_id)
+                return users_with(Ability.CONTRIBUTE_LOGBOOK) | users_with(Ability.READ_LOGBOOK)
+            return users_with(needed)
+        keepers = users_with(Ability.KEEP_LOGBOOK)
+        author = users_with(Ability.CONTRIBUTE_LOGBOOK).filter(pk=obj.author_id)
         match action:
             case self.Action.VIEW if obj.is_deleted:
                 return keepers
             case self.Action.VIEW:
-                return _users_with(Ability.READ_LOGBOOK) | author
+                return users_with(Ability.READ_LOGBOOK) | author
             case self.Action.EDIT | self.Action.DELETE if not obj.is_deleted:
                 return keepers | author
             case self.Action.CODE if not obj.is_deleted:
                 return keepers
             case self.Action.RESTORE if obj.is_deleted:
                 return keepers
-        return _users_with(Ability.KEEP_LOGBOOK).none()
+        return users_with(Ability.KEEP_LOGBOOK).none()
 
 
 entry_policy = EntryPolicy()
@@ -170,7 +161,7 @@ class EntryBinPolicy(Policy[Entry]):
 
     def users_who_can(self, action: StrEnum, obj: Entry | None = None) -> QuerySet[User]:
         if action not in tuple(self.Action) or (obj is not None and not obj.is_deleted):
-            return _users_with(Ability.KEEP_LOGBOOK).none()
+            return users_with(Ability.KEEP_LOGBOOK).none()
         return entry_policy.users_who_can(EntryPolicy.Action.RESTORE, obj)
 
 

@@ -6,7 +6,6 @@ from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Partner
 from peersupport.form_tools import DateInput, submit_helper
 from peersupport.models import User
 from peersupport.submissions import OnceFormMixin
@@ -99,7 +98,7 @@ class EntryForm(OnceFormMixin, forms.ModelForm):
     )
     partners = forms.ModelMultipleChoiceField(
         label=_("Partner organisations involved"),
-        queryset=Partner.objects.none(),  # the viewer's, set in __init__
+        queryset=None,  # the viewer's, set in __init__
         required=False,
     )
     themes = ThemeChoiceField(

@@ -13,8 +13,8 @@ from typing import Any, ClassVar
 from django.db.models import QuerySet
 
 from peersupport.models import User
-from peersupport.policy import Policy, is_signed_in
-from peersupport.roles import ABILITIES_BY_ROLE, Ability
+from peersupport.policy import Policy, is_signed_in, users_with
+from peersupport.roles import Ability
 
 from .models import Partner
 
@@ -44,8 +44,7 @@ class PartnerPolicy(Policy[Partner]):
 
     def users_who_can(self, action: StrEnum, obj: Partner | None = None) -> QuerySet[User]:
         ability = self.ABILITY_FOR[self.Action(action)]
-        roles = [role for role, abilities in ABILITIES_BY_ROLE.items() if ability in abilities]
-        return User.objects.filter(is_active=True, role_grants__role__in=roles).distinct()
+        return users_with(ability)
 
 
 partner_policy = PartnerPolicy()

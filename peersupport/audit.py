@@ -31,8 +31,8 @@ from django.db.models import Model, Q, QuerySet
 
 from .audit_words import Readable, describe_entry, readable_entries
 from .models import ExportRecord, RoleGrant, User
-from .policy import Policy, is_signed_in
-from .roles import Ability, roles_with
+from .policy import Policy, is_signed_in, users_with
+from .roles import Ability
 
 __all__ = [
     "PASSWORD_CHANGED_BY_OWNER",
@@ -197,9 +197,7 @@ class AuditTrailPolicy(Policy[M]):
     def users_who_can(self, action: StrEnum, obj: M | None = None) -> QuerySet[User]:
         if action != self.Action.VIEW:
             return User.objects.none()
-        return User.objects.filter(
-            is_active=True, role_grants__role__in=roles_with(Ability.VIEW_AUDIT_TRAIL)
-        ).distinct()
+        return users_with(Ability.VIEW_AUDIT_TRAIL)
 
 
 class AuditEntryPolicy(AuditTrailPolicy[LogEntry]):

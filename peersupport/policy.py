@@ -29,6 +29,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 
+from .roles import Ability, roles_with
+
 if TYPE_CHECKING:
     from .models import User
 
@@ -40,6 +42,18 @@ def is_signed_in(user: Any) -> bool:
 
     A deactivated account keeps no access, even in a session opened before."""
     return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def users_with(*abilities: Ability) -> QuerySet[User]:
+    """Active accounts whose roles, together, allow every one of ``abilities``:
+    the starting point of ``users_who_can`` pickers."""
+    from .models import User
+
+    users = User.objects.filter(is_active=True)
+    for ability in abilities:
+        holders = User.objects.filter(role_grants__role__in=roles_with(ability))
+        users = users.filter(pk__in=holders.values("pk"))
+    return users
 
 
 class Policy(Generic[M]):

@@ -278,31 +278,3 @@ def test_research_rows_need_research_consent_in_force(person, researcher, coordi
     assert not client_research_policy.can(researcher, R.EXPORT_ROWS, elsewhere)
     assert client_research_policy.can(researcher, R.VIEW, elsewhere)
     assert not client_research_policy.users_who_can(R.EXPORT_ROWS, elsewhere).exists()
-
-
-def test_the_old_names_still_answer_as_the_policies_do(person, peer, other_peer):
-    # transitional aliases (issue 9), until every caller asks the policies.
-    assert list(access.clients_visible_to(peer)) == list(client_policy.visible_to(peer))
-    assert access.get_client_for(peer, person.pk) == person
-    assert access.can(peer, A.EDIT, person) and access.is_on_team(peer, person)
-    assert list(access.clients_findable_by(other_peer)) == list(
-        client_join_policy.visible_to(other_peer)
-    )
-    assert access.get_findable_client_for(other_peer, person.pk) == person
-
-
-def test_the_consent_queries_still_answer_under_their_old_home(person, coordinator):
-    from clients import consent
-    from clients.choices import Purpose
-
-    services.consent_record(
-        acting_user=coordinator,
-        client=person,
-        purpose="research",
-        decision="given",
-        method="verbal",
-    )
-    assert consent.has_consent_in_force(person, Purpose.RESEARCH)
-    assert list(consent.with_consent_in_force(Client.objects.all(), Purpose.RESEARCH)) == [person]
-    annotated = consent.with_newest_decisions(Client.objects.filter(pk=person.pk)).get()
-    assert annotated.consent_research_decision == "given"

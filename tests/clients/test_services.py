@@ -288,7 +288,7 @@ def test_a_withdrawal_recorded_with_a_past_date_still_counts_from_today(coordina
 
     from django.utils import timezone
 
-    from clients.consent import has_consent_in_force
+    from clients.access import has_consent_in_force
 
     person = ClientFactory()
     services.consent_record(

@@ -12,7 +12,7 @@ from clients.models import CareTeamMembership, Client, ClientMerge, Consent, Liv
 from clients.status import with_status
 from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from interventions import selectors
-from interventions.access import open_peer_requests_for
+from interventions.access import peer_request_policy
 from interventions.choices import Audience, PeerRequestStatus
 from interventions.models import Addendum, Note, NoteRead, PeerRequest
 from peersupport.models import User
@@ -190,5 +190,5 @@ class TestTheDemoIsAProgrammeInUse:
 
     def test_clinicians_have_asked_for_a_peer_and_some_requests_are_open(self):
         coordinator = User.objects.get(username="coordinator")
-        assert open_peer_requests_for(coordinator).count() >= 2
+        assert peer_request_policy.visible_to(coordinator).count() >= 2
         assert PeerRequest.objects.exclude(status=PeerRequestStatus.OPEN).exists()

@@ -139,6 +139,6 @@ def test_merged_themes_are_history_not_the_codebook(researcher):
 
 
 def test_researchers_see_no_register(researcher):
-    from clients.access import clients_visible_to
+    from clients.access import client_policy
 
-    assert not clients_visible_to(researcher).exists()
+    assert not client_policy.visible_to(researcher).exists()

@@ -16,7 +16,16 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT_PACKAGES = ["accounts", "audit", "clients", "interventions", "logbook", "peersupport"]
+PRODUCT_PACKAGES = [
+    "accounts",
+    "audit",
+    "clients",
+    "demo",
+    "interventions",
+    "logbook",
+    "partners",
+    "peersupport",
+]
 # Binary or generated files that cannot name a path.
 NOT_TEXT = {".mo", ".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".pdf", ".woff", ".woff2"}
 

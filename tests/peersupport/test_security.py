@@ -84,7 +84,7 @@ def test_the_account_admin_is_read_only_even_for_a_superuser(client, peer):
     from tests.db_snapshot import snapshot
     from tests.factories import UserFactory
 
-    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    root = UserFactory(username="root", is_staff=True, is_superuser=True, roles=["coordinator"])
     client.force_login(root)
     url = reverse("admin:peersupport_user_change", args=[peer.pk])
     assert client.get(url).status_code == 200
