@@ -145,11 +145,6 @@ def encounter_notes(*, viewer: Any, encounter: Encounter) -> list[Note]:
     )
 
 
-def read_marks(*, reader: Any) -> QuerySet[NoteRead]:
-    """The reader's own marks of the notes they have seen in the shared feed."""
-    return NoteRead.objects.filter(reader=reader)
-
-
 def note_addenda(note: Note) -> list[Addendum]:
     """A note's addenda, oldest first, with their authors (the note is one its
     reader was allowed to open: its addenda follow it)."""
