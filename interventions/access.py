@@ -51,7 +51,7 @@ from clients.choices import Purpose, TeamRole
 from clients.models import Client
 from peersupport.models import User
 from peersupport.policy import FollowsPolicy, Policy, is_signed_in, users_with
-from peersupport.roles import Ability, Role
+from peersupport.roles import Ability
 
 from .choices import Audience, NoteStatus, PeerRequestStatus
 from .models import (
@@ -475,7 +475,7 @@ class PeerRequestPolicy(Policy[PeerRequest]):
         READ_REASON = "read_reason"  # the clinician's reason is for the coordinator
 
     def _answers(self, user: Any) -> bool:
-        return user.can(Ability.MANAGE_CARE_TEAMS) or user.has_role(Role.PEER)
+        return user.can(Ability.MANAGE_CARE_TEAMS) or user.can(Ability.TAKE_PEER_REQUESTS)
 
     def visible_to(self, user: Any) -> QuerySet[PeerRequest]:
         """Open requests, for those who answer them."""
@@ -499,7 +499,7 @@ class PeerRequestPolicy(Policy[PeerRequest]):
             case A.ASSIGN | A.READ_REASON:
                 return user.can(Ability.MANAGE_CARE_TEAMS)
             case A.TAKE:
-                return user.has_role(Role.PEER)
+                return user.can(Ability.TAKE_PEER_REQUESTS)
             case A.VIEW:
                 return obj is None or self.visible_to(user).filter(pk=obj.pk).exists()
         return False
@@ -508,7 +508,7 @@ class PeerRequestPolicy(Policy[PeerRequest]):
         """The peers who may take a request (the coordinator's picker), and the
         coordinators who assign one (told of each new request)."""
         if action == self.Action.TAKE:
-            return User.objects.filter(is_active=True, role_grants__role=Role.PEER).distinct()
+            return users_with(Ability.TAKE_PEER_REQUESTS)
         if action == self.Action.ASSIGN:
             return users_with(Ability.MANAGE_CARE_TEAMS)
         return super().users_who_can(action, obj)

@@ -30,6 +30,7 @@ class Ability(StrEnum):
     MERGE_CLIENTS = "merge_clients"
     # Encounters and notes (interventions app).
     REQUEST_PEER = "request_peer"
+    TAKE_PEER_REQUESTS = "take_peer_requests"
     MANAGE_ACTIVITIES = "manage_activities"
     REVIEW_EMERGENCY_ACCESS = "review_emergency_access"
     # The implementation logbook (logbook app).
@@ -52,7 +53,7 @@ _FIELD_WORK = frozenset(
 )
 
 ABILITIES_BY_ROLE: dict[Role, frozenset[Ability]] = {
-    Role.PEER: _FIELD_WORK,
+    Role.PEER: _FIELD_WORK | {Ability.TAKE_PEER_REQUESTS},
     Role.CLINICIAN: _FIELD_WORK | {Ability.REQUEST_PEER},
     # Researchers study the programme, never the people: no register at all.
     Role.RESEARCHER: frozenset(
