@@ -28,7 +28,7 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from peersupport.models import User
-from peersupport.policy import FollowsPolicy, Policy, is_signed_in, users_with
+from peersupport.policy import FollowsPolicy, Policy, has_ability, is_signed_in, users_with
 from peersupport.roles import Ability
 
 from . import consent
@@ -36,10 +36,6 @@ from .choices import Purpose
 from .models import CareTeamMembership, Client, ClientMerge, Consent, LivingSituation
 
 M = TypeVar("M", bound=Model)
-
-
-def _uses_register(user: Any) -> bool:
-    return is_signed_in(user) and user.can(Ability.USE_REGISTER)
 
 
 def _current_membership(user: Any) -> QuerySet[CareTeamMembership]:
@@ -70,7 +66,7 @@ class ClientPolicy(Policy[Client]):
 
     def visible_to(self, user: Any) -> QuerySet[Client]:
         """The only source of lists of people."""
-        if not _uses_register(user):
+        if not has_ability(user, Ability.USE_REGISTER):
             return Client.objects.none()
         clients = Client.objects.filter(merged_into__isnull=True)
         if user.can(Ability.SEE_ALL_CLIENTS):
@@ -85,7 +81,7 @@ class ClientPolicy(Policy[Client]):
 
     def can(self, user: Any, action: StrEnum, obj: Client | None = None) -> bool:
         A = self.Action
-        if not _uses_register(user):
+        if not has_ability(user, Ability.USE_REGISTER):
             return False
         if obj is None:
             match action:
@@ -160,7 +156,7 @@ class ClientJoinPolicy(Policy[Client]):
         JOIN = "join"
 
     def _joins(self, user: Any) -> bool:
-        return _uses_register(user) and user.can(Ability.JOIN_CARE_TEAMS)
+        return has_ability(user, Ability.USE_REGISTER) and user.can(Ability.JOIN_CARE_TEAMS)
 
     def visible_to(self, user: Any) -> QuerySet[Client]:
         if not self._joins(user):

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from peersupport.form_tools import DateInput, submit_helper
+from peersupport.form_tools import DateInput, ServiceArgumentsMixin, submit_helper
 from peersupport.models import User
 from peersupport.submissions import OnceFormMixin
 
@@ -24,16 +24,6 @@ from .choices import (
 )
 from .models import Client, Consent, LivingSituation
 from .services import CLIENT_DETAIL_FIELDS
-
-
-class ServiceArgumentsMixin:
-    """Hands a service the cleaned values of ``service_fields``, by name."""
-
-    service_fields: tuple[str, ...] = ()
-    cleaned_data: dict[str, Any]
-
-    def service_arguments(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.service_fields}
 
 
 def _situation_field(required):

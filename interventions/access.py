@@ -50,7 +50,7 @@ from clients.access import (
 from clients.choices import Purpose, TeamRole
 from clients.models import Client
 from peersupport.models import User
-from peersupport.policy import FollowsPolicy, Policy, is_signed_in, users_with
+from peersupport.policy import FollowsPolicy, Policy, has_ability, is_signed_in, users_with
 from peersupport.roles import Ability
 
 from .choices import Audience, NoteStatus, PeerRequestStatus
@@ -65,10 +65,6 @@ from .models import (
 )
 
 CLINICAL_TEAM_ROLES = (TeamRole.CLINICIAN, TeamRole.REFERENCE)
-
-
-def _uses_register(user: Any) -> bool:
-    return is_signed_in(user) and user.can(Ability.USE_REGISTER)
 
 
 def _teams_of(user: Any, team_roles: Iterable[str] | None = None) -> QuerySet[Client]:
@@ -116,7 +112,7 @@ class NotePolicy(Policy[Note]):
 
     def visible_to(self, user: Any, now: datetime | None = None) -> QuerySet[Note]:
         """The only source of notes whose body ``user`` may read."""
-        if not _uses_register(user):
+        if not has_ability(user, Ability.USE_REGISTER):
             return Note.objects.none()
         now = now or timezone.now()
         as_peer = Q(client__in=_teams_of(user, [TeamRole.PEER]).values("pk"))
@@ -297,7 +293,7 @@ class EncounterPolicy(Policy[Encounter]):
 
     def visible_to(self, user: Any) -> QuerySet[Encounter]:
         """The only source of encounter lists."""
-        if not _uses_register(user):
+        if not has_ability(user, Ability.USE_REGISTER):
             return Encounter.objects.none()
         if user.can(Ability.SEE_ALL_CLIENTS):
             return Encounter.objects.all()
@@ -328,11 +324,11 @@ class EncounterPolicy(Policy[Encounter]):
             people = self.clients_for_new(user)
             return obj._state.adding and people.filter(pk=obj.client.pk).exists()
         if obj is None:
-            return _uses_register(user)
+            return has_ability(user, Ability.USE_REGISTER)
         if action == A.READ_NEXT_STEPS and obj.author_id != user.pk:
             # Those who took part in an anonymous contact, or are on the person's
             # care team, see the encounter: no need to ask ``visible_to``.
-            if not _uses_register(user):
+            if not has_ability(user, Ability.USE_REGISTER):
                 return False
             if obj.client is None:
                 return obj.participants.filter(pk=user.pk).exists()

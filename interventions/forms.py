@@ -11,21 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.choices import grouped_situation_choices
 from partners.selectors import partners_to_pick
+from peersupport.form_tools import ServiceArgumentsMixin
 from peersupport.submissions import OnceFormMixin
 
 from .access import encounter_policy
 from .choices import Audience, EmergencyReason, ReviewStatus, Setting
 from .models import Activity, Encounter, earliest_encounter_time, latest_encounter_time
-
-
-class ServiceArgumentsMixin:
-    """Hands a service the cleaned values of ``service_fields``, by name."""
-
-    service_fields: tuple[str, ...] = ()
-    cleaned_data: dict[str, Any]
-
-    def service_arguments(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.service_fields}
 
 
 class ActivityChoiceField(forms.ModelMultipleChoiceField):

@@ -1,5 +1,8 @@
-"""Form pieces every app uses: the submit button layout, a date input, and
-putting a service's refusal on the form's fields."""
+"""Form pieces every app uses: the submit button layout, a date input,
+putting a service's refusal on the form's fields, and handing a service its
+arguments."""
+
+from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
@@ -43,3 +46,13 @@ def apply_service(form, service_call):
             for message in error.messages:
                 form.add_error(None, message)
         return None
+
+
+class ServiceArgumentsMixin:
+    """Hands a service the cleaned values of ``service_fields``, by name."""
+
+    service_fields: tuple[str, ...] = ()
+    cleaned_data: dict[str, Any]
+
+    def service_arguments(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.service_fields}

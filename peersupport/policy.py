@@ -44,6 +44,11 @@ def is_signed_in(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+def has_ability(user: Any, ability: Ability) -> bool:
+    """Signed in, and holding a role that allows ``ability``."""
+    return is_signed_in(user) and user.can(ability)
+
+
 def users_with(*abilities: Ability) -> QuerySet[User]:
     """Active accounts whose roles, together, allow every one of ``abilities``:
     the starting point of ``users_who_can`` pickers."""
