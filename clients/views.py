@@ -116,7 +116,7 @@ def client_detail(request, pk):
         },
     }
     # The apps above this one add their panels: the timeline, note buttons...
-    context.update(PERSON_PAGE.context(request, client=client))
+    context.update(PERSON_PAGE.context(request, taken=context.keys(), client=client))
     return render(request, "clients/detail.html", context)
 
 

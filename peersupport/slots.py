@@ -15,9 +15,10 @@ returns extra template context; the page merges what every provider returns.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
 Provider = Callable[..., dict[str, Any]]
@@ -33,10 +34,22 @@ class Slot:
             self._providers.append(provider)
         return provider
 
-    def context(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
+    def context(
+        self, request: HttpRequest, *, taken: Iterable[str] = (), **kwargs: Any
+    ) -> dict[str, Any]:
+        """What every provider adds. A key the page already set (``taken``) or
+        that two providers both set is a wiring mistake, refused loudly rather
+        than letting a panel silently replace the page's own value."""
         merged: dict[str, Any] = {}
         for provider in self._providers:
-            merged.update(provider(request, **kwargs))
+            added = provider(request, **kwargs)
+            clashing = (set(taken) | merged.keys()) & added.keys()
+            if clashing:
+                raise ImproperlyConfigured(
+                    f"{provider.__module__}.{provider.__name__} would replace "
+                    f"{sorted(clashing)} on the {self.name}"
+                )
+            merged.update(added)
         return merged
 
 

@@ -25,6 +25,8 @@ from interventions.selectors import TimelinePage, WaitingWork
 from interventions.views.emergency import REVIEW_PAGE
 from interventions.views.notifications import NOTIFICATIONS_PAGE
 from interventions.views.shared import FEED_PAGE
+from peersupport.models import User
+from peersupport.roles import Role
 from peersupport.slots import HOME_PAGE, PERSON_PAGE
 
 pytestmark = pytest.mark.django_db
@@ -230,6 +232,17 @@ def test_the_coordinator_picks_a_peer_and_a_peer_takes_the_request(
     response = client.get(reverse("shared:requests"))
     assert not response.context["can_assign"] and response.context["peers"] is None
     assert "I will take it" in response.content.decode()
+
+
+def test_with_no_active_peer_the_coordinator_is_told_to_create_one(
+    client, person, clinician, coordinator
+):
+    PeerRequest.objects.create(client=person, requested_by=clinician, reason="Court")
+    User.objects.filter(role_grants__role=Role.PEER).update(is_active=False)
+    client.force_login(coordinator)
+    page = client.get(reverse("shared:requests")).content.decode()
+    assert "No peer account is active yet" in page
+    assert 'name="peer"' not in page and "I will take it" not in page
 
 
 def test_a_coordinator_cannot_assign_someone_who_is_not_a_peer(

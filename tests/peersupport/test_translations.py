@@ -15,7 +15,16 @@ from django.utils.translation import trans_real
 from django.utils.translation.template import templatize
 
 ROOT = Path(__file__).resolve().parents[2]
-PROJECT_DIRS = ["peersupport", "clients", "interventions", "logbook", "audit", "accounts"]
+PROJECT_DIRS = [
+    "peersupport",
+    "partners",
+    "clients",
+    "interventions",
+    "logbook",
+    "audit",
+    "accounts",
+    "demo",
+]
 TEMPLATE_DIRS = [ROOT / "templates", *(ROOT / d / "templates" for d in PROJECT_DIRS)]
 # Rendered by the server when everything else has failed, so it cannot rely on
 # the translation machinery; it carries both languages itself.
