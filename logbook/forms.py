@@ -6,6 +6,7 @@ from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from partners.access import partner_policy
 from peersupport.form_tools import DateInput, submit_helper
 from peersupport.models import User
 from peersupport.submissions import OnceFormMixin
@@ -129,8 +130,10 @@ class EntryForm(OnceFormMixin, forms.ModelForm):
 
     def __init__(self, *args, codebook=None, partners=None, can_code=False, **kwargs):
         super().__init__(*args, **kwargs)
-        if partners is not None:
-            self.fields["partners"].queryset = partners
+        # The partners the viewer may name; none when the caller gives none.
+        self.fields["partners"].queryset = (
+            partners if partners is not None else partner_policy.visible_to(None)
+        )
         if self.instance.pk:
             self.initial.setdefault("involved", self.instance.involved)
             self.initial.setdefault("partners", list(self.instance.partners.all()))

@@ -41,3 +41,11 @@ def test_a_parent_already_on_an_entry_stays_checked_when_it_is_edited(researcher
     entry.themes.set([barriers])
     form = EntryForm(instance=entry, codebook=theme_policy.visible_to(researcher), can_code=True)
     assert form.fields["themes"].queryset.filter(pk=barriers.pk).exists()
+
+
+def test_an_entry_form_given_no_partners_offers_none_and_still_renders():
+    from logbook.forms import EntryForm
+
+    form = EntryForm()
+    assert not form.fields["partners"].queryset.exists()
+    assert 'name="title"' in form.as_div()
