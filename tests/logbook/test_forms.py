@@ -44,8 +44,6 @@ def test_a_parent_already_on_an_entry_stays_checked_when_it_is_edited(researcher
 
 
 def test_an_entry_form_given_no_partners_offers_none_and_still_renders():
-    from logbook.forms import EntryForm
-
     form = EntryForm()
     assert not form.fields["partners"].queryset.exists()
     assert 'name="title"' in form.as_div()
