@@ -13,6 +13,14 @@ from .access import emergency_access_policy, encounter_policy, note_policy, peer
 from .context_processors import waiting_for
 from .models import EmergencyAccess, Encounter, Note, PeerRequest
 
+# Where this app's parts of a person's page go, by region of that page.
+PERSON_PAGE_TEMPLATES = {
+    "alerts": "interventions/person/alerts.html",
+    "actions": "interventions/person/actions.html",
+    "more_actions": "interventions/person/more_actions.html",
+    "sections": "interventions/person/activity.html",
+}
+
 
 def home_page(request: HttpRequest) -> dict[str, Any]:
     """The counts of what waits for the viewer (the menu's, counted once)."""

@@ -11,6 +11,11 @@ it from its ``AppConfig.ready()``:
 
 Each provider receives the request and the page's keyword arguments and
 returns extra template context; the page merges what every provider returns.
+A provider may also name its templates, by region of the page
+(``templates={"actions": "interventions/person/actions.html"}``): the page
+includes, in each region, the templates every provider named for it
+(``panels.<region>`` in the template), so the lower page's template names
+nothing of the app above either.
 """
 
 from __future__ import annotations
@@ -28,10 +33,13 @@ class Slot:
     def __init__(self, name: str) -> None:
         self.name = name
         self._providers: list[Provider] = []
+        self._templates: dict[Provider, dict[str, str]] = {}
 
-    def register(self, provider: Provider) -> Provider:
+    def register(self, provider: Provider, *, templates: dict[str, str] | None = None) -> Provider:
         if provider not in self._providers:
             self._providers.append(provider)
+        if templates:
+            self._templates[provider] = templates
         return provider
 
     def context(
@@ -41,6 +49,14 @@ class Slot:
         that two providers both set is a wiring mistake, refused loudly rather
         than letting a panel silently replace the page's own value."""
         merged: dict[str, Any] = {}
+        panels: dict[str, list[str]] = {}
+        for provider in self._providers:
+            for region, template in self._templates.get(provider, {}).items():
+                panels.setdefault(region, []).append(template)
+        if panels:
+            if "panels" in set(taken):
+                raise ImproperlyConfigured(f"The {self.name} sets 'panels' itself")
+            merged["panels"] = panels
         for provider in self._providers:
             added = provider(request, **kwargs)
             clashing = (set(taken) | merged.keys()) & added.keys()

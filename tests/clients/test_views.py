@@ -717,28 +717,31 @@ def test_every_filter_of_the_people_list_says_any_when_empty(client, peer):
 
 @pytest.fixture
 def person_page_panels():
-    """Stand in for the apps above the register on a person's page, alone."""
-    from types import SimpleNamespace
+    """Stand in for the apps above the register on a person's page, alone:
+    a provider with its own context and a template for each region."""
+    from django.template import Template
 
-    from peersupport.slots import PERSON_PAGE
+    from peersupport import slots
+    from peersupport.slots import Slot
 
     seen = []
 
     def panels(request, *, client):
         seen.append((request.user, client))
-        return {
-            "timeline": SimpleNamespace(entries=[], number=1, has_next=False),
-            "notes_hidden_by_consent": 2,
-            "emergency_access": None,
-            "can_write_notes": True,
-            "can_log_encounter": True,
-            "can_open_emergency": False,
-            "can_request_peer": True,
-        }
+        return {"from_above": f"about {client.display_name}"}
 
-    kept, PERSON_PAGE._providers = PERSON_PAGE._providers, [panels]
+    stand_in = Slot("person page")
+    stand_in.register(
+        panels,
+        templates={
+            region: Template(f"<p>{region} {{{{ from_above }}}}</p>")
+            for region in ("alerts", "actions", "more_actions", "sections")
+        },
+    )
+    kept, slots.PERSON_PAGE._providers = slots.PERSON_PAGE._providers, stand_in._providers
+    kept_templates, slots.PERSON_PAGE._templates = slots.PERSON_PAGE._templates, stand_in._templates
     yield seen
-    PERSON_PAGE._providers = kept
+    slots.PERSON_PAGE._providers, slots.PERSON_PAGE._templates = kept, kept_templates
 
 
 def test_the_persons_page_shows_what_the_apps_above_add(client, peer, person, person_page_panels):
@@ -746,11 +749,8 @@ def test_the_persons_page_shows_what_the_apps_above_add(client, peer, person, pe
     response = client.get(reverse("clients:detail", args=[person.pk]))
     page = response.content.decode()
     assert person_page_panels == [(peer, person)]
-    assert "Encounters and notes" in page and "No encounter or note yet." in page
-    assert "2 notes shared with the care team are hidden from you" in page
-    assert reverse("notes:new", args=[person.pk]) in page
-    assert reverse("shared:request_new", args=[person.pk]) in page
-    assert reverse("safety:open", args=[person.pk]) not in page
+    for region in ("alerts", "actions", "more_actions", "sections"):
+        assert f"<p>{region} about Hélène</p>" in page
 
 
 def test_the_persons_page_stands_alone_without_the_apps_above(client, peer, person):

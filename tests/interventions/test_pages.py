@@ -262,3 +262,24 @@ def test_a_link_asking_for_an_audience_of_another_role_says_so_on_the_field(clie
     form = response.context["form"]
     assert form["audience"].initial == Audience.PEER_TEAM
     assert form.errors["audience"] == ["You cannot choose this audience."]
+
+
+def test_the_persons_page_offers_this_apps_actions_to_whom_they_belong(
+    client, person, peer, clinician, coordinator
+):
+    url = reverse("clients:detail", args=[person.pk])
+    client.force_login(clinician)
+    page = client.get(url).content.decode()
+    assert reverse("notes:new", args=[person.pk]) in page
+    assert reverse("shared:request_new", args=[person.pk]) in page
+    assert reverse("safety:open", args=[person.pk]) in page
+    assert "Encounters and notes" in page
+    client.force_login(peer)
+    page = client.get(url).content.decode()
+    assert reverse("notes:new", args=[person.pk]) in page
+    assert reverse("shared:request_new", args=[person.pk]) not in page
+    assert reverse("safety:open", args=[person.pk]) not in page
+    client.force_login(coordinator)
+    page = client.get(url).content.decode()
+    assert reverse("notes:new", args=[person.pk]) not in page
+    assert reverse("safety:open", args=[person.pk]) in page

@@ -43,3 +43,12 @@ def test_two_providers_may_not_set_the_same_key():
     slot.register(lambda request: {"waiting": 2})
     with pytest.raises(ImproperlyConfigured, match="waiting"):
         slot.context(RequestFactory().get("/"))
+
+
+def test_the_page_includes_in_each_region_the_templates_providers_name():
+    slot = Slot("test page")
+    slot.register(lambda request: {}, templates={"actions": "a.html", "sections": "s.html"})
+    slot.register(lambda request: {"x": 1}, templates={"actions": "b.html"})
+    context = slot.context(RequestFactory().get("/"))
+    assert context["panels"] == {"actions": ["a.html", "b.html"], "sections": ["s.html"]}
+    assert context["x"] == 1
