@@ -42,7 +42,7 @@ def _guard_last_coordinator(user: User, *, losing: bool) -> None:
 @transaction.atomic
 def account_create(
     *,
-    acting_user: User | None,
+    acting_user: User,
     username: str,
     first_name: str = "",
     last_name: str = "",
@@ -52,14 +52,49 @@ def account_create(
     must_change_password: bool = True,
 ) -> User:
     """A new account holding ``roles``, with a password its owner must replace
-    (unless ``must_change_password`` is False).
+    (unless ``must_change_password`` is False), created by ``acting_user``."""
+    account_policy.check(acting_user, Action.CREATE)
+    return _create(
+        acting_user=acting_user,
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        roles=roles,
+        password=password,
+        must_change_password=must_change_password,
+    )
 
-    ``acting_user`` None is the installation itself (``create_coordinator``
-    and the demo's first account, run from a shell on the server); every
-    screen passes the signed-in user, whom the policy checks.
-    """
-    if acting_user is not None:
-        account_policy.check(acting_user, Action.CREATE)
+
+@transaction.atomic
+def installation_account_create(
+    *, username: str, email: str = "", roles: Iterable[Role], password: str, **names: str
+) -> User:
+    """An account created by the installation itself, from a shell on the
+    server (``create_coordinator``, the demo's first account): there is no
+    signed-in user to check, and the audit entry names no one."""
+    return _create(
+        acting_user=None,
+        username=username,
+        email=email,
+        roles=roles,
+        password=password,
+        must_change_password=False,
+        **names,
+    )
+
+
+def _create(
+    *,
+    acting_user: User | None,
+    username: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    roles: Iterable[Role],
+    password: str,
+    must_change_password: bool,
+) -> User:
     with acting_as(acting_user):
         user = User(
             username=username,

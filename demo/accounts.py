@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.services import account_create
+from accounts.services import account_create, installation_account_create
 from peersupport.models import User
 from peersupport.roles import Role
 
@@ -33,16 +33,19 @@ def seed_accounts() -> list[str]:
     for username, first_name, last_name, roles in DEMO_ACCOUNTS:
         if User.objects.filter(username=username).exists():
             continue
-        user = account_create(
-            acting_user=coordinator,
-            username=username,
-            first_name=first_name,
-            last_name=last_name,
-            email=f"{username}@example.org",
-            roles=roles,
-            password=DEMO_PASSWORD,
-            must_change_password=False,
-        )
+        fields = {
+            "username": username,
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": f"{username}@example.org",
+            "roles": roles,
+            "password": DEMO_PASSWORD,
+        }
+        # The coordinator comes first, from the installation; it creates the rest.
+        if coordinator is None:
+            user = installation_account_create(**fields)
+        else:
+            user = account_create(acting_user=coordinator, must_change_password=False, **fields)
         if username == "coordinator":
             coordinator = user
         created.append(username)

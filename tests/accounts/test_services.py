@@ -145,3 +145,18 @@ def test_editing_a_stale_copy_of_an_account_does_not_revive_its_ended_sessions(c
     assert saved.session_generation == ended_at > 0
     assert saved.is_active is False
     assert saved.first_name == "Alex"
+
+
+def test_a_screen_cannot_create_an_account_without_a_signed_in_user():
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        accounts.account_create(acting_user=None, username="ghost", password="x" * 20)
+    assert not User.objects.filter(username="ghost").exists()
+
+
+def test_the_installation_creates_its_first_coordinator_without_a_user():
+    user = accounts.installation_account_create(
+        username="first", roles=[Role.COORDINATOR], password="x" * 20
+    )
+    assert user.has_role(Role.COORDINATOR) and not user.must_change_password

@@ -10,7 +10,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.services import account_create
+from accounts.services import installation_account_create
 from peersupport.models import User
 from peersupport.roles import Role
 
@@ -40,12 +40,7 @@ class Command(BaseCommand):
             password_validation.validate_password(password, User(username=username, email=email))
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        account_create(
-            acting_user=None,
-            username=username,
-            email=email,
-            roles=[Role.COORDINATOR],
-            password=password,
-            must_change_password=False,
+        installation_account_create(
+            username=username, email=email, roles=[Role.COORDINATOR], password=password
         )
         self.stdout.write(self.style.SUCCESS(f"Coordinator {username} created."))
