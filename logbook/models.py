@@ -6,6 +6,7 @@ date, so moving a stage moves its entries with it.
 """
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,6 +37,17 @@ class Stage(models.Model):
     def holds(self, day: date) -> bool:
         """Whether ``day`` falls inside the stage (an ongoing stage has no end)."""
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+    # The same rule in SQL, from either side: the rows whose date this stage
+    # holds, and the stages that hold a date (a value or an OuterRef).
+
+    def holds_rows(self, field: str) -> Q:
+        inside = Q(**{f"{field}__gte": self.starts_on})
+        return inside & Q(**{f"{field}__lte": self.ends_on}) if self.ends_on else inside
+
+    @staticmethod
+    def holding(day: Any) -> Q:
+        return Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
 
     def clean(self):
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:

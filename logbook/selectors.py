@@ -22,9 +22,7 @@ OUTSIDE_STAGES = "outside"
 
 def _stages_holding_the_entry() -> QuerySet[Stage]:
     # Stage.holds, in SQL, for the entry of the outer query.
-    return Stage.objects.filter(starts_on__lte=OuterRef("occurred_on")).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("occurred_on"))
-    )
+    return Stage.objects.filter(Stage.holding(OuterRef("occurred_on")))
 
 
 def _stage_of(field: str) -> Subquery:
@@ -102,9 +100,7 @@ def entry_list(*, viewer: Any, filters: EntryFilters = EntryFilters()) -> QueryS
     if filters.stage == OUTSIDE_STAGES:
         entries = entries.filter(~Exists(_stages_holding_the_entry()))
     elif isinstance(filters.stage, Stage):
-        entries = entries.filter(occurred_on__gte=filters.stage.starts_on)
-        if filters.stage.ends_on:
-            entries = entries.filter(occurred_on__lte=filters.stage.ends_on)
+        entries = entries.filter(filters.stage.holds_rows("occurred_on"))
     if filters.kind:
         entries = entries.filter(kind=filters.kind)
     if filters.source:
