@@ -3,17 +3,17 @@ and name people only through the register's own policy."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from clients.access import client_policy
 from clients.models import Client
 from peersupport.audit import audit_entry_policy
+from peersupport.dates import start_of
 
 from .forms import AuditFilterForm
 
@@ -25,10 +25,6 @@ def entries_about_person(client_id: int) -> Q:
     return Q(content_type=client_type, object_pk=str(client_id)) | Q(
         additional_data__client_id=client_id
     )
-
-
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def trail_entries(*, viewer: Any, filters: dict[str, Any]) -> QuerySet[LogEntry]:
@@ -46,9 +42,9 @@ def trail_entries(*, viewer: Any, filters: dict[str, Any]) -> QuerySet[LogEntry]
     if filters.get("action"):
         entries = entries.filter(action=AuditFilterForm.ACTIONS[filters["action"]])
     if filters.get("since"):
-        entries = entries.filter(timestamp__gte=_start_of(filters["since"]))
+        entries = entries.filter(timestamp__gte=start_of(filters["since"]))
     if filters.get("until"):
-        entries = entries.filter(timestamp__lt=_start_of(filters["until"] + timedelta(days=1)))
+        entries = entries.filter(timestamp__lt=start_of(filters["until"] + timedelta(days=1)))
     return entries
 
 

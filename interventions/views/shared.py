@@ -1,7 +1,5 @@
 """The co-intervention feed, and requests for a peer."""
 
-from datetime import datetime, time
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -15,6 +13,7 @@ from django.views.decorators.http import require_POST
 from clients.access import client_policy
 from peersupport.access import ability_required
 from peersupport.audit import record_reads
+from peersupport.dates import start_of
 from peersupport.form_tools import apply_service
 from peersupport.roles import Ability
 
@@ -29,7 +28,7 @@ Action = peer_request_policy.Action
 
 def _day_start(value):
     day = parse_date(value or "")
-    return timezone.make_aware(datetime.combine(day, time.min)) if day else None
+    return start_of(day) if day else None
 
 
 @ability_required(Ability.JOIN_CARE_TEAMS)
