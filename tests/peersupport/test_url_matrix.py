@@ -413,3 +413,21 @@ def test_each_persona_gets_what_the_matrix_says(client, world, name):
         p: f"expected {expected[p]}, got {seen[p]}" for p in PERSONAS if seen[p] != expected[p]
     }
     assert wrong == {}, f"GET {name}: " + "; ".join(f"{p} {w}" for p, w in wrong.items())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_a_deactivated_account_gets_what_an_anonymous_visitor_gets(client, world, name):
+    # A coordinator who has left: the session they still hold opens nothing,
+    # not even what any signed-in account may open.
+    former = world.users["coordinator"]
+    former.is_active = False
+    former.save(update_fields=["is_active"])
+    row = MATRIX[name]
+    path = reverse(name, kwargs=(row.kwargs or _no_arguments)(world) or None)
+    client.force_login(former)
+    response = client.get(path, row.query or {})
+    status = response.status_code
+    if status == 302 and response.url.startswith(_sign_in_pages()):
+        status = LOGIN
+    assert status == row.anonymous, f"GET {name} as a deactivated account: {status}"
