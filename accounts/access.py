@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from peersupport.models import User
-from peersupport.policy import Policy, is_signed_in, users_with
+from peersupport.policy import Policy, has_ability, users_with
 from peersupport.roles import Ability
 
 
@@ -48,7 +48,7 @@ class AccountPolicy(Policy[User]):
 
     @staticmethod
     def _manages_accounts(user: Any) -> bool:
-        return is_signed_in(user) and user.can(Ability.MANAGE_ACCOUNTS)
+        return has_ability(user, Ability.MANAGE_ACCOUNTS)
 
 
 account_policy = AccountPolicy()

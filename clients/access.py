@@ -28,7 +28,7 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from peersupport.models import User
-from peersupport.policy import FollowsPolicy, Policy, has_ability, is_signed_in, users_with
+from peersupport.policy import FollowsPolicy, Policy, has_ability, users_with
 from peersupport.roles import Ability
 
 from . import consent
@@ -298,7 +298,7 @@ class ClientResearchPolicy(Policy[Client]):
         EXPORT_ROWS = "export_rows"  # pseudonymised rows: research consent in force
 
     def _studies(self, user: Any) -> bool:
-        return is_signed_in(user) and user.can(Ability.VIEW_PROGRAMME_STATS)
+        return has_ability(user, Ability.VIEW_PROGRAMME_STATS)
 
     def _people(self, action: StrEnum) -> QuerySet[Client]:
         people = Client.objects.filter(merged_into__isnull=True)

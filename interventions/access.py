@@ -221,7 +221,7 @@ class NotePolicy(Policy[Note]):
         """Notes whose existence (date, author, audience; never the body) ``user``
         may see: the programme's coordinators see every signed note, others what
         they may read."""
-        if is_signed_in(user) and user.can(Ability.SEE_ALL_CLIENTS):
+        if has_ability(user, Ability.SEE_ALL_CLIENTS):
             return Note.objects.filter(status=NoteStatus.SIGNED).defer("body")
         return self.visible_to(user).defer("body")
 
@@ -366,7 +366,7 @@ class EncounterResearchPolicy(Policy[Encounter]):
         EXPORT_ROWS = "export_rows"
 
     def _studies(self, user: Any) -> bool:
-        return is_signed_in(user) and user.can(Ability.VIEW_PROGRAMME_STATS)
+        return has_ability(user, Ability.VIEW_PROGRAMME_STATS)
 
     def visible_to(self, user: Any, action: StrEnum = Action.VIEW) -> QuerySet[Encounter]:
         if not (self._studies(user) and action in tuple(self.Action)):

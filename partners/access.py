@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from django.db.models import QuerySet
 
 from peersupport.models import User
-from peersupport.policy import Policy, is_signed_in, users_with
+from peersupport.policy import Policy, has_ability, users_with
 from peersupport.roles import Ability
 
 from .models import Partner
@@ -40,7 +40,7 @@ class PartnerPolicy(Policy[Partner]):
 
     def can(self, user: Any, action: StrEnum, obj: Partner | None = None) -> bool:
         # No partner is hidden from a reader, so the row never changes the answer.
-        return is_signed_in(user) and user.can(self.ABILITY_FOR[self.Action(action)])
+        return has_ability(user, self.ABILITY_FOR[self.Action(action)])
 
     def users_who_can(self, action: StrEnum, obj: Partner | None = None) -> QuerySet[User]:
         ability = self.ABILITY_FOR[self.Action(action)]

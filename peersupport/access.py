@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 
-from .policy import is_signed_in
+from .policy import has_ability
 from .roles import Ability
 
 View = Callable[..., HttpResponse]
@@ -19,7 +19,7 @@ View = Callable[..., HttpResponse]
 
 def require_ability(user: Any, ability: Ability) -> None:
     """Raise 404 unless ``user`` may do ``ability``."""
-    if not (is_signed_in(user) and user.can(ability)):
+    if not has_ability(user, ability):
         raise Http404
 
 

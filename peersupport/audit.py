@@ -31,7 +31,7 @@ from django.db.models import Model, Q, QuerySet
 
 from .audit_words import Readable, describe_entry, readable_entries
 from .models import ExportRecord, RoleGrant, User
-from .policy import Policy, is_signed_in, users_with
+from .policy import Policy, has_ability, users_with
 from .roles import Ability
 
 __all__ = [
@@ -190,9 +190,7 @@ class AuditTrailPolicy(Policy[M]):
         return rows if self.can(user, self.Action.VIEW) else rows.none()
 
     def can(self, user: Any, action: StrEnum, obj: M | None = None) -> bool:
-        return (
-            action == self.Action.VIEW and is_signed_in(user) and user.can(Ability.VIEW_AUDIT_TRAIL)
-        )
+        return action == self.Action.VIEW and has_ability(user, Ability.VIEW_AUDIT_TRAIL)
 
     def users_who_can(self, action: StrEnum, obj: M | None = None) -> QuerySet[User]:
         if action != self.Action.VIEW:
