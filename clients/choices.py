@@ -116,6 +116,8 @@ class Purpose(models.TextChoices):
     PEER_SUPPORT = "peer_support", _("Receiving peer support")
     CARE_TEAM_SHARING = "care_team_sharing", _("Sharing with the care team")
     RESEARCH = "research", _("De-identified data in research")
+    # Sharing what a referral needs with a partner outside the clinic.
+    PARTNER_REFERRAL = "partner_referral", _("Referral to a partner")
 
 
 class Decision(models.TextChoices):

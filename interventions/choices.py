@@ -76,3 +76,5 @@ class PeerRequestStatus(models.TextChoices):
 class NotificationKind(models.TextChoices):
     EMERGENCY_ACCESS = "emergency_access", _("Safety exception used")
     PEER_REQUESTED = "peer_requested", _("Peer requested")
+    MENTIONED = "mentioned", _("Mentioned in a note")
+    FOLLOW_UP_ASSIGNED = "follow_up_assigned", _("Follow-up assigned")

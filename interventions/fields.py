@@ -1,26 +1,9 @@
-"""The encrypted field for note bodies (django-fernet-encrypted-fields), keyed
-by NOTE_ENCRYPTION_KEYS instead of the package's SECRET_KEY derivation, so that
-the notes' key can be kept, rotated and escrowed apart from the site's secret."""
+"""The encrypted field of note bodies, addenda, next steps and disclosure
+records: the core's ConfidentialTextField under the name the migrations of
+this app were written with."""
 
-from typing import TYPE_CHECKING
-
-from django.conf import settings
-from django.utils.functional import cached_property
-from encrypted_fields.fields import EncryptedTextField
-
-if TYPE_CHECKING:
-    from django.db import models
-
-    # The package has no types: to the type checker, a text field (str in Python).
-    _TextField = models.TextField
-else:
-    _TextField = EncryptedTextField
+from peersupport.fields import ConfidentialTextField
 
 
-class NoteBodyField(_TextField):
+class NoteBodyField(ConfidentialTextField):
     """Fernet ciphertext in the database; plain text in Python."""
-
-    @cached_property
-    def keys(self) -> list[bytes]:
-        # First key encrypts, all keys decrypt (MultiFernet), which is what rotation needs.
-        return [key.encode("ascii") for key in settings.NOTE_ENCRYPTION_KEYS]

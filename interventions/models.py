@@ -209,6 +209,23 @@ class Note(models.Model):
     )
     audience = models.CharField(_("who may read it"), max_length=20, choices=Audience.choices)
     body = NoteBodyField(_("note"), blank=True, null=True)
+    # A conversation is a note and the answers linked to it; an answer to an
+    # answer is linked to the note that began the conversation.
+    answers_note = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="answers",
+        verbose_name=_("answers the note"),
+    )
+    # Teammates the author asked to read it; notified when the note is signed.
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="mentioned_in_notes",
+        verbose_name=_("let these teammates know"),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=NoteStatus.choices, default=NoteStatus.DRAFT
     )

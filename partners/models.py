@@ -19,6 +19,15 @@ class Partner(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     hours = models.CharField(_("opening hours"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    is_internal = models.BooleanField(
+        _("a service of our own organisation"),
+        default=False,
+        help_text=_(
+            "Tick for a service of the clinic or host organisation: referring a "
+            "person there shares nothing outside, so it needs no consent to share "
+            "with a partner."
+        ),
+    )
     is_active = models.BooleanField(
         _("active"),
         default=True,

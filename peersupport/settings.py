@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "partners",
     "clients",
     "interventions",
+    "referrals",
+    "agenda",
     "logbook",
     "audit",
     "accounts",

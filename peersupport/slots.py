@@ -73,3 +73,7 @@ class Slot:
 HOME_PAGE = Slot("home page")
 # A person's page (clients:detail), given ``client``: their timeline and notes.
 PERSON_PAGE = Slot("person page")
+# A partner's page (partners:detail), given ``partner``: what was sent there.
+PARTNER_PAGE = Slot("partner page")
+# An encounter's page (encounters:detail), given ``encounter``: what follows from it.
+ENCOUNTER_PAGE = Slot("encounter page")

@@ -44,6 +44,7 @@ SHORT_PURPOSES = {
     Purpose.PEER_SUPPORT: _("Support"),
     Purpose.CARE_TEAM_SHARING: _("Sharing"),
     Purpose.RESEARCH: _("Research"),
+    Purpose.PARTNER_REFERRAL: _("Referral"),
 }
 
 

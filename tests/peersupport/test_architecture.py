@@ -45,6 +45,8 @@ CONFIDENTIAL = {
         "PeerRequest",
         "Notification",
     ],
+    "referrals": ["Referral", "ReferralStatusChange"],
+    "agenda": ["FollowUp", "CalendarFeed"],
     "logbook": ["Entry"],
 }
 OWNER = {model: app for app, models in CONFIDENTIAL.items() for model in models}
@@ -60,6 +62,8 @@ APPS = (
     "partners",
     "clients",
     "interventions",
+    "referrals",
+    "agenda",
     "logbook",
     "audit",
     "accounts",
@@ -70,8 +74,18 @@ MAY_IMPORT = {
     "partners": {"peersupport"},
     "clients": {"peersupport", "partners"},
     "interventions": {"peersupport", "partners", "clients"},
-    "logbook": {"peersupport", "partners", "clients", "interventions"},
-    "audit": {"peersupport", "partners", "clients", "interventions", "logbook"},
+    "referrals": {"peersupport", "partners", "clients"},
+    "agenda": {"peersupport", "partners", "clients", "interventions"},
+    "logbook": {"peersupport", "partners", "clients", "interventions", "referrals"},
+    "audit": {
+        "peersupport",
+        "partners",
+        "clients",
+        "interventions",
+        "referrals",
+        "agenda",
+        "logbook",
+    },
     "accounts": {"peersupport", "audit"},
     "demo": set(APPS),
 }

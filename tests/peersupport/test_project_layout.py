@@ -18,6 +18,7 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCT_PACKAGES = [
     "accounts",
+    "agenda",
     "audit",
     "clients",
     "demo",
@@ -25,6 +26,7 @@ PRODUCT_PACKAGES = [
     "logbook",
     "partners",
     "peersupport",
+    "referrals",
 ]
 # Binary or generated files that cannot name a path.
 NOT_TEXT = {".mo", ".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".pdf", ".woff", ".woff2"}

@@ -20,6 +20,8 @@ PROJECT_DIRS = [
     "partners",
     "clients",
     "interventions",
+    "referrals",
+    "agenda",
     "logbook",
     "audit",
     "accounts",

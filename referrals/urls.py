@@ -1,0 +1,3 @@
+"""URLs of referrals (/referrals/)."""
+
+referral_patterns: tuple[list, str] = ([], "referrals")
