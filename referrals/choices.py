@@ -16,5 +16,10 @@ class ReferralStatus(models.TextChoices):
 
 # Where a referral ends: nothing follows these.
 FINAL_STATUSES = frozenset(
-    {ReferralStatus.ATTENDED, ReferralStatus.DECLINED, ReferralStatus.NO_SHOW, ReferralStatus.CLOSED}
+    {
+        ReferralStatus.ATTENDED,
+        ReferralStatus.DECLINED,
+        ReferralStatus.NO_SHOW,
+        ReferralStatus.CLOSED,
+    }
 )

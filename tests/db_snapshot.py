@@ -5,7 +5,16 @@ from django.apps import apps
 
 def snapshot():
     """Every row of every project and audit table, as comparable tuples."""
-    labels = {"peersupport", "partners", "clients", "interventions", "referrals", "agenda", "logbook", "auditlog"}
+    labels = {
+        "peersupport",
+        "partners",
+        "clients",
+        "interventions",
+        "referrals",
+        "agenda",
+        "logbook",
+        "auditlog",
+    }
     state = {}
     for model in apps.get_models():
         if model._meta.app_label in labels:

@@ -2,81 +2,252 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import peersupport.fields
 from django.conf import settings
 from django.db import migrations, models
 
+import peersupport.fields
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clients', '0004_consent_purpose_referral_to_a_partner'),
-        ('interventions', '0004_conversations_mentions_and_new_notifications'),
-        ('partners', '0003_partner_is_internal'),
+        ("clients", "0004_consent_purpose_referral_to_a_partner"),
+        ("interventions", "0004_conversations_mentions_and_new_notifications"),
+        ("partners", "0003_partner_is_internal"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccompanimentKind',
+            name="AccompanimentKind",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_en', models.CharField(max_length=100, verbose_name='name in English')),
-                ('name_fr', models.CharField(max_length=100, verbose_name='name in French')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position in lists')),
-                ('is_active', models.BooleanField(default=True, verbose_name='offered for new accompaniments')),
-                ('activity', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='interventions.activity', verbose_name='activity of the encounter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_en", models.CharField(max_length=100, verbose_name="name in English")),
+                ("name_fr", models.CharField(max_length=100, verbose_name="name in French")),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="position in lists"),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True, verbose_name="offered for new accompaniments"
+                    ),
+                ),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="interventions.activity",
+                        verbose_name="activity of the encounter",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kind of accompaniment',
-                'verbose_name_plural': 'kinds of accompaniment',
-                'ordering': ['position', 'pk'],
+                "verbose_name": "kind of accompaniment",
+                "verbose_name_plural": "kinds of accompaniment",
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarFeed',
+            name="CalendarFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('secret_hash', models.CharField(max_length=64, unique=True)),
-                ('issued_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='address given at')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='calendar_feed', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("secret_hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "issued_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="address given at"
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calendar_feed",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'calendar feed',
-                'verbose_name_plural': 'calendar feeds',
+                "verbose_name": "calendar feed",
+                "verbose_name_plural": "calendar feeds",
             },
         ),
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('what', peersupport.fields.ConfidentialTextField(verbose_name='what was promised')),
-                ('due_on', models.DateField(verbose_name='due on')),
-                ('due_time', models.TimeField(blank=True, null=True, verbose_name='at')),
-                ('duration_minutes', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='minutes')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='open', max_length=10, verbose_name='status')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('place_text', models.CharField(blank=True, help_text='An address or a service, never the person’s name.', max_length=200, verbose_name='place')),
-                ('outcome', peersupport.fields.ConfidentialTextField(blank=True, null=True, verbose_name='how it went')),
-                ('assigned_to', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='follow_ups_assigned', to=settings.AUTH_USER_MODEL, verbose_name='assigned to')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='follow_ups', to='clients.client', verbose_name='person')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='closed by')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('encounter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='accompaniments', to='interventions.encounter', verbose_name='recorded as the encounter')),
-                ('from_encounter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='follow_ups', to='interventions.encounter', verbose_name='from the encounter')),
-                ('kind', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='accompaniments', to='agenda.accompanimentkind', verbose_name='kind of accompaniment')),
-                ('place_partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='accompaniments', to='partners.partner', verbose_name='place (a partner)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "what",
+                    peersupport.fields.ConfidentialTextField(verbose_name="what was promised"),
+                ),
+                ("due_on", models.DateField(verbose_name="due on")),
+                ("due_time", models.TimeField(blank=True, null=True, verbose_name="at")),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="minutes"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("done", "Done"), ("cancelled", "Cancelled")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closed at"),
+                ),
+                (
+                    "place_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="An address or a service, never the person’s name.",
+                        max_length=200,
+                        verbose_name="place",
+                    ),
+                ),
+                (
+                    "outcome",
+                    peersupport.fields.ConfidentialTextField(
+                        blank=True, null=True, verbose_name="how it went"
+                    ),
+                ),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="follow_ups_assigned",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assigned to",
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="follow_ups",
+                        to="clients.client",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="closed by",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "encounter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="accompaniments",
+                        to="interventions.encounter",
+                        verbose_name="recorded as the encounter",
+                    ),
+                ),
+                (
+                    "from_encounter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="follow_ups",
+                        to="interventions.encounter",
+                        verbose_name="from the encounter",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="accompaniments",
+                        to="agenda.accompanimentkind",
+                        verbose_name="kind of accompaniment",
+                    ),
+                ),
+                (
+                    "place_partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="accompaniments",
+                        to="partners.partner",
+                        verbose_name="place (a partner)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'follow-up',
-                'verbose_name_plural': 'follow-ups',
-                'ordering': ['due_on', 'due_time', 'pk'],
-                'indexes': [models.Index(fields=['assigned_to', 'status', 'due_on'], name='follow_up_agenda'), models.Index(fields=['client', 'status', 'due_on'], name='follow_up_person')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__isnull', True), ('due_time__isnull', False), _connector='OR'), name='accompaniment_has_a_time'), models.CheckConstraint(condition=models.Q(models.Q(('closed_at__isnull', True), ('status', 'open')), models.Q(('closed_at__isnull', False), ('status__in', ['done', 'cancelled'])), _connector='OR'), name='follow_up_closed_with_a_date')],
+                "verbose_name": "follow-up",
+                "verbose_name_plural": "follow-ups",
+                "ordering": ["due_on", "due_time", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["assigned_to", "status", "due_on"], name="follow_up_agenda"
+                    ),
+                    models.Index(fields=["client", "status", "due_on"], name="follow_up_person"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind__isnull", True), ("due_time__isnull", False), _connector="OR"
+                        ),
+                        name="accompaniment_has_a_time",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("closed_at__isnull", True), ("status", "open")),
+                            models.Q(
+                                ("closed_at__isnull", False), ("status__in", ["done", "cancelled"])
+                            ),
+                            _connector="OR",
+                        ),
+                        name="follow_up_closed_with_a_date",
+                    ),
+                ],
             },
         ),
     ]

@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clients', '0003_partner_moves_to_partners_app'),
+        ("clients", "0003_partner_moves_to_partners_app"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='consent',
-            name='purpose',
-            field=models.CharField(choices=[('peer_support', 'Receiving peer support'), ('care_team_sharing', 'Sharing with the care team'), ('research', 'De-identified data in research'), ('partner_referral', 'Referral to a partner')], max_length=30, verbose_name='purpose'),
+            model_name="consent",
+            name="purpose",
+            field=models.CharField(
+                choices=[
+                    ("peer_support", "Receiving peer support"),
+                    ("care_team_sharing", "Sharing with the care team"),
+                    ("research", "De-identified data in research"),
+                    ("partner_referral", "Referral to a partner"),
+                ],
+                max_length=30,
+                verbose_name="purpose",
+            ),
         ),
     ]

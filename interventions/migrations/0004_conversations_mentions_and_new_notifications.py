@@ -6,26 +6,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('interventions', '0003_encounter_partner_from_partners_app'),
+        ("interventions", "0003_encounter_partner_from_partners_app"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='note',
-            name='answers_note',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='interventions.note', verbose_name='answers the note'),
+            model_name="note",
+            name="answers_note",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="answers",
+                to="interventions.note",
+                verbose_name="answers the note",
+            ),
         ),
         migrations.AddField(
-            model_name='note',
-            name='mentions',
-            field=models.ManyToManyField(blank=True, related_name='mentioned_in_notes', to=settings.AUTH_USER_MODEL, verbose_name='let these teammates know'),
+            model_name="note",
+            name="mentions",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="mentioned_in_notes",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="let these teammates know",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('emergency_access', 'Safety exception used'), ('peer_requested', 'Peer requested'), ('mentioned', 'Mentioned in a note'), ('follow_up_assigned', 'Follow-up assigned')], max_length=30),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("emergency_access", "Safety exception used"),
+                    ("peer_requested", "Peer requested"),
+                    ("mentioned", "Mentioned in a note"),
+                    ("follow_up_assigned", "Follow-up assigned"),
+                ],
+                max_length=30,
+            ),
         ),
     ]

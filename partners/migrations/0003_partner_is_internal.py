@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partners', '0002_rename_table_to_partners_partner'),
+        ("partners", "0002_rename_table_to_partners_partner"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='partner',
-            name='is_internal',
-            field=models.BooleanField(default=False, help_text='Tick for a service of the clinic or host organisation: referring a person there shares nothing outside, so it needs no consent to share with a partner.', verbose_name='a service of our own organisation'),
+            model_name="partner",
+            name="is_internal",
+            field=models.BooleanField(
+                default=False,
+                help_text="Tick for a service of the clinic or host organisation: referring a person there shares nothing outside, so it needs no consent to share with a partner.",
+                verbose_name="a service of our own organisation",
+            ),
         ),
     ]

@@ -2,64 +2,159 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import peersupport.fields
 from django.conf import settings
 from django.db import migrations, models
 
+import peersupport.fields
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clients', '0004_consent_purpose_referral_to_a_partner'),
-        ('partners', '0003_partner_is_internal'),
+        ("clients", "0004_consent_purpose_referral_to_a_partner"),
+        ("partners", "0003_partner_is_internal"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', peersupport.fields.ConfidentialTextField(verbose_name='why')),
-                ('referred_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='date')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('sent', 'Sent'), ('accepted', 'Accepted'), ('attended', 'Attended'), ('declined', 'Declined'), ('no_show', 'Did not go'), ('closed', 'Closed')], default='proposed', max_length=10, verbose_name='status')),
-                ('outcome', peersupport.fields.ConfidentialTextField(blank=True, null=True, verbose_name='outcome')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='clients.client', verbose_name='person')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='referred by')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='partners.partner', verbose_name='referred to')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", peersupport.fields.ConfidentialTextField(verbose_name="why")),
+                (
+                    "referred_on",
+                    models.DateField(default=django.utils.timezone.localdate, verbose_name="date"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("sent", "Sent"),
+                            ("accepted", "Accepted"),
+                            ("attended", "Attended"),
+                            ("declined", "Declined"),
+                            ("no_show", "Did not go"),
+                            ("closed", "Closed"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "outcome",
+                    peersupport.fields.ConfidentialTextField(
+                        blank=True, null=True, verbose_name="outcome"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="clients.client",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="referred by",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="partners.partner",
+                        verbose_name="referred to",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'referral',
-                'verbose_name_plural': 'referrals',
-                'ordering': ['-referred_on', '-pk'],
+                "verbose_name": "referral",
+                "verbose_name_plural": "referrals",
+                "ordering": ["-referred_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReferralStatusChange',
+            name="ReferralStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('sent', 'Sent'), ('accepted', 'Accepted'), ('attended', 'Attended'), ('declined', 'Declined'), ('no_show', 'Did not go'), ('closed', 'Closed')], max_length=10, verbose_name='status')),
-                ('changed_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='date')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('changed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='changes', to='referrals.referral', verbose_name='referral')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("sent", "Sent"),
+                            ("accepted", "Accepted"),
+                            ("attended", "Attended"),
+                            ("declined", "Declined"),
+                            ("no_show", "Did not go"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "changed_on",
+                    models.DateField(default=django.utils.timezone.localdate, verbose_name="date"),
+                ),
+                (
+                    "recorded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="recorded at"),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="changes",
+                        to="referrals.referral",
+                        verbose_name="referral",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'referral status change',
-                'verbose_name_plural': 'referral status changes',
-                'ordering': ['changed_on', 'recorded_at', 'pk'],
+                "verbose_name": "referral status change",
+                "verbose_name_plural": "referral status changes",
+                "ordering": ["changed_on", "recorded_at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['client', '-referred_on'], name='referral_person'),
+            model_name="referral",
+            index=models.Index(fields=["client", "-referred_on"], name="referral_person"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['partner', 'status'], name='referral_partner'),
+            model_name="referral",
+            index=models.Index(fields=["partner", "status"], name="referral_partner"),
         ),
     ]
