@@ -1,0 +1,1 @@
+"""Views of follow-ups and accompaniments, and of the calendar feed."""
