@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from peersupport.access import ability_required
 from peersupport.roles import Ability
+from peersupport.slots import PARTNER_PAGE
 
 from . import selectors, services
 from .access import Action, partner_policy
@@ -44,11 +45,13 @@ def partner_list(request):
 @view_partners
 def partner_detail(request, pk):
     partner = partner_policy.get_for(request.user, pk)
-    return render(
-        request,
-        "partners/detail.html",
-        {"partner": partner, "can_edit": partner_policy.can(request.user, Action.EDIT, partner)},
-    )
+    context = {
+        "partner": partner,
+        "can_edit": partner_policy.can(request.user, Action.EDIT, partner),
+    }
+    # What the apps above add (referrals received), through the slot.
+    context |= PARTNER_PAGE.context(request, taken=context, partner=partner)
+    return render(request, "partners/detail.html", context)
 
 
 def _partner_form(request, partner, title):

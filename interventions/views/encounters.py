@@ -8,6 +8,7 @@ from peersupport.access import ability_required
 from peersupport.audit import record_reads
 from peersupport.form_tools import apply_service
 from peersupport.roles import Ability
+from peersupport.slots import ENCOUNTER_PAGE
 from peersupport.submissions import mark_drafts_saved, offline_key
 
 from .. import selectors, services
@@ -71,16 +72,15 @@ def encounter_detail(request, pk):
     encounter = encounter_policy.get_for(request.user, pk)
     notes = selectors.encounter_notes(viewer=request.user, encounter=encounter)
     record_reads(notes, via="encounter")
-    return render(
-        request,
-        "interventions/encounter_detail.html",
-        {
-            "encounter": encounter,
-            "notes": notes,
-            "activities": list(encounter.activities.all()),
-            "participants": list(encounter.participants.all()),
-            "can_read_next_steps": encounter_policy.can(
-                request.user, encounter_policy.Action.READ_NEXT_STEPS, encounter
-            ),
-        },
-    )
+    context = {
+        "encounter": encounter,
+        "notes": notes,
+        "activities": list(encounter.activities.all()),
+        "participants": list(encounter.participants.all()),
+        "can_read_next_steps": encounter_policy.can(
+            request.user, encounter_policy.Action.READ_NEXT_STEPS, encounter
+        ),
+    }
+    # What the apps above add (a follow-up from the next steps), through the slot.
+    context |= ENCOUNTER_PAGE.context(request, taken=context, encounter=encounter)
+    return render(request, "interventions/encounter_detail.html", context)
