@@ -275,9 +275,11 @@ def notifications_mark_read(*, acting_user: User, notifications: Iterable[Notifi
     )
 
 
-def _notify(
+def notify(
     recipients: Iterable[User], kind: NotificationKind, params: dict[str, Any], url: str = ""
 ) -> None:
+    """Tell each recipient in their notifications. ``params`` name a record by its
+    number, never a person by name: notifications show on shared screens."""
     notifications = [
         Notification(recipient=recipient, kind=kind, params=params, url=url)
         for recipient in recipients
@@ -363,7 +365,7 @@ def _grant_emergency_access(
     params = {"user": str(acting_user), "client_id": client.pk, "access_id": grant.pk}
     reviewers = emergency_access_policy.users_who_can(emergency_access_policy.Action.REVIEW)
     recipients = {*authors, *reviewers.exclude(pk=acting_user.pk)}
-    _notify(recipients, NotificationKind.EMERGENCY_ACCESS, params, url="/audit/emergency/")
+    notify(recipients, NotificationKind.EMERGENCY_ACCESS, params, url="/audit/emergency/")
     return grant
 
 
@@ -414,7 +416,7 @@ def peer_request_open(*, acting_user: User, client: Client, reason: str) -> Peer
     with acting_as(acting_user):
         request.full_clean()
         request.save()
-    _notify(
+    notify(
         peer_request_policy.users_who_can(peer_request_policy.Action.ASSIGN),
         NotificationKind.PEER_REQUESTED,
         {"user": str(acting_user), "client_id": client.pk},

@@ -1,6 +1,8 @@
 """Template helpers for encounters, notes and notifications."""
 
 from django import template
+from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..choices import NotificationKind
@@ -21,5 +23,17 @@ def notification_text(notification):
         return _("%(user)s asked for a peer for record %(client)s.") % {
             "user": params.get("user"),
             "client": params.get("client_id"),
+        }
+    if notification.kind == NotificationKind.MENTIONED:
+        return _("%(user)s mentioned you in a note about record %(client)s.") % {
+            "user": params.get("user"),
+            "client": params.get("client_id"),
+        }
+    if notification.kind == NotificationKind.FOLLOW_UP_ASSIGNED:
+        due_on = parse_date(params.get("due_on") or "")
+        return _("%(user)s gave you a follow-up about record %(client)s, due %(date)s.") % {
+            "user": params.get("user"),
+            "client": params.get("client_id"),
+            "date": date_format(due_on) if due_on else "—",
         }
     return notification.get_kind_display()
