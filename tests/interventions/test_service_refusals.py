@@ -245,6 +245,6 @@ def test_notifying_ten_people_takes_as_many_queries_as_notifying_one(
     ten = [UserFactory(roles=["coordinator"]) for _ in range(10)]
     kind = next(iter(NotificationKind))
     with django_assert_num_queries(1):
-        services._notify(one, kind, {"client": "Alex"})
+        services.notify(one, kind, {"client": "Alex"})
     with django_assert_num_queries(1):
-        services._notify(ten, kind, {"client": "Alex"})
+        services.notify(ten, kind, {"client": "Alex"})
