@@ -172,6 +172,11 @@ class FollowUp(models.Model):
     def is_open(self) -> bool:
         return self.status == FollowUpStatus.OPEN
 
+    @property
+    def is_overdue(self) -> bool:
+        """Still open after the day it was due."""
+        return self.is_open and self.due_on < timezone.localdate()
+
     def clean(self):
         errors = {}
         if self.kind_id and self.due_time is None:
