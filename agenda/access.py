@@ -13,10 +13,15 @@
   Researchers see nothing. The safety exception opens notes only: a
   follow-up is a worker's task, not something a crisis needs to read.
   Being a superuser changes nothing.
+- ``calendar_feed_policy``: each user's own calendar feed (turn it on, reset
+  its address, turn it off), for those who may list follow-ups; the feed's
+  address itself is looked up by the hash of its secret (``by_secret``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from enum import StrEnum
 from typing import Any
 
@@ -28,7 +33,7 @@ from peersupport.policy import Policy, has_ability, is_signed_in, users_with
 from peersupport.roles import Ability
 
 from .choices import FollowUpStatus
-from .models import FollowUp
+from .models import CalendarFeed, FollowUp
 
 
 def _teams_of(user: Any) -> QuerySet[CareTeamMembership]:
@@ -146,3 +151,56 @@ class FollowUpPolicy(Policy[FollowUp]):
 
 
 follow_up_policy = FollowUpPolicy()
+
+
+# Calendar feeds.
+
+
+def calendar_secret_hash(secret: str) -> str:
+    """What is stored of a feed's secret: its SHA-256, in hexadecimal."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class CalendarFeedPolicy(Policy[CalendarFeed]):
+    """Each user's own calendar feed, and nobody else's: not a coordinator's,
+    not a superuser's. Those who may list follow-ups may have one (peers and
+    clinicians); a deactivated account's address answers nothing."""
+
+    model = CalendarFeed
+
+    class Action(StrEnum):
+        VIEW = "view"
+        TURN_ON = "turn_on"
+        RESET = "reset"
+        TURN_OFF = "turn_off"
+
+    def visible_to(self, user: Any) -> QuerySet[CalendarFeed]:
+        if not self.can(user, self.Action.VIEW):
+            return CalendarFeed.objects.none()
+        return CalendarFeed.objects.filter(user=user)
+
+    def can(self, user: Any, action: StrEnum, obj: CalendarFeed | None = None) -> bool:
+        if action not in tuple(self.Action):
+            return False
+        if not follow_up_policy.can(user, follow_up_policy.Action.LIST):
+            return False
+        return obj is None or obj.user_id == user.pk
+
+    def of(self, user: Any) -> CalendarFeed | None:
+        """``user``'s own feed, if it is on."""
+        return self.visible_to(user).first()
+
+    def by_secret(self, secret: str) -> CalendarFeed | None:
+        """The feed whose address carries ``secret``, with its owner, while the
+        owner may still have one; None otherwise (a wrong or reset address).
+
+        Looked up by the secret's hash: how long the lookup takes can tell
+        something about the hash, never about the secret."""
+        digest = calendar_secret_hash(secret)
+        feed = CalendarFeed.objects.select_related("user").filter(secret_hash=digest).first()
+        if feed is None or not hmac.compare_digest(feed.secret_hash, digest):
+            return None
+        return feed if self.can(feed.user, self.Action.VIEW, feed) else None
+
+
+calendar_feed_policy = CalendarFeedPolicy()
