@@ -6,17 +6,28 @@ audit trail."""
 from __future__ import annotations
 
 import secrets
+from datetime import date, time, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from clients.models import Client
+from interventions import services as intervention_services
+from interventions.access import encounter_policy
+from interventions.choices import NotificationKind
+from interventions.models import Encounter
+from partners.models import Partner
 from peersupport.audit import acting_as
 from peersupport.models import User
 
-from .access import calendar_feed_policy, calendar_secret_hash
-from .models import CalendarFeed
+from .access import calendar_feed_policy, calendar_secret_hash, follow_up_policy
+from .choices import FollowUpStatus
+from .models import AccompanimentKind, CalendarFeed, FollowUp
 
 # Calendar feeds ---------------------------------------------------------------
 #
@@ -85,3 +96,203 @@ def calendar_feed_turn_off(*, acting_user: User) -> None:
         return
     with acting_as(acting_user):
         feed.delete()
+
+
+# Follow-ups and accompaniments -------------------------------------------------
+
+Actions = follow_up_policy.Action
+
+# A promise is about the work of the weeks ahead: one due long ago is a
+# mistyped year, and one due in years is not a follow-up.
+MOST_DAYS_PAST = 30
+MOST_DAYS_AHEAD = 366
+
+
+def due_date_error(due_on: date, today: date | None = None) -> str | None:
+    """Why ``due_on`` is refused as a due date (the form shows it on the field)."""
+    today = today or timezone.localdate()
+    earliest = today - timedelta(days=MOST_DAYS_PAST)
+    latest = today + timedelta(days=MOST_DAYS_AHEAD)
+    if earliest <= due_on <= latest:
+        return None
+    return _(
+        "Choose a day between %(earliest)s and %(latest)s: a follow-up is due within "
+        "the coming year, or at most a month ago."
+    ) % {"earliest": date_format(earliest), "latest": date_format(latest)}
+
+
+def _check_assignee(follow_up: FollowUp) -> None:
+    holders = follow_up_policy.users_who_can(Actions.HOLD, follow_up)
+    if not holders.filter(pk=follow_up.assigned_to_id).exists():
+        raise ValidationError(
+            {"assigned_to": _("Choose a current member of this person’s care team.")}
+        )
+
+
+def _check_due(follow_up: FollowUp, *, changed: bool) -> None:
+    if changed and follow_up.due_on is not None:
+        error = due_date_error(follow_up.due_on)
+        if error:
+            raise ValidationError({"due_on": error})
+
+
+def _tell_assignee(acting_user: User, follow_up: FollowUp) -> None:
+    """The one put in charge by someone else hears of it (the record's number
+    only: notifications show on shared screens)."""
+    if follow_up.assigned_to_id == acting_user.pk:
+        return
+    intervention_services.notify(
+        [follow_up.assigned_to],
+        NotificationKind.FOLLOW_UP_ASSIGNED,
+        {
+            "user": str(acting_user),
+            "client_id": follow_up.client_id,
+            "due_on": follow_up.due_on.isoformat(),
+        },
+        url=reverse("follow_ups:detail", args=[follow_up.pk]),
+    )
+
+
+@transaction.atomic
+def follow_up_create(
+    *,
+    acting_user: User,
+    client: Client,
+    what: str,
+    due_on: date,
+    due_time: time | None = None,
+    duration_minutes: int | None = None,
+    assigned_to: User | None = None,
+    from_encounter: Encounter | None = None,
+    kind: AccompanimentKind | None = None,
+    place_partner: Partner | None = None,
+    place_text: str = "",
+) -> FollowUp:
+    """Promise something about ``client``; with a ``kind``, an accompaniment.
+    The author is in charge unless they name another member of the team."""
+    follow_up = FollowUp(
+        client=client,
+        what=what,
+        due_on=due_on,
+        due_time=due_time,
+        duration_minutes=duration_minutes,
+        assigned_to=assigned_to or acting_user,
+        created_by=acting_user,
+        from_encounter=from_encounter,
+        kind=kind,
+        place_partner=place_partner,
+        place_text=place_text,
+    )
+    follow_up_policy.check(acting_user, Actions.CREATE, follow_up)
+    if from_encounter is not None and (
+        from_encounter.client_id != client.pk
+        or not encounter_policy.can(
+            acting_user, encounter_policy.Action.READ_NEXT_STEPS, from_encounter
+        )
+    ):
+        raise ValidationError(_("This encounter is not about this person."))
+    if kind is not None and not kind.is_active:
+        raise ValidationError({"kind": _("This kind of accompaniment is no longer offered.")})
+    _check_assignee(follow_up)
+    _check_due(follow_up, changed=True)
+    with acting_as(acting_user):
+        follow_up.full_clean()
+        follow_up.save()
+    _tell_assignee(acting_user, follow_up)
+    return follow_up
+
+
+EDITABLE = (
+    "what",
+    "due_on",
+    "due_time",
+    "duration_minutes",
+    "assigned_to",
+    "kind",
+    "place_partner",
+    "place_text",
+)
+
+
+@transaction.atomic
+def follow_up_update(*, acting_user: User, follow_up: FollowUp, **changes: Any) -> FollowUp:
+    """Change what, when, where, or who is in charge of an open follow-up. An
+    accompaniment stays one (its kind may change, not go)."""
+    follow_up_policy.check(acting_user, Actions.EDIT, follow_up)
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"follow_up_update cannot change {sorted(unknown)}")
+    was_accompaniment = follow_up.is_accompaniment
+    before = {name: getattr(follow_up, name) for name in ("due_on", "assigned_to_id", "kind_id")}
+    for name, value in changes.items():
+        setattr(follow_up, name, value)
+    if was_accompaniment and follow_up.kind_id is None:
+        raise ValidationError({"kind": _("Choose the kind of accompaniment.")})
+    if follow_up.kind_id != before["kind_id"] and follow_up.kind and not follow_up.kind.is_active:
+        raise ValidationError({"kind": _("This kind of accompaniment is no longer offered.")})
+    follow_up.assigned_to = follow_up.assigned_to or acting_user
+    _check_assignee(follow_up)
+    _check_due(follow_up, changed=follow_up.due_on != before["due_on"])
+    with acting_as(acting_user):
+        follow_up.full_clean()
+        follow_up.save()
+    if follow_up.assigned_to_id != before["assigned_to_id"]:
+        _tell_assignee(acting_user, follow_up)
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_close(
+    *,
+    acting_user: User,
+    follow_up: FollowUp,
+    status: FollowUpStatus | str,
+    outcome: str | None = None,
+) -> FollowUp:
+    """Mark an open follow-up done or cancelled, with who and when. How an
+    accompaniment went may be written at the same time."""
+    follow_up_policy.check(acting_user, Actions.CLOSE, follow_up)
+    status = FollowUpStatus(status)
+    if status == FollowUpStatus.OPEN:
+        raise ValidationError({"status": _("Choose done or cancelled.")})
+    follow_up.status = status
+    follow_up.closed_by = acting_user
+    follow_up.closed_at = timezone.now()
+    if outcome is not None and outcome.strip():
+        follow_up.outcome = outcome.strip()
+    with acting_as(acting_user):
+        follow_up.full_clean()
+        follow_up.save()
+    return follow_up
+
+
+@transaction.atomic
+def accompaniment_log_encounter(
+    *,
+    acting_user: User,
+    follow_up: FollowUp,
+    outcome: str | None = None,
+    sign_note: bool = False,
+    **encounter_arguments: Any,
+) -> Encounter:
+    """Record an accompaniment as the encounter it was (``encounter_arguments``
+    are those of ``interventions.services.encounter_log``, about the same
+    person), keep how it went, and mark it done if it was still open."""
+    follow_up_policy.check(acting_user, Actions.LOG_ENCOUNTER, follow_up)
+    client = encounter_arguments.get("client")
+    if client is None or client.pk != follow_up.client_id:
+        raise ValidationError({"client": _("The encounter is with the person accompanied.")})
+    encounter = intervention_services.encounter_log(
+        acting_user=acting_user, sign_note=sign_note, **encounter_arguments
+    )
+    follow_up.encounter = encounter
+    if outcome is not None and outcome.strip():
+        follow_up.outcome = outcome.strip()
+    if follow_up.is_open:
+        follow_up.status = FollowUpStatus.DONE
+        follow_up.closed_by = acting_user
+        follow_up.closed_at = timezone.now()
+    with acting_as(acting_user):
+        follow_up.full_clean()
+        follow_up.save()
+    return encounter
