@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,8 +23,11 @@ from interventions.access import encounter_policy
 from interventions.choices import NotificationKind
 from interventions.models import Encounter
 from partners.models import Partner
+from peersupport.access import require_ability
 from peersupport.audit import acting_as
 from peersupport.models import User
+from peersupport.policy import has_ability
+from peersupport.roles import Ability
 
 from .access import calendar_feed_policy, calendar_secret_hash, follow_up_policy
 from .choices import FollowUpStatus
@@ -296,3 +300,60 @@ def accompaniment_log_encounter(
         follow_up.full_clean()
         follow_up.save()
     return encounter
+
+
+# Kinds of accompaniment ---------------------------------------------------------
+#
+# Kept by coordinators like the activities: a kind is retired, never deleted,
+# so past accompaniments keep theirs.
+
+
+def kinds_for(viewer: Any) -> QuerySet[AccompanimentKind]:
+    """Every kind, offered ones first, for those who keep the list."""
+    if not has_ability(viewer, Ability.MANAGE_ACTIVITIES):
+        return AccompanimentKind.objects.none()
+    return AccompanimentKind.objects.select_related("activity").order_by(
+        "-is_active", "position", "pk"
+    )
+
+
+@transaction.atomic
+def kind_save(*, acting_user: User, kind: AccompanimentKind) -> AccompanimentKind:
+    """Add a kind, or change its names, its activity or its position."""
+    require_ability(acting_user, Ability.MANAGE_ACTIVITIES)
+    kind.name_en, kind.name_fr = kind.name_en.strip(), kind.name_fr.strip()
+    kind.full_clean()
+    taken = {
+        name.casefold()
+        for pair in AccompanimentKind.objects.exclude(pk=kind.pk).values_list("name_en", "name_fr")
+        for name in pair
+    }
+    clashing = {
+        field: _("Another kind already has this name.")
+        for field in ("name_en", "name_fr")
+        if getattr(kind, field).casefold() in taken
+    }
+    if clashing:
+        raise ValidationError(clashing)
+    with acting_as(acting_user):
+        kind.save()
+    return kind
+
+
+@transaction.atomic
+def kind_set_offered(
+    *, acting_user: User, kind: AccompanimentKind, offered: bool
+) -> AccompanimentKind:
+    """Retire a kind (new accompaniments no longer offer it), or offer it again."""
+    require_ability(acting_user, Ability.MANAGE_ACTIVITIES)
+    if not offered and kind.is_active:
+        offered_now = AccompanimentKind.objects.select_for_update().filter(is_active=True)
+        if not offered_now.exclude(pk=kind.pk).exists():
+            raise ValidationError(
+                _("This is the last kind offered: add or restore another one first.")
+            )
+    if kind.is_active != offered:
+        kind.is_active = offered
+        with acting_as(acting_user):
+            kind.save(update_fields=["is_active"])
+    return kind
