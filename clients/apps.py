@@ -11,7 +11,12 @@ class ClientsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from peersupport.slots import HOME_PAGE
+
+        from . import models, panels
+
+        # The home page shows the register's cards without importing it.
+        HOME_PAGE.register(panels.home_page, templates=panels.HOME_PAGE_TEMPLATES)
 
         # last_contact_on and search_text follow from other audited changes.
         auditlog.register(

@@ -17,7 +17,7 @@ class InterventionsConfig(AppConfig):
 
         # The home page and a person's page show this app's panels without
         # importing it (peersupport.slots).
-        HOME_PAGE.register(panels.home_page)
+        HOME_PAGE.register(panels.home_page, templates=panels.HOME_PAGE_TEMPLATES)
         PERSON_PAGE.register(panels.person_page, templates=panels.PERSON_PAGE_TEMPLATES)
 
         # Bodies never enter the audit trail: auditlog would store them in clear.

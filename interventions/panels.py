@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from clients.models import Client
 from peersupport.audit import record_reads
 
-from . import selectors
+from . import selectors, today
 from .access import emergency_access_policy, encounter_policy, note_policy, peer_request_policy
 from .context_processors import waiting_for
 from .models import EmergencyAccess, Encounter, Note, PeerRequest
@@ -22,9 +22,25 @@ PERSON_PAGE_TEMPLATES = {
 }
 
 
+# Where this app's cards go on the home page, by region of that page.
+HOME_PAGE_TEMPLATES = {
+    "today": "interventions/home/today.html",
+    "work": "interventions/home/work.html",
+}
+
+
 def home_page(request: HttpRequest) -> dict[str, Any]:
-    """The counts of what waits for the viewer (the menu's, counted once)."""
-    return {"waiting": waiting_for(request)}
+    """The counts of what waits for the viewer (the menu's, counted once), and
+    this app's cards of the viewer's day: drafts to sign, what to read and
+    answer, and what those who run the programme review and assign."""
+    user = request.user
+    waiting = waiting_for(request)
+    return {
+        "waiting": waiting,
+        "home_drafts": today.drafts_to_sign(viewer=user),
+        "home_to_read": today.to_read_and_answer(viewer=user, waiting=waiting),
+        "home_to_review": today.to_review_and_assign(viewer=user, waiting=waiting),
+    }
 
 
 def person_page(request: HttpRequest, *, client: Client) -> dict[str, Any]:

@@ -11,7 +11,12 @@ class LogbookConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from peersupport.slots import HOME_PAGE
+
+        from . import models, panels
+
+        # The home page shows the entries to code without importing the logbook.
+        HOME_PAGE.register(panels.home_page, templates=panels.HOME_PAGE_TEMPLATES)
 
         # Every change keeps who, when, and the old and new values.
         auditlog.register(

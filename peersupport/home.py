@@ -1,18 +1,171 @@
 """What each role's home page offers.
 
-One entry per tool; the home page shows a section for every role a user
-holds, listing the tools of that role that the user's abilities allow. Later
-capabilities add their entries here.
+The top of the page is the user's day: cards of what is due, waiting or
+slipping, which the apps that keep that work provide through the HOME_PAGE
+slot (``peersupport.slots``), built from the ``Card`` and ``Line`` below so
+that every card reads the same on a phone. Below the day, one entry per tool;
+the home page shows a section for every role a user holds, listing the tools
+of that role that the user's abilities allow. Later capabilities add their
+entries here.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
+from django.db.models import Count, QuerySet, Window
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from .audit import export_record_policy
+from .audit_words import DATASETS
 from .roles import ROLE_DESCRIPTIONS, Ability, Role
+
+# The day's cards ---------------------------------------------------------------
+
+# A card shows this many lines at once; up to HOME_FOLDED more open under
+# "and N more" (a list that long is better read on its own page, which the
+# card links to when there is one).
+HOME_LINES = 5
+HOME_FOLDED = 45
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a card: what it is about, when in words, where the work is done."""
+
+    text: str
+    url: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Card:
+    """A card of the day. ``total`` counts every row, ``lines`` the first ones
+    loaded; ``links`` lead to the full lists (empty when none exists)."""
+
+    key: str  # the card's heading id, unique on the page
+    title: str
+    lines: list[Line]
+    total: int
+    links: list[Line] = field(default_factory=list)
+
+    @property
+    def shown(self) -> list[Line]:
+        return self.lines[:HOME_LINES]
+
+    @property
+    def folded(self) -> list[Line]:
+        return self.lines[HOME_LINES:]
+
+    @property
+    def not_loaded(self) -> int:
+        return self.total - len(self.lines)
+
+    def __bool__(self) -> bool:
+        # A card with nothing in it is left out of the page.
+        return self.total > 0
+
+
+def first_rows(rows: QuerySet[Any], limit: int = HOME_LINES + HOME_FOLDED) -> tuple[list[Any], int]:
+    """The first ``limit`` rows and how many there are in all, in one query
+    whatever their number (a window count rides along with each row)."""
+    loaded = list(rows.annotate(home_total=Window(Count("pk")))[:limit])
+    return loaded, (loaded[0].home_total if loaded else 0)
+
+
+def card_of(
+    key: str,
+    rows: QuerySet[Any],
+    *,
+    title: Callable[[int], str],
+    line: Callable[[Any], Line],
+    links: Iterable[Line] = (),
+) -> Card:
+    """A card of the first rows of ``rows`` (one query), titled from their count."""
+    loaded, total = first_rows(rows)
+    return Card(key, title(total), [line(row) for row in loaded], total, list(links))
+
+
+def count_card(key: str, title: str | Promise, lines: Iterable[tuple[int | None, Line]]) -> Card:
+    """A card of counts, one line each, leaving out the counts that are zero or
+    not for this viewer (None)."""
+    kept = [line for count, line in lines if count]
+    return Card(key, str(title), kept, len(kept))
+
+
+def ago_in_words(day: date, today: date | None = None) -> str:
+    """How long ago ``day`` was, as people say it: today, yesterday, 3 days
+    ago, 2 weeks ago, 4 months ago."""
+    days = ((today or timezone.localdate()) - day).days
+    if days <= 0:
+        return gettext("today")
+    if days == 1:
+        return gettext("yesterday")
+    if days < 14:
+        return ngettext("%(count)d day ago", "%(count)d days ago", days) % {"count": days}
+    if days < 60:
+        weeks = days // 7
+        return ngettext("%(count)d week ago", "%(count)d weeks ago", weeks) % {"count": weeks}
+    if days < 730:
+        months = days // 30
+        return ngettext("%(count)d month ago", "%(count)d months ago", months) % {"count": months}
+    years = days // 365
+    return ngettext("%(count)d year ago", "%(count)d years ago", years) % {"count": years}
+
+
+def until_in_words(day: date, today: date | None = None) -> str:
+    """How soon ``day`` comes: today, tomorrow, in 12 days."""
+    days = (day - (today or timezone.localdate())).days
+    if days <= 0:
+        return gettext("today")
+    if days == 1:
+        return gettext("tomorrow")
+    return ngettext("in %(count)d day", "in %(count)d days", days) % {"count": days}
+
+
+# The exports of the last days, for those who watch what leaves the product.
+RECENT_EXPORT_DAYS = 14
+
+
+def recent_exports(*, viewer: Any) -> Card:
+    """Exports made in the last RECENT_EXPORT_DAYS days that ``viewer`` may see
+    (``export_record_policy``), newest first."""
+    since = timezone.now() - timedelta(days=RECENT_EXPORT_DAYS)
+    rows = (
+        export_record_policy.visible_to(viewer)
+        .filter(created_at__gte=since)
+        .select_related("user")
+        .order_by("-created_at", "-pk")
+    )
+    trail = reverse("audit")
+
+    def line(record: Any) -> Line:
+        what = DATASETS.get(record.dataset, record.dataset)
+        text = ngettext(
+            "%(who)s exported %(what)s, %(count)d row",
+            "%(who)s exported %(what)s, %(count)d rows",
+            record.row_count,
+        ) % {"who": record.user, "what": what, "count": record.row_count}
+        return Line(text, trail, ago_in_words(timezone.localdate(record.created_at)))
+
+    def title(total: int) -> str:
+        return ngettext(
+            "%(count)d export in the last two weeks",
+            "%(count)d exports in the last two weeks",
+            total,
+        ) % {"count": total}
+
+    if not export_record_policy.can(viewer, export_record_policy.Action.VIEW):
+        return Card("home-exports", "", [], 0)
+    return card_of("home-exports", rows, title=title, line=line)
+
+
+# The tools of each role --------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -272,6 +272,9 @@ if not DEBUG:
 
 # People served: an open file with no contact for this many days shows as inactive.
 CLIENT_INACTIVE_AFTER_DAYS = _int_at_least("CLIENT_INACTIVE_AFTER_DAYS", 90, minimum=1)
+# The home page names the people on one's care teams not seen for this many days,
+# well before their file turns inactive, so that someone goes looking for them.
+PEOPLE_NOT_SEEN_DAYS = _int_at_least("PEOPLE_NOT_SEEN_DAYS", 21, minimum=1)
 
 # Note bodies are encrypted at rest with keys of their own, never SECRET_KEY.
 # The first key encrypts; every key decrypts, so a new key can be put first and

@@ -150,7 +150,9 @@ def test_a_peer_is_told_on_the_menu_and_home_that_a_request_for_a_peer_is_open(c
     client.force_login(peer)
     page = client.get(reverse("home")).content.decode()
     requests_url = reverse("shared:requests")
-    assert page.count(f'href="{requests_url}"') == 2  # the menu and the home card
+    # The menu, the day's card and the tool card.
+    assert page.count(f'href="{requests_url}"') == 3
+    assert "2 requests for a peer" in page
     assert "2 waiting" in page
     assert '2<span class="visually-hidden"> open</span>' in page
 
@@ -174,7 +176,9 @@ def test_coordinators_see_how_many_safety_exceptions_wait_for_review(client, coo
         )
     client.force_login(coordinator)
     page = client.get(reverse("home")).content.decode()
-    assert page.count(f'href="{reverse("emergency:queue")}"') == 3  # both menus, home
+    # Both menus, the day's card and the tool card.
+    assert page.count(f'href="{reverse("emergency:queue")}"') == 4
+    assert "2 safety exceptions to review" in page
     assert "2 waiting" in page
     assert '2<span class="visually-hidden"> to review</span>' in page
 
