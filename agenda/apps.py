@@ -17,3 +17,15 @@ class AgendaConfig(AppConfig):
         # trail records that they changed, not what they say.
         auditlog.register(models.FollowUp, exclude_fields=["what", "outcome", "updated_at"])
         auditlog.register(models.AccompanimentKind)
+
+        # Calendar feeds: turned on, reset, turned off, each in the trail; the
+        # hash of the secret is not (it is the key to the feed's address).
+        auditlog.register(models.CalendarFeed, exclude_fields=["secret_hash"])
+        # "Calendar feed" in the home page's "My account" list.
+        from peersupport.slots import HOME_PAGE
+
+        from .views import calendar as calendar_views
+
+        HOME_PAGE.register(
+            calendar_views.home_page, templates={"account": "agenda/calendar_home_link.html"}
+        )

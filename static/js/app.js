@@ -184,3 +184,32 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   for (const form of document.querySelectorAll("form.encounter-form")) matchButtonsToNote(form);
 });
+
+// A read-only field marked data-select-all (the calendar feed's address) is
+// selected whole on focus, ready to copy by hand. A button marked
+// data-copy-from copies that field: hidden in the page, shown here, so
+// without JavaScript the field alone remains, selectable.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const field of document.querySelectorAll("[data-select-all]")) {
+    field.addEventListener("focus", () => field.select());
+  }
+  for (const button of document.querySelectorAll("button[data-copy-from]")) {
+    const field = document.getElementById(button.dataset.copyFrom);
+    const status = button.closest("section")?.querySelector("[data-copy-status]");
+    if (!field) continue;
+    const say = (text) => {
+      if (status) status.textContent = text;
+    };
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(field.value);
+        say(button.dataset.copied);
+      } catch {
+        field.focus();
+        field.select();
+        say(button.dataset.copyFailed);
+      }
+    });
+  }
+});
