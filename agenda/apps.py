@@ -18,12 +18,20 @@ class AgendaConfig(AppConfig):
         auditlog.register(models.FollowUp, exclude_fields=["what", "outcome", "updated_at"])
         auditlog.register(models.AccompanimentKind)
 
+        # What is due, on the home page, a person's page and an encounter's page
+        # (peersupport.slots).
+        from peersupport.slots import ENCOUNTER_PAGE, HOME_PAGE, PERSON_PAGE
+
+        from . import panels
+
+        HOME_PAGE.register(panels.home_page, templates=panels.HOME_PAGE_TEMPLATES)
+        PERSON_PAGE.register(panels.person_page, templates=panels.PERSON_PAGE_TEMPLATES)
+        ENCOUNTER_PAGE.register(panels.encounter_page, templates=panels.ENCOUNTER_PAGE_TEMPLATES)
+
         # Calendar feeds: turned on, reset, turned off, each in the trail; the
         # hash of the secret is not (it is the key to the feed's address).
         auditlog.register(models.CalendarFeed, exclude_fields=["secret_hash"])
         # "Calendar feed" in the home page's "My account" list.
-        from peersupport.slots import HOME_PAGE
-
         from .views import calendar as calendar_views
 
         HOME_PAGE.register(
