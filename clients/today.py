@@ -8,14 +8,22 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Count, DateField, F, Q, QuerySet, Value, When
+from django.db.models import Case, Count, DateField, F, Q, QuerySet, Sum, Value, When, Window
 from django.db.models.functions import Least
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 
-from peersupport.home import Card, Line, ago_in_words, card_of, until_in_words
+from peersupport.home import (
+    HOME_LINES,
+    Card,
+    Line,
+    ago_in_words,
+    card_of,
+    first_rows,
+    until_in_words,
+)
 from peersupport.roles import Ability
 
 from . import consent
@@ -104,18 +112,12 @@ def _with_expiring_consents(people: QuerySet[Client], today: date) -> QuerySet[C
     return people.filter(anyone).annotate(soonest_expiry=Least(*soonest))
 
 
-def _full_lists(people: QuerySet[Client], today: date) -> list[Line]:
-    """One link per purpose to the register's list of those whose consent for it
-    is expiring (the list's own filter), with how many they are: one query."""
-    counts = people.aggregate(
-        **{
-            purpose.value: Count("pk", filter=_expiring(purpose, today), distinct=True)
-            for purpose in Purpose
-        }
-    )
+def _full_list_links(counts: dict[str, int]) -> list[Line]:
+    """One link per purpose to the register's list of the people whose consent
+    for it is expiring (the list's own filter), with how many they are."""
     links = []
     for purpose in Purpose:
-        count = counts[purpose.value]
+        count = counts.get(purpose.value) or 0
         if count:
             query = urlencode(
                 {"consent_purpose": purpose.value, "consent_state": ConsentState.EXPIRING_SOON}
@@ -134,11 +136,22 @@ def _full_lists(people: QuerySet[Client], today: date) -> list[Line]:
     return links
 
 
+def _per_purpose(today: date) -> dict[str, Any]:
+    """How many of the rows have a consent for each purpose expiring, as window
+    sums riding along with each row (no query of their own)."""
+    return {
+        f"expiring_{purpose.value}": Window(
+            Sum(Case(When(_expiring(purpose, today), then=Value(1)), default=Value(0)))
+        )
+        for purpose in Purpose
+    }
+
+
 def consents_expiring(*, viewer: Any, today: date | None = None) -> Card:
     """People on the viewer's care teams with a consent expiring within
     ``consent.EXPIRING_SOON_DAYS`` days, soonest first, each line linking to the
-    person's consent section; below, the register's lists per purpose. Two
-    queries whatever the number of people."""
+    person's consent section; below, when there are more than the card shows at
+    once, the register's lists per purpose. One query whatever their number."""
     today = today or timezone.localdate()
 
     def title(total: int) -> str:
@@ -166,15 +179,15 @@ def consents_expiring(*, viewer: Any, today: date | None = None) -> Card:
         )
         return Line(str(person), _person_url(person, "#consent-heading"), detail)
 
-    card = card_of(
-        "home-consents",
-        people.order_by("soonest_expiry", "search_text", "pk"),
-        title=title,
-        line=line,
-    )
-    if card.total <= len(card.shown):
-        return card
-    return Card(card.key, card.title, card.lines, card.total, _full_lists(people, today))
+    rows = people.annotate(**_per_purpose(today)).order_by("soonest_expiry", "search_text", "pk")
+    loaded, total = first_rows(rows)
+    links = []
+    if total > HOME_LINES:
+        # More than the card shows at once: the register's lists hold them all.
+        links = _full_list_links(
+            {purpose.value: getattr(loaded[0], f"expiring_{purpose.value}") for purpose in Purpose}
+        )
+    return Card("home-consents", title(total), [line(person) for person in loaded], total, links)
 
 
 def consents_expiring_everywhere(*, viewer: Any, today: date | None = None) -> Card:
@@ -182,14 +195,20 @@ def consents_expiring_everywhere(*, viewer: Any, today: date | None = None) -> C
     within ``consent.EXPIRING_SOON_DAYS`` days, per purpose, each count linking
     to the register's list. One query."""
     today = today or timezone.localdate()
-    if not viewer.can(Ability.SEE_ALL_CLIENTS) or not client_policy.can(
-        viewer, client_policy.Action.VIEW
+    if not (
+        client_policy.can(viewer, client_policy.Action.VIEW) and viewer.can(Ability.SEE_ALL_CLIENTS)
     ):
         return Card("home-consents-everywhere", "", [], 0)
     people = _with_expiring_consents(
         client_policy.visible_to(viewer).filter(closed_on__isnull=True), today
     )
-    lines = _full_lists(people, today)
+    counts = people.aggregate(
+        **{
+            purpose.value: Count("pk", filter=_expiring(purpose, today))
+            for purpose in Purpose
+        }
+    )
+    lines = _full_list_links(counts)
     title = ngettext(
         "Consent ending within %(days)d day, programme-wide",
         "Consents ending within %(days)d days, programme-wide",

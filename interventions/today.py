@@ -50,7 +50,7 @@ def drafts_to_sign(*, viewer: Any) -> Card:
 def to_read_and_answer(*, viewer: Any, waiting: WaitingWork) -> Card:
     """Shared notes and answers not yet read, and, for peers, the open requests
     for a peer they may take: counted once for the menu and this card."""
-    unread = getattr(waiting, "unread_shared", None)
+    unread = waiting.unread_shared
     takes = peer_request_policy.can(viewer, peer_request_policy.Action.TAKE)
     requests = waiting.open_peer_requests if takes else None
     return count_card(
