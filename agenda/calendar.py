@@ -106,6 +106,8 @@ def calendar_ics(
         name=_("Follow-ups and accompaniments"),
         refresh_interval=REFRESH,
     )
+    # The same wish in the words Outlook and Apple's calendars read.
+    calendar.add("X-PUBLISHED-TTL", REFRESH)
     for follow_up in follow_ups:
         start, end = _when(follow_up)
         calendar.add_component(

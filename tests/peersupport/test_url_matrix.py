@@ -20,6 +20,7 @@ The personas, and the records the URLs point at (``world``):
   (now over) and asked for a peer for the person.
 """
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -110,6 +111,11 @@ def _user_id(world):
     return {"id": str(world.users["peer"].pk)}
 
 
+def _random_secret(world):
+    # No feed has this address: it is a guess, and a guess finds nothing.
+    return {"secret": secrets.token_urlsafe(32)}
+
+
 def _admin(kwargs=None):
     """A page of the admin: no persona is staff, so it sends every one to its sign-in."""
     return Url(kwargs, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)
@@ -185,6 +191,13 @@ MATRIX: dict[str, Url] = {
     "shared:request_new": Url(_client_pk, LOGIN, 404, 200, 404, 404, 404),
     "shared:fulfil": Url(_pk("peer_request"), LOGIN, 405, 405, 405, 404, 405),
     "notifications:list": Url(None, LOGIN, 200, 200, 200, 200, 200),
+    # The calendar feed: its settings for those who may list follow-ups; the
+    # feed itself opens without signing in, by its secret alone.
+    "calendar:settings": Url(None, LOGIN, 200, 200, 200, 404, 404),
+    "calendar:turn_on": Url(None, LOGIN, 405, 405, 405, 404, 404),
+    "calendar:reset": Url(None, LOGIN, 405, 405, 405, 404, 404),
+    "calendar:turn_off": Url(None, LOGIN, 405, 405, 405, 404, 404),
+    "calendar:feed": Url(_random_secret, 404, 404, 404, 404, 404, 404),
     "activities:list": Url(None, LOGIN, 404, 404, 404, 404, 200),
     "activities:create": Url(None, LOGIN, 404, 404, 404, 404, 200),
     "activities:edit": Url(_pk("activity"), LOGIN, 404, 404, 404, 404, 200),
