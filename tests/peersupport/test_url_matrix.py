@@ -133,6 +133,40 @@ def _admin_model(app_label, model):
     }
 
 
+def _follow_up(world, accompaniment=False):
+    """A follow-up (or an accompaniment) the peer promised about the person,
+    made the first time a row asks for it."""
+    from agenda.models import AccompanimentKind, FollowUp
+
+    attribute = "_matrix_accompaniment" if accompaniment else "_matrix_follow_up"
+    if not hasattr(world, attribute):
+        kind = _kind(world)["pk"] if accompaniment else None
+        made = FollowUp.objects.create(
+            client=world.person,
+            what="Call the housing office back.",
+            due_on=timezone.localdate(),
+            due_time=timezone.localtime().time().replace(microsecond=0) if kind else None,
+            assigned_to=world.users["peer"],
+            created_by=world.users["peer"],
+            kind=AccompanimentKind.objects.get(pk=kind) if kind else None,
+        )
+        setattr(world, attribute, made)
+    return {"pk": getattr(world, attribute).pk}
+
+
+def _accompaniment(world):
+    return _follow_up(world, accompaniment=True)
+
+
+def _kind(world):
+    from agenda.models import AccompanimentKind
+
+    kind, _ = AccompanimentKind.objects.get_or_create(
+        name_en="Court (matrix)", defaults={"name_fr": "Tribunal (matrice)"}
+    )
+    return {"pk": kind.pk}
+
+
 # Columns: anonymous, peer, clinician (on the team), other_clinician (off it),
 # researcher, coordinator.
 MATRIX: dict[str, Url] = {
@@ -203,6 +237,21 @@ MATRIX: dict[str, Url] = {
     "activities:edit": Url(_pk("activity"), LOGIN, 404, 404, 404, 404, 200),
     "activities:retire": Url(_pk("activity"), LOGIN, 404, 404, 404, 404, 405),
     "activities:restore": Url(_pk("activity"), LOGIN, 404, 404, 404, 404, 405),
+    # Follow-ups and accompaniments: the person's care team; coordinators count
+    # them per worker and keep the kinds, never reading one.
+    "follow_ups:list": Url(None, LOGIN, 200, 200, 200, 404, 404),
+    "follow_ups:new": Url(None, LOGIN, 200, 200, 200, 404, 404),
+    "follow_ups:workers": Url(None, LOGIN, 404, 404, 404, 404, 200),
+    "follow_ups:detail": Url(_follow_up, LOGIN, 200, 200, 404, 404, 404),
+    "follow_ups:edit": Url(_follow_up, LOGIN, 200, 200, 404, 404, 404),
+    "follow_ups:done": Url(_follow_up, LOGIN, 200, 200, 404, 404, 404),
+    "follow_ups:cancel": Url(_follow_up, LOGIN, 405, 405, 405, 404, 404),
+    "follow_ups:encounter": Url(_accompaniment, LOGIN, 200, 200, 404, 404, 404),
+    "follow_ups:kinds": Url(None, LOGIN, 404, 404, 404, 404, 200),
+    "follow_ups:kind_create": Url(None, LOGIN, 404, 404, 404, 404, 200),
+    "follow_ups:kind_edit": Url(_kind, LOGIN, 404, 404, 404, 404, 200),
+    "follow_ups:kind_retire": Url(_kind, LOGIN, 404, 404, 404, 404, 405),
+    "follow_ups:kind_restore": Url(_kind, LOGIN, 404, 404, 404, 404, 405),
     # The implementation logbook and the research screens.
     "logbook:list": Url(None, LOGIN, 200, 200, 200, 200, 200),
     "logbook:new": Url(None, LOGIN, 200, 200, 200, 200, 404),
