@@ -27,7 +27,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from clients.models import CareTeamMembership, Client
+from clients.access import client_policy
+from clients.models import Client
 from peersupport.models import User
 from peersupport.policy import Policy, has_ability, is_signed_in, users_with
 from peersupport.roles import Ability
@@ -36,10 +37,13 @@ from .choices import FollowUpStatus
 from .models import CalendarFeed, FollowUp
 
 
-def _teams_of(user: Any) -> QuerySet[CareTeamMembership]:
-    """The care teams ``user`` is on today (the start of every rule here, so a
-    worker's list is computed from their own few dozen people)."""
-    return CareTeamMembership.objects.filter(member=user, left_on__isnull=True)
+def _teams_of(user: Any) -> QuerySet[Client]:
+    """The people on whose care team ``user`` is today (the start of every rule
+    here, so a worker's list is computed from their own few dozen people).
+    Starts from the register's policy: never a merged record."""
+    return client_policy.visible_to(user).filter(
+        memberships__member=user, memberships__left_on__isnull=True
+    )
 
 
 def _works_on_teams(user: Any) -> bool:
@@ -70,9 +74,7 @@ class FollowUpPolicy(Policy[FollowUp]):
         """The only source of follow-ups whose text ``user`` may read."""
         if not _works_on_teams(user):
             return FollowUp.objects.none()
-        return FollowUp.objects.filter(
-            client__in=_teams_of(user).values("client"), client__merged_into__isnull=True
-        )
+        return FollowUp.objects.filter(client__in=_teams_of(user).values("pk"))
 
     def metadata_visible_to(self, user: Any) -> QuerySet[FollowUp]:
         """Follow-ups whose existence (who, when, status; never what or how it
@@ -89,13 +91,10 @@ class FollowUpPolicy(Policy[FollowUp]):
 
     def clients_for_new(self, user: Any) -> QuerySet[Client]:
         """People ``user`` may promise something about: open files on their teams."""
+        teams = _teams_of(user)
         if not _works_on_teams(user):
-            return Client.objects.none()
-        return Client.objects.filter(
-            pk__in=_teams_of(user).values("client"),
-            merged_into__isnull=True,
-            closed_on__isnull=True,
-        )
+            return teams.none()
+        return teams.filter(closed_on__isnull=True)
 
     def can(self, user: Any, action: StrEnum, obj: FollowUp | None = None) -> bool:
         A = self.Action

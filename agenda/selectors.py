@@ -82,7 +82,7 @@ def load_per_worker(*, viewer: Any, today: date | None = None) -> list[WorkerLoa
     """Open follow-ups per worker, for coordinators: the most overdue first.
     Reads columns only (never a row's text), in two queries."""
     today = today or timezone.localdate()
-    counts = (
+    counted = (
         follow_up_policy.metadata_visible_to(viewer)
         .filter(status=FollowUpStatus.OPEN)
         .values("assigned_to")
@@ -93,7 +93,7 @@ def load_per_worker(*, viewer: Any, today: date | None = None) -> list[WorkerLoa
         )
         .order_by()
     )
-    counts = list(counts)
+    counts = list(counted)
     workers = User.objects.in_bulk([row["assigned_to"] for row in counts])
     loads = [
         WorkerLoad(

@@ -14,14 +14,14 @@ from .. import services
 from ..forms import KindForm
 from ..models import AccompanimentKind
 
-keeps_kinds = ability_required(Ability.MANAGE_ACTIVITIES)
+can_keep_kinds = ability_required(Ability.MANAGE_ACTIVITIES)
 
 
 def _kind_for(request, pk) -> AccompanimentKind:
     return get_object_or_404(services.kinds_for(request.user), pk=pk)
 
 
-@keeps_kinds
+@can_keep_kinds
 def kind_list(request):
     kinds = list(services.kinds_for(request.user))
     return render(
@@ -46,12 +46,12 @@ def _kind_form(request, kind: AccompanimentKind, title: str):
     return render(request, "agenda/kinds/form.html", {"form": form, "kind": kind, "title": title})
 
 
-@keeps_kinds
+@can_keep_kinds
 def kind_create(request):
     return _kind_form(request, AccompanimentKind(), _("New kind of accompaniment"))
 
 
-@keeps_kinds
+@can_keep_kinds
 def kind_edit(request, pk):
     kind = _kind_for(request, pk)
     return _kind_form(request, kind, _("Edit “%(name)s”") % {"name": kind})
@@ -75,13 +75,13 @@ def _set_offered(request, pk, offered: bool):
     return redirect("follow_ups:kinds")
 
 
-@keeps_kinds
+@can_keep_kinds
 @require_POST
 def kind_retire(request, pk):
     return _set_offered(request, pk, offered=False)
 
 
-@keeps_kinds
+@can_keep_kinds
 @require_POST
 def kind_restore(request, pk):
     return _set_offered(request, pk, offered=True)
