@@ -53,7 +53,7 @@ from peersupport.models import User
 from peersupport.policy import FollowsPolicy, Policy, has_ability, is_signed_in, users_with
 from peersupport.roles import Ability
 
-from .choices import Audience, NoteStatus, PeerRequestStatus
+from .choices import Audience, NoteStatus, PeerRequestStatus, is_widening
 from .models import (
     Addendum,
     EmergencyAccess,
@@ -183,11 +183,28 @@ class NotePolicy(Policy[Note]):
             audiences.append(Audience.CARE_TEAM)
         return audiences
 
+    def audiences_for_answer(self, user: Any, answered: Note) -> list[Audience]:
+        """The audiences ``user`` may give an answer in the conversation
+        ``answered`` began: those of a new note that reach no one ``answered``
+        does not (an answer may quote it)."""
+        return [
+            audience
+            for audience in self.audiences_for(user, answered.client)
+            if is_widening(audience, Audience(answered.audience))
+        ]
+
+    def audiences_for_note(self, user: Any, note: Note) -> list[Audience]:
+        """The audiences ``user`` may give ``note`` (a draft, or a signed note
+        whose audience changes): those of a new note, or of an answer."""
+        if note.answers_note is not None:
+            return self.audiences_for_answer(user, note.answers_note)
+        return self.audiences_for(user, note.client)
+
     def audiences_for_draft(self, user: Any, note: Note) -> list[Audience]:
-        """The audiences a draft's form offers: those of a new note, or the one it
-        has when its author may give none any more (they left the team: the draft
-        still saves, signing it is refused on the audience)."""
-        return self.audiences_for(user, note.client) or [Audience(note.audience)]
+        """The audiences a draft's form offers: those of a new note (or answer),
+        or the one it has when its author may give none any more (they left the
+        team: the draft still saves, signing it is refused on the audience)."""
+        return self.audiences_for_note(user, note) or [Audience(note.audience)]
 
     @staticmethod
     def opening_audience(
@@ -215,6 +232,65 @@ class NotePolicy(Policy[Note]):
             )
             .exclude(pk__in=readable)
             .count()
+        )
+
+    def users_who_can(self, action: StrEnum, obj: Note | None = None) -> QuerySet[User]:
+        """Who reads ``obj`` (``VIEW``): the members of the person's care team its
+        audience reaches, as ``visible_to`` decides once it is signed (a draft:
+        who will read it once signed). The safety exception, which opens notes
+        to one user for a while, names nobody here: this list is for pickers
+        and notifications (the teammates one lets know of a note)."""
+        if action != self.Action.VIEW or obj is None:
+            return super().users_who_can(action, obj)
+        roles = self._reader_roles(obj.client, [Audience(obj.audience)])
+        return self._members(obj.client, roles)
+
+    def teammates_to_mention(
+        self, user: Any, client: Client, audiences: list[Audience] | None = None
+    ) -> QuerySet[User]:
+        """The teammates ``user`` may let know of a note about ``client``: the
+        members of the care team who would read it under one of the audiences
+        ``user`` may give it (whether they read the audience chosen is checked
+        when the note is signed), ``user`` aside. ``audiences``: those
+        ``audiences_for`` gave, when the caller has them already."""
+        if audiences is None:
+            audiences = self.audiences_for(user, client)
+        if not audiences:
+            return User.objects.none()
+        # ``audiences_for`` offers the care team only while consent is in force.
+        roles = self._reader_roles(client, audiences, sharing=Audience.CARE_TEAM in audiences)
+        return self._members(client, roles).exclude(pk=user.pk)
+
+    @staticmethod
+    def _reader_roles(
+        client: Client, audiences: Iterable[Audience], sharing: bool | None = None
+    ) -> set[str]:
+        """The places on the team that ``visible_to`` lets read a signed note
+        about ``client`` of one of ``audiences``. ``sharing``: whether the
+        person's consent to share with the care team is in force, if known."""
+        roles: set[str] = set()
+        for audience in audiences:
+            if audience in (Audience.PEER_TEAM, Audience.CARE_TEAM):
+                roles.add(TeamRole.PEER)
+            if audience == Audience.CARE_TEAM and sharing is None:
+                sharing = has_consent_in_force(client, Purpose.CARE_TEAM_SHARING)
+            if audience == Audience.CLINICAL_TEAM or (audience == Audience.CARE_TEAM and sharing):
+                roles.update(CLINICAL_TEAM_ROLES)
+        return roles
+
+    @staticmethod
+    def _members(client: Client, team_roles: Iterable[str]) -> QuerySet[User]:
+        if client.merged_into_id is not None:
+            return User.objects.none()
+        # One filter() call: the three conditions hold on the same membership.
+        return (
+            users_with(Ability.USE_REGISTER)
+            .filter(
+                care_memberships__client=client,
+                care_memberships__left_on__isnull=True,
+                care_memberships__team_role__in=list(team_roles),
+            )
+            .distinct()
         )
 
     def metadata_visible_to(self, user: Any) -> QuerySet[Note]:

@@ -7,6 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from clients.choices import grouped_situation_choices
@@ -14,9 +15,9 @@ from partners.selectors import partners_to_pick
 from peersupport.form_tools import ServiceArgumentsMixin
 from peersupport.submissions import OnceFormMixin
 
-from .access import encounter_policy
+from .access import encounter_policy, note_policy
 from .choices import Audience, EmergencyReason, ReviewStatus, Setting
-from .models import Activity, Encounter, earliest_encounter_time, latest_encounter_time
+from .models import Activity, Encounter, Note, earliest_encounter_time, latest_encounter_time
 
 
 class ActivityChoiceField(forms.ModelMultipleChoiceField):
@@ -154,10 +155,29 @@ class EncounterForm(OnceFormMixin, forms.Form):
         }
 
 
-class NoteForm(ServiceArgumentsMixin, forms.Form):
-    """A note's text and audience. ``refused``: why the audience a link asked
-    for (an answer shared with the care team, say) is not the one offered,
-    shown on the field when the form opens."""
+class TeammateCheckboxes(forms.CheckboxSelectMultiple):
+    """Teammates to let know of a note. Each box names, in ``data-audiences``,
+    the audiences that let that teammate read the note: the page greys out
+    those the chosen audience does not reach (static/js/app.js); without
+    JavaScript, signing says who cannot read it, on the field. ``readers``
+    gives them, asked only when the boxes are drawn."""
+
+    readers: Any = None
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if self.readers is not None:
+            pk = getattr(value, "value", value)
+            option["attrs"]["data-audiences"] = " ".join(self.readers().get(pk, []))
+        return option
+
+
+class NoteForm(forms.Form):
+    """A note's text, audience and the teammates to let know. ``refused``: why
+    the audience a link asked for (an answer shared with the care team, say) is
+    not the one offered, shown on the field when the form opens. With
+    ``author`` and ``client``, it offers the care team's members to let know
+    (the policy's ``teammates_to_mention``)."""
 
     body = forms.CharField(
         label=_("Note"),
@@ -165,17 +185,58 @@ class NoteForm(ServiceArgumentsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 8, "autocomplete": "off"}),
     )
     audience = forms.ChoiceField(label=_("Who may read it"), widget=forms.RadioSelect)
-    service_fields = ("body", "audience")
+    mentions = forms.ModelMultipleChoiceField(
+        label=_("Let these teammates know"),
+        queryset=None,
+        required=False,
+        widget=TeammateCheckboxes,
+        help_text=_(
+            "They get a notification when you sign, naming the record number only. "
+            "Only teammates who may read the note can be told."
+        ),
+    )
 
-    def __init__(self, *args, audiences, refused=None, **kwargs):
+    def __init__(self, *args, audiences, author=None, client=None, refused=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["audience"].choices = [(a.value, a.label) for a in audiences]
         self.refused = refused
+        if author is None or client is None:
+            del self.fields["mentions"]
+            return
+        field = self.fields["mentions"]
+        # Nothing is asked until the form is checked or drawn: an autosave pays
+        # for the teammates only when some are chosen.
+        field.queryset = note_policy.teammates_to_mention(author, client, audiences).order_by(
+            "first_name", "last_name", "username"
+        )
+        readers: dict[int, list[str]] = {}
+
+        def readers_by_teammate() -> dict[int, list[str]]:
+            if not readers:
+                for audience in audiences:
+                    note = Note(client=client, audience=audience)
+                    for pk in note_policy.users_who_can(note_policy.Action.VIEW, note).values_list(
+                        "pk", flat=True
+                    ):
+                        readers.setdefault(pk, []).append(audience.value)
+            return readers
+
+        field.widget.readers = readers_by_teammate
+
+    @cached_property
+    def offers_mentions(self) -> bool:
+        """Whether the person's care team has anyone to let know (asked when drawn)."""
+        return "mentions" in self.fields and self.fields["mentions"].queryset.exists()
 
     def full_clean(self):
         super().full_clean()
         if not self.is_bound and self.refused:
             self._errors["audience"] = self.error_class([self.refused])
+
+    def service_arguments(self) -> dict[str, Any]:
+        """What ``note_start`` and ``note_save_draft`` take, as the form cleaned it."""
+        names = [name for name in ("body", "audience", "mentions") if name in self.fields]
+        return {name: self.cleaned_data[name] for name in names}
 
 
 class AddendumForm(ServiceArgumentsMixin, OnceFormMixin, forms.Form):

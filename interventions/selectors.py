@@ -13,8 +13,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -28,6 +31,8 @@ from django.utils import timezone
 
 from clients.models import Client
 from peersupport.models import User
+from peersupport.policy import has_ability
+from peersupport.roles import Ability
 
 from .access import (
     emergency_access_policy,
@@ -118,23 +123,106 @@ class FeedFilters:
     until: datetime | None = None
 
 
+# Answers a conversation's card shows in the feed, the newest; the conversation's
+# page shows them all.
+FEED_LATEST_ANSWERS = 3
+
+
+def _unread(viewer: Any) -> Q:
+    """Not read by the viewer yet. What one wrote oneself is never news to oneself."""
+    return ~Exists(NoteRead.objects.filter(note=OuterRef("pk"), reader=viewer)) & ~Q(author=viewer)
+
+
+def _conversation_starts(viewer: Any) -> QuerySet[Note]:
+    """The first notes of the conversations in the viewer's feed: signed notes
+    shared with the whole care team that the viewer may read, answering none."""
+    return note_policy.visible_to(viewer).filter(
+        audience=Audience.CARE_TEAM, status=NoteStatus.SIGNED, answers_note__isnull=True
+    )
+
+
+def _answers_read_by(viewer: Any) -> QuerySet[Note]:
+    """Signed answers the viewer may read (an answer may be narrower than the
+    note it answers: a peer answering for peers only)."""
+    return note_policy.visible_to(viewer).filter(
+        status=NoteStatus.SIGNED, answers_note__isnull=False
+    )
+
+
 def shared_feed(*, viewer: Any, filters: FeedFilters = FeedFilters()) -> QuerySet[Note]:
-    """Care-team notes the viewer may read, newest first, flagged unread or not.
-    A fixed number of queries for a page, whatever the number of notes."""
-    notes = note_policy.visible_to(viewer).filter(
-        audience=Audience.CARE_TEAM, status=NoteStatus.SIGNED
-    )
+    """The viewer's conversations with the care team, newest activity first: the
+    note that began each, annotated with ``last_activity`` (its newest answer the
+    viewer reads, else itself), ``answer_count``, ``unread`` (a note of it the
+    viewer has not read and did not write) and, in ``latest_answers``, its newest
+    answers (FEED_LATEST_ANSWERS), newest first. A fixed number of queries for a
+    page, whatever the number of conversations or answers."""
+    starts = _conversation_starts(viewer)
+    answers = _answers_read_by(viewer)
     if filters.client_id:
-        notes = notes.filter(client_id=filters.client_id)
+        starts = starts.filter(client_id=filters.client_id)
+    period = {}
     if filters.since:
-        notes = notes.filter(signed_at__gte=filters.since)
+        period["signed_at__gte"] = filters.since
     if filters.until:
-        notes = notes.filter(signed_at__lt=filters.until)
-    # What one wrote oneself is never news to oneself.
-    unread = ~Exists(NoteRead.objects.filter(note=OuterRef("pk"), reader=viewer)) & ~Q(
-        author=viewer
+        period["signed_at__lt"] = filters.until
+    if period:
+        # A conversation is in the period if something was written in it then.
+        starts = starts.filter(
+            Q(**period) | Exists(answers.filter(answers_note=OuterRef("pk"), **period))
+        )
+    of_start = answers.filter(answers_note=OuterRef("pk"))
+    newest_answer = of_start.order_by("-signed_at").values("signed_at")[:1]
+    unread = _unread(viewer) | Exists(of_start.filter(_unread(viewer)))
+    latest_answers = _with_note_parts(answers).annotate(unread=_unread(viewer))
+    return (
+        _with_note_parts(starts)
+        .annotate(
+            last_activity=Coalesce(Subquery(newest_answer), F("signed_at")),
+            answer_count=_count(of_start),
+            unread=ExpressionWrapper(unread, output_field=BooleanField()),
+        )
+        .prefetch_related(
+            Prefetch(
+                "answers",
+                queryset=latest_answers.order_by("-signed_at", "-pk")[:FEED_LATEST_ANSWERS],
+                to_attr="latest_answers",
+            )
+        )
+        .order_by("-last_activity", "-pk")
     )
-    return _with_note_parts(notes).annotate(unread=unread).order_by("-signed_at", "-pk")
+
+
+@dataclass
+class Conversation:
+    """A note that began a conversation and the answers to it the viewer may
+    read, oldest first; each flagged ``unread`` for the viewer."""
+
+    start: Note
+    answers: list[Note]
+
+    @property
+    def notes(self) -> list[Note]:
+        return [self.start, *self.answers]
+
+    @property
+    def unread(self) -> bool:
+        return any(note.unread for note in self.notes)
+
+
+def conversation(*, viewer: Any, start: Note) -> Conversation:
+    """The conversation ``start`` began (a note the viewer may read, fetched
+    through the policy), in two queries and their addenda's, whatever its length."""
+    annotated = (
+        _with_note_parts(note_policy.visible_to(viewer))
+        .annotate(unread=_unread(viewer))
+        .get(pk=start.pk)
+    )
+    answers = (
+        _with_note_parts(_answers_read_by(viewer).filter(answers_note=start))
+        .annotate(unread=_unread(viewer))
+        .order_by("signed_at", "pk")
+    )
+    return Conversation(start=annotated, answers=list(answers))
 
 
 def encounter_notes(*, viewer: Any, encounter: Encounter) -> list[Note]:
@@ -247,6 +335,7 @@ class WaitingWork:
     unread_notifications: int = 0
     open_peer_requests: int | None = None  # None: not for this viewer
     emergency_to_review: int | None = None
+    unread_shared: int | None = None  # notes of the shared feed's conversations not read
 
 
 def _count(rows: QuerySet[Any]) -> Coalesce:
@@ -260,6 +349,16 @@ def waiting_work(*, viewer: Any) -> WaitingWork:
     answers = peer_request_policy.can(viewer, peer_request_policy.Action.LIST)
     reviews = emergency_access_policy.can(viewer, emergency_access_policy.Action.REVIEW)
     pending = emergency_access_policy.visible_to(viewer).filter(review_status=ReviewStatus.PENDING)
+    # The shared feed's notes, as it shows them: the notes that began its
+    # conversations and the answers to them the viewer reads.
+    has_feed = has_ability(viewer, Ability.JOIN_CARE_TEAMS)
+    starts = _conversation_starts(viewer).values("pk")
+    unread_shared = (
+        note_policy.visible_to(viewer)
+        .filter(status=NoteStatus.SIGNED)
+        .filter(Q(pk__in=starts) | Q(answers_note__in=starts))
+        .filter(_unread(viewer))
+    )
     row = (
         get_user_model()
         .objects.filter(pk=viewer.pk)
@@ -267,12 +366,14 @@ def waiting_work(*, viewer: Any) -> WaitingWork:
             unread=_count(notification_policy.visible_to(viewer).filter(read_at__isnull=True)),
             requests=_count(peer_request_policy.visible_to(viewer)),
             emergency=_count(pending),
+            shared=_count(unread_shared),
         )
-        .values("unread", "requests", "emergency")
+        .values("unread", "requests", "emergency", "shared")
         .get()
     )
     return WaitingWork(
         unread_notifications=row["unread"],
         open_peer_requests=row["requests"] if answers else None,
         emergency_to_review=row["emergency"] if reviews else None,
+        unread_shared=row["shared"] if has_feed else None,
     )

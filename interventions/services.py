@@ -13,6 +13,7 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -143,14 +144,77 @@ def encounter_log(
     return encounter
 
 
-def _check_audience(user: User, client: Client, audience: Audience | str) -> None:
-    """Which audience a note may have is a choice on the form: refused on its field."""
+def _check_audience(
+    user: User, client: Client, audience: Audience | str, answers: Note | None = None
+) -> None:
+    """Which audience a note may have is a choice on the form: refused on its field.
+    An answer reaches no one the note it answers does not: it may quote it."""
     if Audience(audience) not in note_policy.audiences_for(user, client):
         if Audience(audience) == Audience.CARE_TEAM:
             raise ValidationError(
                 {"audience": _("This person has not consented to sharing with the care team.")}
             )
         raise ValidationError({"audience": _("You cannot choose this audience.")})
+    if answers is not None and not is_widening(Audience(audience), Audience(answers.audience)):
+        raise ValidationError(
+            {
+                "audience": _(
+                    "An answer cannot reach more people than the note it answers (%(audience)s)."
+                )
+                % {"audience": Audience(answers.audience).label}
+            }
+        )
+
+
+def _names(users: Iterable[User]) -> str:
+    return ", ".join(str(user) for user in users)
+
+
+def _check_mentions(user: User, client: Client, mentions: Iterable[User]) -> list[User]:
+    """The teammates ``user`` lets know of a note about ``client``: members of the
+    person's care team only (refused on the field, naming the others)."""
+    mentions = list(dict.fromkeys(mentions))
+    if not mentions:
+        return []
+    allowed = set(
+        note_policy.teammates_to_mention(user, client)
+        .filter(pk__in=[m.pk for m in mentions])
+        .values_list("pk", flat=True)
+    )
+    refused = [m for m in mentions if m.pk not in allowed]
+    if refused:
+        raise ValidationError(
+            {
+                "mentions": _(
+                    "Only teammates on this person’s care team can be let know: %(names)s."
+                )
+                % {"names": _names(refused)}
+            }
+        )
+    return mentions
+
+
+def _answered_root(user: User, client: Client, answers: Note) -> Note:
+    """The note that began the conversation ``answers`` belongs to: an answer to
+    an answer joins the first note's conversation. Both must be signed notes
+    about ``client`` that ``user`` may read."""
+    root = answers.answers_note or answers
+    for note in {answers, root}:
+        if (
+            note.client_id != client.pk
+            or not note.is_signed
+            or not note_policy.can(user, NoteActions.VIEW, note)
+        ):
+            raise ValidationError(
+                _("Only a signed note about this person that you read can be answered.")
+            )
+    return root
+
+
+def conversation_url(note: Note) -> str:
+    """Where a note is read in its conversation: the first note's thread, at it."""
+    root_pk = note.answers_note_id or note.pk
+    return reverse("shared:conversation", args=[root_pk]) + f"#note-{note.pk}"
 
 
 @transaction.atomic
@@ -161,51 +225,104 @@ def note_start(
     audience: Audience | str | None = None,
     body: str = "",
     encounter: Encounter | None = None,
+    answers: Note | None = None,
+    mentions: Iterable[User] = (),
 ) -> Note:
     """Start a draft, visible to its author only. The audience defaults to the
-    narrowest one for the author's place on the team."""
+    narrowest one for the author's place on the team; an answer's, to the
+    audience of the note that began the conversation, which it is linked to.
+    ``mentions``: teammates told of the note when it is signed."""
     note = Note(client=client, encounter=encounter, author=acting_user, body=body)
     note_policy.check(acting_user, NoteActions.CREATE, note)
-    note.audience = audience or note_policy.audiences_for(acting_user, client)[0]
-    _check_audience(acting_user, client, note.audience)
+    audiences = note_policy.audiences_for(acting_user, client)
+    root = _answered_root(acting_user, client, answers) if answers is not None else None
+    if root is not None:
+        note.answers_note = root
+        if not audience and Audience(root.audience) in audiences:
+            audience = root.audience
+    note.audience = audience or audiences[0]
+    _check_audience(acting_user, client, note.audience, answers=root)
     if encounter is not None and encounter.client_id != client.pk:
         raise ValidationError({"encounter": _("This encounter is with someone else.")})
+    mentioned = _check_mentions(acting_user, client, mentions)
     with acting_as(acting_user):
         note.full_clean()
         note.save()
+        note.mentions.set(mentioned)
     return note
 
 
 @transaction.atomic
 def note_save_draft(
-    *, acting_user: User, note: Note, body: str, audience: Audience | str | None = None
+    *,
+    acting_user: User,
+    note: Note,
+    body: str,
+    audience: Audience | str | None = None,
+    mentions: Iterable[User] | None = None,
 ) -> Note:
-    """Save a draft as its author types. Signed notes never change."""
+    """Save a draft as its author types. Signed notes never change. ``mentions``
+    (None: unchanged) may include teammates the audience does not reach yet:
+    the author may still widen it, and signing checks."""
     note = selectors.note_for_update(note)  # decide on the stored state
     if not note_policy.can(acting_user, NoteActions.EDIT, note):
         raise ValidationError(_("A signed note cannot be changed; add an addendum instead."))
     if audience and audience != note.audience:
-        _check_audience(acting_user, note.client, audience)
+        _check_audience(acting_user, note.client, audience, answers=note.answers_note)
         note.audience = audience
+    mentions = None if mentions is None else list(mentions)
+    # The person is read only when someone is named (an autosave stays cheap).
+    mentioned = _check_mentions(acting_user, note.client, mentions) if mentions else mentions
     note.body = body
     with acting_as(acting_user):
         note.save(update_fields=["body", "audience", "updated_at"])
+        if mentioned is not None:
+            note.mentions.set(mentioned)
     return note
 
 
 @transaction.atomic
 def note_sign(*, acting_user: User, note: Note) -> Note:
-    """Make a draft final. From now on it is only added to."""
+    """Make a draft final. From now on it is only added to. The teammates the
+    author let know are told now, each once, if the audience chosen lets them
+    read it (else signing is refused on the field, naming them)."""
     note = selectors.note_for_update(note)  # decide on the stored state
     if not note_policy.can(acting_user, NoteActions.SIGN, note):
         raise ValidationError(_("Only the author signs a draft, once."))
     if not (note.body or "").strip():
         raise ValidationError({"body": _("An empty note cannot be signed.")})
-    _check_audience(acting_user, note.client, note.audience)
+    _check_audience(acting_user, note.client, note.audience, answers=note.answers_note)
+    mentioned = [m for m in note.mentions.all() if m.pk != acting_user.pk]
+    if mentioned:
+        readers = set(
+            note_policy.users_who_can(NoteActions.VIEW, note)
+            .filter(pk__in=[m.pk for m in mentioned])
+            .values_list("pk", flat=True)
+        )
+        unable = [m for m in mentioned if m.pk not in readers]
+        if unable:
+            raise ValidationError(
+                {
+                    "mentions": _(
+                        "%(names)s cannot read a note for “%(audience)s”. Choose a wider "
+                        "audience, or untick them."
+                    )
+                    % {"names": _names(unable), "audience": note.get_audience_display()}
+                }
+            )
     with acting_as(acting_user):
         note.status = NoteStatus.SIGNED
         note.signed_at = timezone.now()
         note.save(update_fields=["status", "signed_at", "updated_at"])
+    if mentioned:
+        # The record's number, never the person's name: notifications show on
+        # shared screens.
+        notify(
+            mentioned,
+            NotificationKind.MENTIONED,
+            {"user": str(acting_user), "client_id": note.client_id},
+            url=conversation_url(note),
+        )
     return note
 
 
@@ -232,7 +349,7 @@ def note_change_audience(*, acting_user: User, note: Note, audience: Audience | 
         return note
     widening = is_widening(Audience(note.audience), audience)
     note_policy.check(acting_user, NoteActions.WIDEN if widening else NoteActions.NARROW, note)
-    _check_audience(acting_user, note.client, audience)
+    _check_audience(acting_user, note.client, audience, answers=note.answers_note)
     with acting_as(acting_user):
         note.audience = audience
         note.save(update_fields=["audience", "updated_at"])

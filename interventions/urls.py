@@ -26,6 +26,7 @@ note_patterns = (
 shared_patterns = (
     [
         path("", shared.shared_feed, name="feed"),
+        path("conversations/<int:pk>/", shared.conversation, name="conversation"),
         path("requests/", shared.peer_requests, name="requests"),
         path("requests/<int:pk>/fulfil/", shared.peer_request_fulfil, name="fulfil"),
         path("requests/new/<int:client_pk>/", shared.peer_request_new, name="request_new"),

@@ -31,6 +31,8 @@ use_register = ability_required(Ability.USE_REGISTER)
 # click sent while the first autosave is in flight, an autosave whose answer
 # was lost) must reach note_new, which writes it into the draft the first made.
 DRAFT_FIELD = "draft_token"
+# The answers of a conversation shown above an answer's form, the latest.
+ANSWERS_ABOVE_THE_FORM = 3
 
 
 def _page(request, note, **forms):
@@ -46,17 +48,28 @@ def _page(request, note, **forms):
         "draft_key": offline_key(request.user, f"note-{note.pk}"),
         **forms,
     }
+    if note.answers_note_id:
+        # An answer links to the conversation it belongs to, if the reader reads it.
+        context["conversation_start"] = (
+            note_policy.visible_to(request.user).filter(pk=note.answers_note_id).first()
+        )
     if context["can_edit"]:
         context.setdefault(
             "form",
             NoteForm(
-                initial={"body": note.body, "audience": note.audience},
+                initial={
+                    "body": note.body,
+                    "audience": note.audience,
+                    "mentions": [user.pk for user in note.mentions.all()],
+                },
                 audiences=note_policy.audiences_for_draft(request.user, note),
+                author=request.user,
+                client=note.client,
             ),
         )
     if context["can_amend"]:
         context.setdefault("addendum_form", AddendumForm())
-        audiences = note_policy.audiences_for(request.user, note.client)
+        audiences = note_policy.audiences_for_note(request.user, note)
         if audiences:
             context.setdefault(
                 "audience_form",
@@ -73,12 +86,15 @@ def note_detail(request, pk):
 
 def _answered_note(request, client):
     """The note being answered (``?answer=``), through the access policy: one
-    the user may not read is a 404, like any other way of opening it."""
+    the user may not read is a 404, like any other way of opening it. An answer
+    to an answer answers the conversation: the note that began it."""
     pk = request.GET.get("answer", "")
     if not pk.isdigit():
         return None
     answered = note_policy.get_for(request.user, int(pk))
-    if answered.client_id != client.pk:
+    if answered.answers_note_id:
+        answered = note_policy.get_for(request.user, answered.answers_note_id)
+    if answered.client_id != client.pk or not answered.is_signed:
         raise Http404
     return answered
 
@@ -125,10 +141,14 @@ def note_new(request, client_pk):
     still carries only the page's token (``DRAFT_FIELD``) goes into it too.
     """
     client = client_policy.get_for(request.user, client_pk)
-    audiences = note_policy.audiences_for(request.user, client)
+    answered = _answered_note(request, client)
+    audiences = (
+        note_policy.audiences_for_answer(request.user, answered)
+        if answered is not None
+        else note_policy.audiences_for(request.user, client)
+    )
     if not audiences:
         raise Http404
-    answered = _answered_note(request, client)
     draft_pk = request.POST.get("draft") or request.GET.get("draft") or ""
     draft = None
     if draft_pk.isdigit():
@@ -141,11 +161,16 @@ def note_new(request, client_pk):
         return redirect(f"{request.path}?{urlencode(query)}" if query else request.path)
     # A link may ask for an audience (the shared feed's "Answer": the care team).
     # The policy says which the form opens with; a refusal is shown on the field.
+    # An answer opens with the audience of the note it answers, if it may.
     wanted = request.GET.get("audience") or (draft.audience if draft else None)
+    if wanted is None and answered is not None and answered.audience in audiences:
+        wanted = answered.audience
     opening, refused = note_policy.opening_audience(audiences, wanted)
     initial = {"audience": opening}
     if draft is not None:
         initial["body"] = draft.body
+        if request.method == "GET":  # a bound form does not read its initial values
+            initial["mentions"] = [user.pk for user in draft.mentions.all()]
     why = None
     if refused and draft is None and request.method == "GET":
         why = (
@@ -153,7 +178,14 @@ def note_new(request, client_pk):
             if wanted == Audience.CARE_TEAM
             else _("You cannot choose this audience.")
         )
-    form = NoteForm(request.POST or None, audiences=audiences, initial=initial, refused=why)
+    form = NoteForm(
+        request.POST or None,
+        audiences=audiences,
+        author=request.user,
+        client=client,
+        initial=initial,
+        refused=why,
+    )
     key = _compose_key(request.user, client, answered, draft)
     token = request.POST.get(DRAFT_FIELD, "")
     if request.method == "POST" and form.is_valid():
@@ -180,7 +212,10 @@ def note_new(request, client_pk):
                         )
                         if draft is not None
                         else services.note_start(
-                            acting_user=request.user, client=client, **form.service_arguments()
+                            acting_user=request.user,
+                            client=client,
+                            answers=answered,
+                            **form.service_arguments(),
                         )
                     ),
                 )
@@ -217,8 +252,16 @@ def note_new(request, client_pk):
             "interventions/fragments/save_status.html",
             {"saved": False, "at": timezone.now(), "form": form},
         )
+    latest_answers, earlier_answers = [], 0
     if answered is not None:
-        record_reads([answered], via="answer")
+        # Above the form: the note that began the conversation and its latest
+        # answers; a long thread links to its page, the form stays near the top.
+        thread = selectors.conversation(viewer=request.user, start=answered)
+        latest_answers = thread.answers[-ANSWERS_ABOVE_THE_FORM:]
+        earlier_answers = len(thread.answers) - len(latest_answers)
+        shown = [thread.start, *latest_answers]
+        record_reads(shown, via="answer")
+        services.mark_read(reader=request.user, notes=shown)
     return render(
         request,
         "interventions/note_new.html",
@@ -226,6 +269,8 @@ def note_new(request, client_pk):
             "client": client,
             "form": form,
             "answered": answered,
+            "latest_answers": latest_answers,
+            "earlier_answers": earlier_answers,
             "draft": draft,
             "draft_key": key,
             "draft_token": token if submissions.is_token(token) else submissions.new_token(),
@@ -257,7 +302,12 @@ def _draft_saved_fragment(request, note, *, created):
 def note_save(request, pk):
     """Save a draft: every few seconds from htmx as the author types, or by the button."""
     note = note_policy.get_for(request.user, pk, Action.EDIT)
-    form = NoteForm(request.POST, audiences=note_policy.audiences_for_draft(request.user, note))
+    form = NoteForm(
+        request.POST,
+        audiences=note_policy.audiences_for_draft(request.user, note),
+        author=request.user,
+        client=note.client,
+    )
     saved = form.is_valid() and apply_service(
         form,
         lambda: services.note_save_draft(
@@ -307,7 +357,7 @@ def note_addendum(request, pk):
 @require_POST
 def note_audience(request, pk):
     note = note_policy.get_for(request.user, pk)
-    audiences = note_policy.audiences_for(request.user, note.client)
+    audiences = note_policy.audiences_for_note(request.user, note)
     form = AudienceForm(request.POST, audiences=audiences)
     if not form.is_valid():
         return _page(request, note, audience_form=form)

@@ -1,10 +1,12 @@
-"""The co-intervention feed, and requests for a peer."""
+"""The co-intervention feed (conversations with the care team), and requests
+for a peer."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -18,7 +20,7 @@ from peersupport.form_tools import apply_service
 from peersupport.roles import Ability
 
 from .. import selectors, services
-from ..access import peer_request_policy
+from ..access import note_policy, peer_request_policy
 from ..forms import PeerRequestForm
 from ..models import PeerRequest
 
@@ -43,19 +45,48 @@ def shared_feed(request):
     page = Paginator(
         selectors.shared_feed(viewer=request.user, filters=filters), FEED_PAGE
     ).get_page(request.GET.get("page"))
-    notes = list(page)
-    record_reads(notes, via="shared_feed")
-    services.mark_read(reader=request.user, notes=notes)
+    conversations = list(page)
+    for start in conversations:
+        start.latest_answers.reverse()  # read top to bottom, the newest last
+        start.earlier_answers = start.answer_count - len(start.latest_answers)
+    # What the cards show is read; answers they leave out stay new until the
+    # conversation is opened.
+    shown = [n for start in conversations for n in (start, *start.latest_answers)]
+    record_reads(shown, via="shared_feed")
+    services.mark_read(reader=request.user, notes=shown)
     return render(
         request,
         "interventions/shared_feed.html",
         {
             "page": page,
-            "notes": notes,
+            "conversations": conversations,
             "people": client_policy.visible_to(request.user).order_by("search_text"),
             "selected_client": filters.client_id,
             "since": request.GET.get("since", ""),
             "until": request.GET.get("until", ""),
+        },
+    )
+
+
+@ability_required(Ability.JOIN_CARE_TEAMS)
+def conversation(request, pk):
+    """A note and the answers to it the viewer reads, oldest first, with the
+    answer one tap away. What it shows is read (and recorded as read)."""
+    start = note_policy.get_for(request.user, pk)
+    if start.answers_note_id:  # an answer: its place in the conversation
+        root = note_policy.get_for(request.user, start.answers_note_id)
+        return redirect(f"{reverse('shared:conversation', args=[root.pk])}#note-{start.pk}")
+    if not start.is_signed:  # a draft is no conversation yet
+        return redirect("notes:detail", pk=start.pk)
+    thread = selectors.conversation(viewer=request.user, start=start)
+    record_reads(thread.notes, via="conversation")
+    services.mark_read(reader=request.user, notes=thread.notes)
+    return render(
+        request,
+        "interventions/conversation.html",
+        {
+            "conversation": thread,
+            "can_answer": bool(note_policy.audiences_for(request.user, start.client)),
         },
     )
 

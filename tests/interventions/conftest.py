@@ -45,7 +45,9 @@ def person(peer, peer_b, clinician, clinician_b, other_peer, other_clinician, co
 
 @pytest.fixture
 def make_note():
-    def make(client, author, audience, signed=True, body="Talked about the housing list."):
+    def make(
+        client, author, audience, signed=True, body="Talked about the housing list.", answers=None
+    ):
         return Note.objects.create(
             client=client,
             author=author,
@@ -53,6 +55,7 @@ def make_note():
             body=body,
             status=NoteStatus.SIGNED if signed else NoteStatus.DRAFT,
             signed_at=timezone.now() if signed else None,
+            answers_note=answers,
         )
 
     return make

@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 # Measured: encounters with their activities and participants (3), the notes
 # the viewer reads with their addenda (2), the notes they only see exist (1).
 TIMELINE_QUERIES = 6
-# The page of notes, and their addenda.
-FEED_QUERIES = 2
+# The page of conversations with their first notes, those notes' addenda, the
+# latest answers of each conversation, and those answers' addenda.
+FEED_QUERIES = 4
 
 
 def _history(person, peer, clinician, make_note, rows):
@@ -92,22 +93,46 @@ def test_the_timeline_pages_newest_first(person, peer, make_note):
 
 def _feed_queries(viewer, django_assert_max_num_queries):
     with django_assert_max_num_queries(FEED_QUERIES) as counted:
-        notes = list(selectors.shared_feed(viewer=viewer)[:20])
-        for note in notes:
-            str(note.author), note.client.display_name, note.unread
-            [str(a.author) for a in note.addenda.all()]
+        conversations = list(selectors.shared_feed(viewer=viewer)[:20])
+        for start in conversations:
+            str(start.author), start.client.display_name, start.unread, start.answer_count
+            [str(a.author) for a in start.addenda.all()]
+            for answer in start.latest_answers:
+                str(answer.author), answer.unread, [str(a.author) for a in answer.addenda.all()]
     return len(counted.captured_queries)
 
 
-def test_the_shared_feed_makes_a_fixed_number_of_queries_at_1_and_at_30_rows(
+def _conversation(person, peer, clinician, make_note, answers=1):
+    start = make_note(person, peer, Audience.CARE_TEAM)
+    start.addenda.create(author=peer, body="More")
+    for _ in range(answers):
+        answer = make_note(person, clinician, Audience.CARE_TEAM, answers=start)
+        answer.addenda.create(author=clinician, body="More")
+    return start
+
+
+def test_the_shared_feed_makes_a_fixed_number_of_queries_at_1_and_at_50_conversations(
     person, peer, clinician, make_note, django_assert_max_num_queries
 ):
-    make_note(person, peer, Audience.CARE_TEAM).addenda.create(author=peer, body="More")
-    one = _feed_queries(clinician, django_assert_max_num_queries)
-    for _ in range(29):
-        make_note(person, peer, Audience.CARE_TEAM).addenda.create(author=peer, body="More")
-    thirty = _feed_queries(clinician, django_assert_max_num_queries)
-    assert thirty == one
+    _conversation(person, peer, clinician, make_note)
+    one = _feed_queries(peer, django_assert_max_num_queries)
+    for _ in range(49):
+        _conversation(person, peer, clinician, make_note)
+    fifty = _feed_queries(peer, django_assert_max_num_queries)
+    assert fifty == one
+
+
+def test_the_shared_feed_makes_a_fixed_number_of_queries_with_50_answers_in_a_conversation(
+    person, peer, clinician, make_note, django_assert_max_num_queries
+):
+    start = _conversation(person, peer, clinician, make_note)
+    one = _feed_queries(peer, django_assert_max_num_queries)
+    for _ in range(49):
+        make_note(person, clinician, Audience.CARE_TEAM, answers=start)
+    assert _feed_queries(peer, django_assert_max_num_queries) == one
+    (shown,) = selectors.shared_feed(viewer=peer)
+    assert shown.answer_count == 50
+    assert len(shown.latest_answers) == selectors.FEED_LATEST_ANSWERS
 
 
 def test_the_shared_feed_holds_the_care_team_notes_one_reads_newest_first(
@@ -228,7 +253,8 @@ def test_what_waits_is_counted_in_one_query(
     assert waiting == selectors.WaitingWork(
         unread_notifications=1, open_peer_requests=1, emergency_to_review=1
     )
-    assert selectors.waiting_work(viewer=clinician) == selectors.WaitingWork()
+    # The clinician has a shared feed, with nothing unread in it.
+    assert selectors.waiting_work(viewer=clinician) == selectors.WaitingWork(unread_shared=0)
     assert selectors.waiting_work(viewer=peer).open_peer_requests == 1
 
 

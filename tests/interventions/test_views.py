@@ -402,17 +402,17 @@ def test_the_feed_marks_notes_read(client, person, peer, clinician, make_note):
     make_note(person, peer, Audience.CARE_TEAM)
     client.force_login(clinician)
     first = client.get(reverse("shared:feed"))
-    assert [n.unread for n in first.context["notes"]] == [True]
+    assert [c.unread for c in first.context["conversations"]] == [True]
     second = client.get(reverse("shared:feed"))
-    assert [n.unread for n in second.context["notes"]] == [False]
+    assert [c.unread for c in second.context["conversations"]] == [False]
 
 
 def test_my_own_shared_notes_are_never_new_to_me(client, person, peer, clinician, make_note):
     make_note(person, peer, Audience.CARE_TEAM)
     make_note(person, clinician, Audience.CARE_TEAM)
     client.force_login(peer)
-    notes = client.get(reverse("shared:feed")).context["notes"]
-    assert {(n.author, n.unread) for n in notes} == {(peer, False), (clinician, True)}
+    conversations = client.get(reverse("shared:feed")).context["conversations"]
+    assert {(c.author, c.unread) for c in conversations} == {(peer, False), (clinician, True)}
 
 
 def _count_queries(client, url):
@@ -440,11 +440,21 @@ def test_the_timeline_makes_the_same_queries_whatever_the_number_of_notes(
 def test_the_shared_feed_makes_the_same_queries_whatever_the_number_of_notes(
     client, person, peer, clinician, make_note
 ):
-    client.force_login(clinician)
-    make_note(person, peer, Audience.CARE_TEAM)
+    client.force_login(peer)
+
+    def conversation():
+        start = make_note(person, peer, Audience.CARE_TEAM)
+        start.addenda.create(author=peer, body="More")
+        make_note(person, clinician, Audience.CARE_TEAM, answers=start)
+        return start
+
+    start = conversation()  # one conversation, then 50, then one of 50 answers
     few = _count_queries(client, reverse("shared:feed"))
-    for _ in range(30):
-        make_note(person, peer, Audience.CARE_TEAM).addenda.create(author=peer, body="More")
+    for _ in range(49):
+        conversation()
+    assert _count_queries(client, reverse("shared:feed")) == few
+    for _ in range(49):
+        make_note(person, clinician, Audience.CARE_TEAM, answers=start)
     assert _count_queries(client, reverse("shared:feed")) == few
 
 
