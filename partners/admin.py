@@ -10,7 +10,7 @@ from .models import Partner
 
 @admin.register(Partner)
 class PartnerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "kind", "is_active"]
+    list_display = ["name", "kind", "is_internal", "is_active"]
 
     def get_queryset(self, request):
         return partner_policy.visible_to(request.user)

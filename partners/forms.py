@@ -12,7 +12,7 @@ from .models import Partner
 class PartnerForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Partner
-        fields = ["name", "kind", "address", "phone", "hours", "notes", "is_active"]
+        fields = ["name", "kind", "is_internal", "address", "phone", "hours", "notes", "is_active"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

@@ -11,7 +11,14 @@ class ReferralsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from peersupport.slots import PARTNER_PAGE, PERSON_PAGE
+
+        from . import models, panels
+
+        # A person's page and a partner's page show this app's panels without
+        # importing it (peersupport.slots).
+        PERSON_PAGE.register(panels.person_page, templates=panels.PERSON_PAGE_TEMPLATES)
+        PARTNER_PAGE.register(panels.partner_page, templates=panels.PARTNER_PAGE_TEMPLATES)
 
         # The reason and the outcome never enter the audit trail: the trail
         # records that they changed, not what they say.

@@ -88,6 +88,24 @@ def _membership(world):
     return {"pk": world.person.pk, "membership_pk": world.membership.pk}
 
 
+def _referral(world):
+    """A referral of the person to the world's partner (made the first time it is asked)."""
+    from referrals.models import Referral, ReferralStatusChange
+
+    referral = Referral.objects.filter(client=world.person).first()
+    if referral is None:
+        referral = Referral.objects.create(
+            client=world.person,
+            partner=world.partner,
+            reason="Needs a bed for the winter.",
+            created_by=world.users["peer"],
+        )
+        ReferralStatusChange.objects.create(
+            referral=referral, status="proposed", changed_by=world.users["peer"]
+        )
+    return {"pk": referral.pk}
+
+
 def _account(world):
     return {"pk": world.users["peer"].pk}
 
@@ -225,6 +243,11 @@ MATRIX: dict[str, Url] = {
     "shared:request_new": Url(_client_pk, LOGIN, 404, 200, 404, 404, 404),
     "shared:fulfil": Url(_pk("peer_request"), LOGIN, 405, 405, 405, 404, 405),
     "notifications:list": Url(None, LOGIN, 200, 200, 200, 200, 200),
+    # Referrals: the care team's; coordinators see that they exist, never why.
+    "referrals:list": Url(None, LOGIN, 200, 200, 200, 404, 200),
+    "referrals:new": Url(_client_pk, LOGIN, 200, 200, 404, 404, 404),
+    "referrals:detail": Url(_referral, LOGIN, 200, 200, 404, 404, 200),
+    "referrals:status": Url(_referral, LOGIN, 200, 200, 404, 404, 403),
     # The calendar feed: its settings for those who may list follow-ups; the
     # feed itself opens without signing in, by its secret alone.
     "calendar:settings": Url(None, LOGIN, 200, 200, 200, 404, 404),

@@ -1,0 +1,147 @@
+"""Reads of referrals, each starting from what the viewer may see
+(``referrals/access.py``). Lists carry no reason or outcome: those are read on
+a referral's own page, where the read is recorded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Max, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import Client
+from partners.models import Partner
+
+from .access import referral_count_policy, referral_policy, referral_status_change_policy
+from .choices import FINAL_STATUSES, ReferralStatus
+from .models import Referral, ReferralStatusChange
+
+# Neither text is needed to list referrals; deferring them keeps them from
+# being decrypted for nothing.
+TEXTS = ("reason", "outcome")
+
+
+def referrals_of_person(*, viewer: Any, client: Client) -> QuerySet[Referral]:
+    """A person's referrals the viewer sees, newest first, with their partner."""
+    return (
+        referral_policy.visible_to(viewer)
+        .filter(client=client)
+        .select_related("partner")
+        .defer(*TEXTS)
+        .annotate(status_on=Max("changes__changed_on"))
+        .order_by("-referred_on", "-pk")
+    )
+
+
+def open_referrals(*, viewer: Any) -> QuerySet[Referral]:
+    """Referrals not ended yet of the people the viewer sees, the oldest change
+    first (the longest waiting), with their person and partner."""
+    return (
+        referral_policy.visible_to(viewer)
+        .exclude(status__in=FINAL_STATUSES)
+        .select_related("client", "partner")
+        .defer(*TEXTS)
+        .annotate(status_on=Max("changes__changed_on"))
+        .order_by("status_on", "pk")
+    )
+
+
+def history(*, viewer: Any, referral: Referral) -> QuerySet[ReferralStatusChange]:
+    """The steps of a referral, oldest first, with who recorded each."""
+    return (
+        referral_status_change_policy.visible_to(viewer)
+        .filter(referral=referral)
+        .select_related("changed_by")
+        .order_by("changed_on", "recorded_at", "pk")
+    )
+
+
+def last_change(referral: Referral) -> ReferralStatusChange | None:
+    """The newest step of a referral the caller already opened through its policy."""
+    return (
+        ReferralStatusChange.objects.filter(referral=referral)
+        .order_by("-changed_on", "-recorded_at", "-pk")
+        .first()
+    )
+
+
+def referral_for_update(referral: Referral) -> Referral:
+    """The stored referral, locked until the transaction ends: a service decides
+    on the stored status, not on what a form saw."""
+    return (
+        Referral.objects.select_for_update().select_related("client", "partner").get(pk=referral.pk)
+    )
+
+
+def counts_for_partner(*, viewer: Any, partner: Partner) -> dict[str, int]:
+    """How many referrals ``partner`` received, and how many are at each status
+    (one query; counts only, no person)."""
+    rows = (
+        referral_count_policy.visible_to(viewer, referral_count_policy.Action.COUNT_FOR_PARTNER)
+        .filter(partner=partner)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    counts = {status: 0 for status in ReferralStatus.values}
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def counts_for_research(*, viewer: Any) -> QuerySet[Any]:
+    """Referrals per partner kind and status, for the research figures (raw:
+    the caller suppresses small cells before showing them)."""
+    return (
+        referral_count_policy.visible_to(viewer, referral_count_policy.Action.COUNT_FOR_RESEARCH)
+        .order_by()
+        .values("partner__kind", "partner__is_internal", "status")
+        .annotate(n=Count("pk"))
+    )
+
+
+# Counts a partner's page shows every member of staff. A small count of one
+# partner and one outcome could point at a person the reader knows, so counts
+# below 5 show as "<5", and when one part of the total is that small, the
+# smallest other part is hidden too (it would give it away by subtraction):
+# the rules of the research figures (logbook/research.py).
+SMALL_CELL = 5
+SMALL = "<5"
+HIDDEN = "×"
+
+
+def suppress(count: int) -> int | str:
+    return SMALL if count < SMALL_CELL else count
+
+
+def suppress_parts(parts: dict[str, int]) -> dict[str, int | str]:
+    """Parts of a shown total, each suppressed, with the smallest other part
+    hidden when exactly one is small."""
+    shown: dict[str, int | str] = {key: suppress(value) for key, value in parts.items()}
+    small = [key for key, value in shown.items() if value == SMALL]
+    if len(small) == 1:
+        others = sorted((value, key) for key, value in parts.items() if key not in small)
+        if others:
+            shown[others[0][1]] = HIDDEN
+    return shown
+
+
+OPEN = "open"
+
+
+def partner_summary(*, viewer: Any, partner: Partner) -> dict[str, Any]:
+    """What a partner's page says of the referrals it received: how many, and
+    how many are still open or ended each way, suppressed as above."""
+    counts = counts_for_partner(viewer=viewer, partner=partner)
+    total = sum(counts.values())
+    parts = {OPEN: sum(n for status, n in counts.items() if status not in FINAL_STATUSES)}
+    parts |= {
+        status: counts[status] for status in ReferralStatus.values if status in FINAL_STATUSES
+    }
+    shown = suppress_parts(parts)
+    labels = {OPEN: _("Not ended yet")} | {s.value: s.label for s in ReferralStatus}
+    return {
+        "total": total,
+        "shown_total": suppress(total),
+        "parts": [(labels[key], value) for key, value in shown.items()],
+    }
