@@ -57,8 +57,9 @@ def _page(request: HttpRequest, *, secret: str | None = None) -> HttpResponse:
         address = request.build_absolute_uri(
             f"{path}?{urlencode({'lang': translation.get_language() or ''})}"
         )
+        # No webcal:// link: that scheme says nothing of encryption, and a
+        # calendar app that tried it over plain HTTP would send the secret in clear.
         context["address"] = address
-        context["subscribe_address"] = "webcal://" + address.split("://", 1)[1]
     return render(request, FEED_TEMPLATE, context)
 
 
