@@ -84,7 +84,7 @@ def test_an_answer_cannot_reach_more_people_than_the_note_it_answers(person, pee
             acting_user=peer_b, note=draft, body="More", audience=Audience.CARE_TEAM
         )
     draft.refresh_from_db()
-    assert draft.audience == Audience.PEER_TEAM and draft.body == ""
+    assert draft.audience == Audience.PEER_TEAM and not draft.body
     assert note_policy.audiences_for_answer(peer_b, start) == [Audience.PEER_TEAM]
 
 
