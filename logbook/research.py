@@ -26,6 +26,9 @@ from django.utils import timezone
 from clients.access import client_research_policy
 from interventions.access import encounter_research_policy
 from interventions.models import Encounter
+from partners.choices import PartnerKind
+from referrals import selectors as referral_selectors
+from referrals.choices import FINAL_STATUSES, ReferralStatus
 
 from .access import stage_policy
 
@@ -154,6 +157,43 @@ def by_stage(*, viewer: Any) -> list[dict[str, Any]]:
             row["people"] = suppress(0)
         rows.append(row)
     return rows
+
+
+# Referrals by where they went and how they ended. A referral to a service of
+# our own organisation is its own row, whatever kind the service is.
+INTERNAL = "internal"
+STILL_OPEN = "open"
+OUTCOMES = (
+    STILL_OPEN,
+    ReferralStatus.ATTENDED,
+    ReferralStatus.NO_SHOW,
+    ReferralStatus.DECLINED,
+    ReferralStatus.CLOSED,
+)
+
+
+def referral_figures(*, viewer: Any) -> dict[str, Any]:
+    """Referrals of every person counted (as encounters are: consent governs
+    rows, not counts), by kind of partner and by how they ended. Each list
+    adds up to the total, so a lone small cell hides the smallest other one."""
+    by_kind: dict[str, int] = defaultdict(int)
+    by_outcome: dict[str, int] = dict.fromkeys(OUTCOMES, 0)
+    for row in referral_selectors.counts_for_research(viewer=viewer):
+        kind = INTERNAL if row["partner__is_internal"] else row["partner__kind"]
+        by_kind[kind] += row["n"]
+        status = row["status"]
+        by_outcome[status if status in FINAL_STATUSES else STILL_OPEN] += row["n"]
+    total = sum(by_kind.values())
+    kinds = sorted((k for k in by_kind if k != INTERNAL), key=lambda k: PartnerKind.values.index(k))
+    if INTERNAL in by_kind:
+        kinds.append(INTERNAL)
+    shown_kinds = _suppress_partition({k: by_kind[k] for k in kinds})
+    shown_outcomes = _suppress_partition(by_outcome)
+    return {
+        "total": total and suppress(total),
+        "by_kind": [(k, shown_kinds[k]) for k in kinds],
+        "by_outcome": [(k, shown_outcomes[k]) for k in OUTCOMES],
+    }
 
 
 def _next_month(month: date) -> date:

@@ -3,12 +3,15 @@
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from interventions.choices import Setting
 from interventions.models import Activity
+from partners.choices import PartnerKind
 from peersupport.access import ability_required
 from peersupport.audit import record_export
 from peersupport.roles import Ability
+from referrals.choices import ReferralStatus
 
 from . import research
 from .exports import csv_stream
@@ -47,10 +50,19 @@ def activity(request):
         month["activity_cells"] = [
             month["activities"].get(name, NONE) for name, _ in activities_seen
         ]
+    referrals = research.referral_figures(viewer=request.user)
+    kind_labels = {
+        research.INTERNAL: gettext("Services of our organisation"),
+        **dict(PartnerKind.choices),
+    }
+    outcome_labels = {research.STILL_OPEN: gettext("Not ended yet"), **dict(ReferralStatus.choices)}
+    referrals["by_kind"] = [(kind_labels[k], v) for k, v in referrals["by_kind"]]
+    referrals["by_outcome"] = [(outcome_labels[k], v) for k, v in referrals["by_outcome"]]
     return render(
         request,
         "logbook/research_activity.html",
         {
+            "referrals": referrals,
             "months": monthly,
             "stages": research.by_stage(viewer=request.user),
             "settings": [(s, Setting(s).label) for s in settings_seen],
