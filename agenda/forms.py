@@ -156,6 +156,10 @@ class AccompanimentEncounterForm(EncounterForm):
     """The encounter an accompaniment was, with how it went. The person is the
     one accompanied; everything else is the encounter form's."""
 
+    # Always with the person accompanied: never an anonymous contact.
+    ENCOUNTER_FIELDS = tuple(
+        name for name in EncounterForm.ENCOUNTER_FIELDS if not name.startswith("anonymous")
+    )
     outcome = forms.CharField(
         label=_("How it went"),
         required=False,
@@ -177,8 +181,6 @@ class AccompanimentEncounterForm(EncounterForm):
 
     def service_arguments(self) -> dict[str, Any]:
         arguments = super().service_arguments()
-        arguments.pop("anonymous_count", None)
-        arguments.pop("anonymous_description", None)
         arguments["outcome"] = self.cleaned_data["outcome"]
         return arguments
 

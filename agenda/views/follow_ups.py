@@ -182,7 +182,7 @@ def follow_up_done(request, pk):
     """Mark done; an accompaniment first says how it went, and is then offered
     to be logged as the encounter it was."""
     follow_up = follow_up_policy.get_for(request.user, pk, A.CLOSE)
-    form = CloseForm(request.POST or None)
+    form = CloseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.follow_up_close(
             acting_user=request.user,
