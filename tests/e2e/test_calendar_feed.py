@@ -1,7 +1,8 @@
 """A peer turns on their calendar feed on a phone, copies its address, and a
 calendar app (a browser context with no session) fetches it: it parses as
 iCalendar and holds their accompaniment and follow-up without any name.
-Resetting the address ends the old one at once."""
+Resetting the address ends the old one at once. Without JavaScript, the
+address is still there to select and copy by hand."""
 
 from datetime import time
 
@@ -12,7 +13,7 @@ from agenda.models import AccompanimentKind
 from clients.models import CareTeamMembership
 from peersupport.models import User
 from tests.agenda.test_calendar import leaks, make_follow_up
-from tests.e2e.conftest import ARTIFACTS, fits_the_screen, sign_in, sticking_out
+from tests.e2e.conftest import ARTIFACTS, PHONE, fits_the_screen, sign_in, sticking_out
 
 
 def _calendar_app_fetches(browser, address):
@@ -83,3 +84,25 @@ def test_a_peer_turns_on_the_calendar_feed_and_it_holds_no_names(page, browser, 
     page.get_by_role("button", name="Turn off").click()
     expect(page.get_by_text("Your calendar feed is off")).to_be_visible()
     assert _calendar_app_fetches(browser, new_address)[0] == 404
+
+
+def test_without_javascript_the_address_is_a_selectable_field_and_no_dead_button(
+    browser, live_server, demo_accounts
+):
+    context = browser.new_context(
+        viewport=PHONE, base_url=live_server.url, java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        sign_in(page, "clinician")
+        page.goto("/calendar/")
+        page.get_by_role("button", name="Turn on the calendar feed").click()
+
+        shown = page.get_by_label("Address of your calendar feed")
+        expect(shown).to_be_visible()
+        expect(shown).to_have_attribute("readonly", "")
+        expect(page.get_by_role("button", name="Copy the address")).to_be_hidden()
+        assert _calendar_app_fetches(browser, shown.input_value())[0] == 200
+        assert fits_the_screen(page)
+    finally:
+        context.close()
