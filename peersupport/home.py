@@ -86,9 +86,11 @@ def card_of(
     line: Callable[[Any], Line],
     links: Iterable[Line] = (),
 ) -> Card:
-    """A card of the first rows of ``rows`` (one query), titled from their count."""
+    """A card of the first rows of ``rows`` (one query), titled from their count;
+    ``links`` to the full lists only when there is more than the card shows at once."""
     loaded, total = first_rows(rows)
-    return Card(key, title(total), [line(row) for row in loaded], total, list(links))
+    shown_links = list(links) if total > HOME_LINES else []
+    return Card(key, title(total), [line(row) for row in loaded], total, shown_links)
 
 
 def count_card(key: str, title: str | Promise, lines: Iterable[tuple[int | None, Line]]) -> Card:
@@ -203,6 +205,13 @@ PARTNERS = Tool(
     Ability.VIEW_PARTNERS,
 )
 
+REFERRALS = Tool(
+    _("Referrals"),
+    _("People sent to a partner organisation, and what came of it."),
+    "referrals:list",
+    Ability.USE_REGISTER,
+)
+
 LOGBOOK = Tool(
     _("Implementation logbook"),
     _("Write what happened in the programme: a debriefing, a team meeting, a decision."),
@@ -225,8 +234,8 @@ PEER_REQUESTS = Tool(
 )
 
 TOOLS_BY_ROLE: dict[Role, list[Tool]] = {
-    Role.PEER: [MY_PEOPLE, REGISTER, PEER_REQUESTS, PARTNERS, LOGBOOK],
-    Role.CLINICIAN: [MY_PEOPLE, REGISTER, PARTNERS, LOGBOOK],
+    Role.PEER: [MY_PEOPLE, REGISTER, PEER_REQUESTS, REFERRALS, PARTNERS, LOGBOOK],
+    Role.CLINICIAN: [MY_PEOPLE, REGISTER, REFERRALS, PARTNERS, LOGBOOK],
     Role.RESEARCHER: [
         Tool(
             _("Implementation logbook"),
@@ -251,6 +260,7 @@ TOOLS_BY_ROLE: dict[Role, list[Tool]] = {
             Ability.MANAGE_CARE_TEAMS,
         ),
         PEER_REQUESTS,
+        REFERRALS,
         Tool(
             _("Safety exceptions to review"),
             _("Every time someone opened notes for safety; review each use."),

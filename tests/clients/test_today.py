@@ -69,6 +69,15 @@ def test_the_number_of_days_comes_from_the_setting(peer, settings):
     assert not today.not_seen(viewer=peer)
 
 
+def test_beyond_what_the_card_shows_it_links_to_all_my_people(peer):
+    _person(peer)
+    assert today.not_seen(viewer=peer).links == []
+    for number in range(HOME_LINES):
+        _person(peer, f"Person {number}")
+    links = today.not_seen(viewer=peer).links
+    assert [(link.text, link.url) for link in links] == [("All my people", "/clients/")]
+
+
 def test_people_unseen_longest_come_first(peer):
     _person(peer, "Recent", last_seen_days=25)
     _person(peer, "Longest", last_seen_days=200)

@@ -22,6 +22,13 @@ def test_researchers_see_the_entries_not_yet_coded_newest_first(researcher, peer
     assert [line.text for line in card.lines] == ["The clinic gave the peer a desk", "Older"]
     assert card.lines[0].url == reverse("logbook:edit", args=[newest.pk])
     assert card.lines[0].detail == f"written by {peer} today"
+    assert card.links == []  # the card shows them all
+
+
+def test_beyond_what_the_card_shows_it_links_to_the_logbook(researcher, peer, make_entry):
+    for number in range(HOME_LINES + 1):
+        make_entry(peer, title=f"Entry {number}")
+    card = panels.not_yet_coded(viewer=researcher)
     assert [link.url for link in card.links] == [reverse("logbook:list")]
 
 
