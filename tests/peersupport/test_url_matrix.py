@@ -239,6 +239,7 @@ MATRIX: dict[str, Url] = {
     "notes:addendum": Url(_pk("note"), LOGIN, 405, 405, 405, 404, 405),
     "notes:audience": Url(_pk("note"), LOGIN, 405, 405, 405, 404, 405),
     "shared:feed": Url(None, LOGIN, 200, 200, 200, 404, 404),
+    "shared:conversation": Url(_pk("note"), LOGIN, 200, 200, 404, 404, 404),
     "shared:requests": Url(None, LOGIN, 200, 404, 404, 404, 200),
     "shared:request_new": Url(_client_pk, LOGIN, 404, 200, 404, 404, 404),
     "shared:fulfil": Url(_pk("peer_request"), LOGIN, 405, 405, 405, 404, 405),
