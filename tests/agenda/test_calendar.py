@@ -419,3 +419,19 @@ def test_each_fetch_is_in_the_audit_trail_in_the_owners_name_without_the_secret(
     assert entry.additional_data["events"] == 1
     for row in LogEntry.objects.values():
         assert secret not in str(row)
+
+
+def test_what_was_promised_and_how_it_went_are_not_even_read_to_build_the_feed(
+    client, peer, named_person
+):
+    make_follow_up(named_person, peer, outcome="Went well")
+    secret = turn_on(peer)
+    client.logout()
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(feed_path(secret))
+
+    reads = [q["sql"] for q in queries if '"agenda_followup"' in q["sql"]]
+    assert len(reads) == 1
+    assert '"agenda_followup"."what"' not in reads[0]
+    assert '"agenda_followup"."outcome"' not in reads[0]
