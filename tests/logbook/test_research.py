@@ -205,3 +205,79 @@ def test_the_research_export_does_not_follow_record_numbers(client, researcher, 
     listed = [row["person"] for row in rows]
     assert listed == sorted(listed)
     assert listed != [research.pseudonym(p.pk) for p in people]
+
+
+# Referrals, by kind of partner and by how they ended.
+
+
+def _referrals(partner, author, **by_status):
+    from referrals.models import Referral
+
+    for status, count in by_status.items():
+        for _ in range(count):
+            Referral.objects.create(
+                client=ClientFactory(),
+                partner=partner,
+                reason="Private reason.",
+                status=status,
+                created_by=author,
+            )
+
+
+@pytest.fixture
+def referred(peer):
+    from partners.models import Partner
+
+    shelter = Partner.objects.create(name="Refuge", kind="shelter")
+    legal = Partner.objects.create(name="Aide juridique", kind="legal")
+    ours = Partner.objects.create(name="Service social", kind="health_clinic", is_internal=True)
+    _referrals(shelter, peer, proposed=3, attended=6, no_show=1)
+    _referrals(legal, peer, sent=2, accepted=4, declined=1)
+    _referrals(ours, peer, attended=2)
+    return shelter, legal, ours
+
+
+def test_referrals_are_counted_by_kind_and_outcome_with_small_cells_hidden(researcher, referred):
+    figures = research.referral_figures(viewer=researcher)
+    assert figures["total"] == 19
+    # Shelter 10, legal 7, our services 2: the one small cell hides the smallest other.
+    assert figures["by_kind"] == [("shelter", 10), ("legal", "×"), ("internal", "<5")]
+    # Not ended 9, attended 8, did not go 1, declined 1, closed 0: several small cells.
+    assert figures["by_outcome"] == [
+        ("open", 9),
+        ("attended", 8),
+        ("no_show", "<5"),
+        ("declined", "<5"),
+        ("closed", "<5"),
+    ]
+
+
+def test_merged_away_records_are_not_counted(researcher, referred):
+    from referrals.models import Referral
+
+    kept = ClientFactory()
+    merged = Referral.objects.filter(partner=referred[0]).first().client
+    merged.merged_into = kept
+    merged.save()
+    assert research.referral_figures(viewer=researcher)["total"] == 18
+
+
+def test_without_referrals_the_figures_are_empty(researcher):
+    figures = research.referral_figures(viewer=researcher)
+    assert figures == {"total": 0, "by_kind": [], "by_outcome": figures["by_outcome"]}
+    assert {value for _, value in figures["by_outcome"]} == {"<5"}
+
+
+def test_the_activity_page_shows_referrals_in_words_never_people(client, researcher, referred):
+    client.force_login(researcher)
+    response = client.get(reverse("research:activity"))
+    referrals = response.context["referrals"]
+    assert referrals["by_kind"] == [
+        ("Shelter", 10),
+        ("Legal", "×"),
+        ("Services of our organisation", "<5"),
+    ]
+    assert referrals["by_outcome"][0] == ("Not ended yet", 9)
+    page = response.content.decode()
+    assert "Referrals to partners" in page
+    assert "Private reason" not in page and "Refuge" not in page

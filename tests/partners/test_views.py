@@ -92,3 +92,29 @@ def test_page_links_keep_the_filters(client, peer):
     assert 'href="?q=refuge&amp;kind=shelter&amp;inactive=1&amp;page=1"' in html
     assert 'href="?q=refuge&amp;kind=shelter&amp;inactive=1&amp;page=3"' in html
     assert second.context["page"].object_list[0].name == "Refuge 050"
+
+
+def test_coordinator_marks_a_service_of_our_organisation_and_the_directory_says_so(
+    client, coordinator
+):
+    client.force_login(coordinator)
+    client.post(
+        reverse("partners:create"),
+        {
+            "name": "Service social de la clinique",
+            "kind": "health_clinic",
+            "is_internal": "on",
+            "is_active": "on",
+        },
+    )
+    partner = Partner.objects.get(name="Service social de la clinique")
+    assert partner.is_internal
+    assert "Our organisation" in client.get(reverse("partners:list")).content.decode()
+    detail = client.get(reverse("partners:detail", args=[partner.pk])).content.decode()
+    assert "a service of our organisation" in detail
+
+
+def test_a_new_partner_is_outside_our_organisation_unless_ticked(client, coordinator):
+    client.force_login(coordinator)
+    client.post(reverse("partners:create"), {"name": "Banque", "kind": "food", "is_active": "on"})
+    assert not Partner.objects.get(name="Banque").is_internal
