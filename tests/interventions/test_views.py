@@ -28,6 +28,7 @@ def world(person, peer, clinician, make_note):
     encounter.activities.set([Activity.objects.first()])
     signed = make_note(person, peer, Audience.PEER_TEAM)
     draft = make_note(person, peer, Audience.PEER_TEAM, signed=False)
+    shared = make_note(person, peer, Audience.CARE_TEAM)
     grant = EmergencyAccess.objects.create(
         client=person,
         user=clinician,
@@ -41,6 +42,7 @@ def world(person, peer, clinician, make_note):
         "encounter": encounter,
         "signed": signed,
         "draft": draft,
+        "shared": shared,
         "grant": grant,
         "request": request,
     }
@@ -84,6 +86,7 @@ def requests_for(world, person, other_peer):
         ),
         "note_new": ("get", reverse("notes:new", args=[person.pk]), None),
         "feed": ("get", reverse("shared:feed"), None),
+        "conversation": ("get", reverse("shared:conversation", args=[world["shared"].pk]), None),
         "requests": ("get", reverse("shared:requests"), None),
         "fulfil": (
             "post",
@@ -128,6 +131,7 @@ NAMES = [
     "audience",
     "note_new",
     "feed",
+    "conversation",
     "requests",
     "fulfil",
     "request_new",
@@ -156,6 +160,7 @@ EXPECTED = {
         "addendum": 302,
         "audience": 302,
         "note_new": 200,
+        "conversation": 200,
         "requests": 200,
         "fulfil": "302-refused",
         "safety_form": 403,
@@ -169,6 +174,7 @@ EXPECTED = {
         "addendum": 403,
         "audience": 403,
         "note_new": 200,
+        "conversation": 200,
         "requests": 200,
         "fulfil": "302-refused",
         "safety_form": 403,
@@ -180,6 +186,7 @@ EXPECTED = {
         "enc_log": 302,
         "enc_detail": 200,
         "note_new": 200,
+        "conversation": 200,
         "request_new": 200,
         "safety_form": 200,
         "safety_open": 302,
