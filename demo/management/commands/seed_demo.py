@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo import accounts as demo
+from demo import agenda as agenda_demo
 from demo import clients as clients_demo
 from demo import interventions as interventions_demo
 from demo import logbook as logbook_demo
@@ -40,6 +41,8 @@ class Command(BaseCommand):
             ("care-team joins", clients_demo.seed_joins),
             ("encounters", interventions_demo.seed_encounters),
             ("closed files, departures and merges", clients_demo.seed_outcomes),
+            # After the outcomes: promises are about the files still open.
+            ("follow-ups and accompaniments", agenda_demo.seed_follow_ups),
             ("logbook entries", logbook_demo.seed_logbook),
         ]:
             self.stdout.write(f"Demo {label}: {step()} created.")
