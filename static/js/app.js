@@ -213,3 +213,27 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// A note's "Let these teammates know": each teammate's box names the
+// audiences that let them read the note (data-audiences). Those the chosen
+// audience does not reach are greyed out and not sent; without JavaScript,
+// signing says on the field who cannot read it.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form.note-editor")) {
+    const boxes = form.querySelectorAll("input[name=mentions][data-audiences]");
+    if (!boxes.length) continue;
+    const update = () => {
+      const chosen = form.querySelector("input[name=audience]:checked")?.value;
+      if (!chosen) return;
+      for (const box of boxes) {
+        const reaches = box.dataset.audiences.split(" ").includes(chosen);
+        box.disabled = !reaches;
+        box.closest(".form-check")?.classList.toggle("mention-unreachable", !reaches);
+      }
+    };
+    for (const radio of form.querySelectorAll("input[name=audience]")) {
+      radio.addEventListener("change", update);
+    }
+    update();
+  }
+});
