@@ -8,6 +8,7 @@ from demo import agenda as agenda_demo
 from demo import clients as clients_demo
 from demo import interventions as interventions_demo
 from demo import logbook as logbook_demo
+from demo import referrals as referrals_demo
 
 
 class Command(BaseCommand):
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             ("people served", clients_demo.seed_people),
             ("care-team joins", clients_demo.seed_joins),
             ("encounters", interventions_demo.seed_encounters),
+            ("referrals to partners", referrals_demo.seed_referrals),
             ("closed files, departures and merges", clients_demo.seed_outcomes),
             # After the outcomes: promises are about the files still open.
             ("follow-ups and accompaniments", agenda_demo.seed_follow_ups),
