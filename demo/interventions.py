@@ -1,9 +1,11 @@
 """Demo encounters and notes (invented), as a programme in use: each person
 has a story of visits over months, in English or in French; notes are dated
-with their encounter, answers and addenda a little later; older shared notes
-have been read, recent ones not; clinicians asked for peers; one reviewed use
-of the safety exception. Idempotent: nothing is added once demo encounters
-exist. Deterministic: the same demo every time, dated from today.
+with their encounter, answers and addenda a little later; a shared note and
+its answers make a conversation (some of two or three answers), and a few
+notes let a teammate know; older shared notes have been read, recent ones
+not; clinicians asked for peers; one reviewed use of the safety exception.
+Idempotent: nothing is added once demo encounters exist. Deterministic: the
+same demo every time, dated from today.
 
 Services stamp "now" on what they create; each row is then dated to when the
 demo says it happened (``demo.accounts.restamp``)."""
@@ -66,6 +68,9 @@ class Visit(NamedTuple):
     along: bool = False  # the other side of the team took part
     reply: str = ""  # a care-team answer from the other side, some hours later
     reply_by: str = ""
+    # Further answers in the conversation: (who, words, hours after the last one).
+    more: tuple = ()
+    mention: str = ""  # a teammate the author lets know (told when it is signed)
     addendum: str = ""  # the author's correction, some hours later
     draft: bool = False
     next_steps: str = ""
@@ -159,6 +164,13 @@ STORIES = {
             partner=DROP_IN,
             acts=("housing", "link"),
             minutes=60,
+            mention=TEAM_CLINICIAN,
+            reply="The clinic has a small fund for a first month's rent. I left the form "
+            "at the drop-in's front desk.",
+            more=(
+                (TEAM_PEER, "Thanks! We fill it in together on Thursday.", 20),
+                (TEAM_CLINICIAN, "Good. Bring a copy of the lease; the fund asks for it.", 4),
+            ),
         ),
         V(
             3,
@@ -221,6 +233,11 @@ STORIES = {
             acts=("medical",),
             minutes=60,
             along=True,
+            reply="C'est noté : je lui donne ses prochains rendez-vous avec la même infirmière.",
+            more=(
+                (TEAM_PEER, "Merci, il sera content. Je lui en parle demain à la halte.", 18),
+                (TEAM_CLINICIAN, "Parfait : il a son premier rendez-vous mardi à 9 h.", 2),
+            ),
         ),
         V(
             11,
@@ -425,6 +442,9 @@ STORIES = {
             acts=("housing", "link"),
             minutes=60,
             along=True,
+            reply="Moving day is Thursday. I will see him at the rooming house on Friday for "
+            "his dressing.",
+            more=((TEAM_PEER, "I will be there Thursday morning with the van.", 5),),
         ),
         V(
             3,
@@ -575,6 +595,9 @@ STORIES = {
             setting=S.PARTNER,
             acts=("housing", "listen"),
             minutes=30,
+            mention=TEAM_CLINICIAN,
+            reply="I asked the housing program: they can take her at ten on Monday.",
+            more=((TEAM_PEER, "Then I pick her up at detox at half past nine.", 3),),
         ),
         V(
             3,
@@ -705,6 +728,7 @@ STORIES = {
             setting=S.CLINIC,
             acts=("medical",),
             minutes=90,
+            mention=TEAM_CLINICIAN,
         ),
     ],
     "Françoise": [
@@ -1125,10 +1149,11 @@ def _sharing_withdrawn_after(client, when) -> bool:
     ).exists()
 
 
-def _shared_note(author, client, body, when, *, encounter=None):
-    """A signed care-team note written at ``when``. Shared before the person
-    withdrew their consent: the service would refuse it today, so it is
-    written for the author's side and widened as it was then."""
+def _shared_note(author, client, body, when, *, encounter=None, answers=None, mentions=()):
+    """A signed care-team note written at ``when``, answering ``answers`` if
+    given, letting ``mentions`` know. Shared before the person withdrew their
+    consent: the service would refuse it today, so it is written for the
+    author's side, then widened and linked as it was then (telling no one)."""
     widen = _sharing_withdrawn_after(client, when)
     note = services.note_start(
         acting_user=author,
@@ -1136,11 +1161,20 @@ def _shared_note(author, client, body, when, *, encounter=None):
         encounter=encounter,
         audience=None if widen else Audience.CARE_TEAM,
         body=body,
+        answers=None if widen else answers,
+        mentions=() if widen else mentions,
     )
-    services.note_sign(acting_user=author, note=note)
+    note = services.note_sign(acting_user=author, note=note)
     restamp(note, created_at=when, signed_at=when, updated_at=when)
     if widen:
-        restamp(note, audience=Audience.CARE_TEAM)
+        restamp(note, audience=Audience.CARE_TEAM, answers_note=answers)
+    elif mentions:
+        told = Notification.objects.filter(
+            kind=NotificationKind.MENTIONED, url=services.conversation_url(note)
+        )
+        # Older ones were read a few hours later; the recent ones wait.
+        recent = when > timezone.now() - timedelta(days=4)
+        told.update(created_at=when, read_at=None if recent else when + timedelta(hours=3))
     return note
 
 
@@ -1164,7 +1198,8 @@ def _visit(demo, client, visit) -> Encounter:
     if not visit.text:
         return encounter
     if visit.shared:
-        note = _shared_note(author, client, visit.text, at, encounter=encounter)
+        mentions = [demo.who(client, visit.mention)] if visit.mention else []
+        note = _shared_note(author, client, visit.text, at, encounter=encounter, mentions=mentions)
     else:
         note = services.note_start(
             acting_user=author, client=client, encounter=encounter, body=visit.text
@@ -1180,7 +1215,10 @@ def _visit(demo, client, visit) -> Encounter:
     if visit.reply:
         replier = demo.users[visit.reply_by] if visit.reply_by else demo.other_side(client, author)
         when = not_after_now(ended + timedelta(hours=demo.rng.randint(2, 26)))
-        _shared_note(replier, client, visit.reply, when)
+        _shared_note(replier, client, visit.reply, when, answers=note)
+        for who, words, hours in visit.more:
+            when = not_after_now(when + timedelta(hours=hours))
+            _shared_note(demo.who(client, who), client, words, when, answers=note)
     if visit.addendum:
         addendum = services.note_add_addendum(acting_user=author, note=note, body=visit.addendum)
         restamp(addendum, created_at=not_after_now(at + timedelta(hours=demo.rng.randint(3, 30))))
