@@ -210,3 +210,31 @@ def test_the_person_page_lists_referrals_in_the_same_queries_for_1_or_50(
     assert page.count(">Record a status change<") == 50
     assert "Help with papers" not in page  # no reason on the person's page
     assert one == fifty
+
+
+def test_choosing_a_partner_with_htmx_brings_the_notice_for_that_partner(
+    client, peer, person, shelter, clinic_service
+):
+    client.force_login(peer)
+    headers = {"HX-Request": "true"}
+    outside = client.get(_new(person), {"partner": shelter.pk}, headers=headers)
+    assert "is not in force: record it" in outside.content.decode()
+    ours = client.get(_new(person), {"partner": clinic_service.pk}, headers=headers)
+    page = ours.content.decode()
+    assert "The consents a referral to Service social de la clinique needs are in force." in page
+    assert "not needed for this service" in page
+
+
+def test_the_step_form_says_what_sending_lacks_once_consent_is_withdrawn(
+    client, peer, referral, coordinator
+):
+    from clients.choices import Decision
+
+    give_consent(referral.client, Purpose.PARTNER_REFERRAL, coordinator, Decision.WITHDRAWN)
+    client.force_login(peer)
+    url = reverse("referrals:status", args=[referral.pk])
+    assert "Sending the referral needs these consents" in client.get(url).content.decode()
+    response = client.post(url, {"status": "sent", "changed_on": TODAY().isoformat()})
+    assert "referral to a partner" in response.context["form"].errors["status"][0]
+    referral.refresh_from_db()
+    assert referral.status == "proposed"
