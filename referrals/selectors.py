@@ -33,17 +33,19 @@ def referrals_of_person(*, viewer: Any, client: Client) -> QuerySet[Referral]:
     )
 
 
-def open_referrals(*, viewer: Any) -> QuerySet[Referral]:
-    """Referrals not ended yet of the people the viewer sees, the oldest change
-    first (the longest waiting), with their person and partner."""
-    return (
+def open_referrals(*, viewer: Any, include_ended: bool = False) -> QuerySet[Referral]:
+    """Referrals of the people the viewer sees, with their person and partner:
+    those not ended yet, the oldest step first (the longest waiting); or, with
+    ``include_ended``, every one, the newest step first."""
+    referrals = (
         referral_policy.visible_to(viewer)
-        .exclude(status__in=FINAL_STATUSES)
         .select_related("client", "partner")
         .defer(*TEXTS)
         .annotate(status_on=Max("changes__changed_on"))
-        .order_by("status_on", "pk")
     )
+    if include_ended:
+        return referrals.order_by("-status_on", "-pk")
+    return referrals.exclude(status__in=FINAL_STATUSES).order_by("status_on", "pk")
 
 
 def history(*, viewer: Any, referral: Referral) -> QuerySet[ReferralStatusChange]:

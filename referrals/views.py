@@ -29,11 +29,11 @@ use_register = ability_required(Ability.USE_REGISTER)
 
 @use_register
 def referral_list(request):
-    """The referrals not ended yet of the people the viewer works with."""
-    page = Paginator(selectors.open_referrals(viewer=request.user), LIST_PAGE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "referrals/list.html", {"page": page})
+    """The referrals not ended yet of the people the viewer works with (or all)."""
+    include_ended = request.GET.get("ended") == "1"
+    referrals = selectors.open_referrals(viewer=request.user, include_ended=include_ended)
+    page = Paginator(referrals, LIST_PAGE).get_page(request.GET.get("page"))
+    return render(request, "referrals/list.html", {"page": page, "include_ended": include_ended})
 
 
 def consent_notice(client, partner):

@@ -238,3 +238,24 @@ def test_the_step_form_says_what_sending_lacks_once_consent_is_withdrawn(
     assert "referral to a partner" in response.context["form"].errors["status"][0]
     referral.refresh_from_db()
     assert referral.status == "proposed"
+
+
+def test_the_list_shows_open_referrals_and_on_request_ended_ones_too(
+    client, peer, referral, person, clinic_service
+):
+    ended = services.referral_create(
+        acting_user=peer, client=person, partner=clinic_service, reason="Papers."
+    )
+    services.referral_change_status(
+        acting_user=peer, referral=ended, status="closed", outcome="Done elsewhere."
+    )
+    client.force_login(peer)
+    shown = list(client.get(reverse("referrals:list")).context["page"])
+    assert shown == [referral]
+    everything = list(client.get(reverse("referrals:list"), {"ended": "1"}).context["page"])
+    assert set(everything) == {referral, ended}
+
+
+def test_the_list_of_someone_off_the_team_is_empty(client, other_peer, referral):
+    client.force_login(other_peer)
+    assert list(client.get(reverse("referrals:list"), {"ended": "1"}).context["page"]) == []
