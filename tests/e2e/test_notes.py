@@ -54,10 +54,10 @@ def test_a_draft_comes_back_after_a_lost_connection(page, demo_accounts):
 def test_the_clinician_reads_the_shared_note_and_answers(page, demo_accounts):
     sign_in(page, "clinician")
     page.get_by_role("button", name="Show or hide the menu").click()
-    page.get_by_role("link", name="Shared notes").click()
-    first = page.locator("article.note-card").first
-    expect(first.get_by_text("new")).to_be_visible()
-    page.get_by_role("link", name="Answer").first.click()
+    page.locator("#main-nav").get_by_role("link", name=re.compile("^Shared notes")).click()
+    first = page.locator("article.conversation-card").first
+    expect(first.get_by_text("new", exact=True).first).to_be_visible()
+    first.get_by_role("link", name=re.compile("^Answer")).click()
     expect(page.get_by_role("heading", name="The note you are answering")).to_be_visible()
     expect(page.locator(".answered-note .note-body")).not_to_be_empty()
     field(page, "Note").fill("Thanks, I will see her on Thursday.")
