@@ -30,7 +30,7 @@ def test_a_clinician_answers_in_a_conversation_and_the_peer_reads_it(page, demo_
     expect(page.get_by_role("heading", name="The note you are answering")).to_be_visible()
     field(page, "Note").fill(ANSWER)
     expect(page.get_by_label("The whole care team (co-intervention)")).to_be_checked()
-    page.get_by_text("Let teammates know").click()
+    page.get_by_text("Let teammates know (optional)").click()
     page.get_by_role("checkbox", name="Alex Tremblay").check()
     assert fits_the_screen(page) and sticking_out(page) == []
     page.once("dialog", lambda dialog: dialog.accept())

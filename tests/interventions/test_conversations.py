@@ -347,7 +347,8 @@ def test_a_long_conversation_shows_its_latest_answers_on_the_card_and_keeps_the_
     ]
     client.force_login(peer)
     page = client.get(reverse("shared:feed")).content.decode()
-    assert "2 earlier answers" in page and "Answer 4" in page and "Answer 1" not in page
+    assert "5 answers, the last" in page and "2 earlier answers" in page
+    assert "Answer 4" in page and "Answer 1" not in page
     read = set(NoteRead.objects.filter(reader=peer).values_list("note", flat=True))
     assert read == {start.pk, *(a.pk for a in answers[2:])}
     assert selectors.waiting_work(viewer=peer).unread_shared == 2
