@@ -203,10 +203,7 @@ def consents_expiring_everywhere(*, viewer: Any, today: date | None = None) -> C
         client_policy.visible_to(viewer).filter(closed_on__isnull=True), today
     )
     counts = people.aggregate(
-        **{
-            purpose.value: Count("pk", filter=_expiring(purpose, today))
-            for purpose in Purpose
-        }
+        **{purpose.value: Count("pk", filter=_expiring(purpose, today)) for purpose in Purpose}
     )
     lines = _full_list_links(counts)
     title = ngettext(
