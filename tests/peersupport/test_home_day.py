@@ -174,3 +174,27 @@ def test_beyond_five_lines_the_rest_open_under_and_n_more(
     page = _page(client, peer)
     assert "<summary>and 2 more</summary>" in page
     assert "/clients/?consent_purpose=care_team_sharing&amp;consent_state=expiring_soon" in page
+
+
+# The number of days, from the environment (README, "Configuration").
+
+
+def test_people_not_seen_days_is_21_unless_the_environment_says_otherwise():
+    from tests.subprocess_django import run_python
+
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.PEOPLE_NOT_SEEN_DAYS)"
+    )
+    assert run_python(code, {"DJANGO_DEBUG": "true"}).stdout.strip() == "21"
+    env = {"DJANGO_DEBUG": "true", "PEOPLE_NOT_SEEN_DAYS": "14"}
+    assert run_python(code, env).stdout.strip() == "14"
+
+
+def test_a_number_of_days_below_one_stops_start_up_naming_the_variable():
+    from tests.subprocess_django import run_python
+
+    env = {"DJANGO_DEBUG": "true", "PEOPLE_NOT_SEEN_DAYS": "0"}
+    result = run_python("import django; django.setup()", env)
+    assert result.returncode != 0
+    assert "PEOPLE_NOT_SEEN_DAYS" in result.stderr.strip().splitlines()[-1]
