@@ -206,7 +206,7 @@ class Conversation:
 
     @property
     def unread(self) -> bool:
-        return any(note.unread for note in self.notes)
+        return any(getattr(note, "unread", False) for note in self.notes)
 
 
 def conversation(*, viewer: Any, start: Note) -> Conversation:

@@ -467,3 +467,33 @@ def test_signing_from_the_form_with_a_teammate_who_cannot_read_says_so_on_the_fi
     assert not Notification.objects.exists()
     draft = Note.objects.get()
     assert list(draft.mentions.all()) == [clinician] and not draft.is_signed
+
+
+def test_a_drafts_page_keeps_the_teammates_to_let_know_and_signing_tells_them(
+    client, person, peer, clinician
+):
+    draft = services.note_start(
+        acting_user=peer, client=person, body="x", audience=Audience.CARE_TEAM, mentions=[clinician]
+    )
+    client.force_login(peer)
+    form = client.get(reverse("notes:detail", args=[draft.pk])).context["form"]
+    assert form["mentions"].value() == [clinician.pk]
+    response = client.post(
+        reverse("notes:save", args=[draft.pk]),
+        {"body": "She starts Monday.", "audience": "care_team", "mentions": [clinician.pk]},
+    )
+    assert response.status_code == 302 and not Notification.objects.exists()
+    client.post(
+        reverse("notes:save", args=[draft.pk]),
+        {"body": "She starts Monday.", "audience": "care_team", "sign": "1"},
+    )
+    draft.refresh_from_db()
+    assert draft.is_signed and not Notification.objects.exists()  # unticked before signing
+
+
+def test_an_answers_page_links_to_its_conversation(client, person, peer, clinician, make_note):
+    start = make_note(person, peer, Audience.CARE_TEAM)
+    answer = make_note(person, clinician, Audience.CARE_TEAM, answers=start)
+    client.force_login(peer)
+    page = client.get(reverse("notes:detail", args=[answer.pk])).content.decode()
+    assert f'href="{reverse("shared:conversation", args=[start.pk])}#note-{answer.pk}"' in page
