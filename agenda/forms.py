@@ -99,6 +99,13 @@ class FollowUpForm(OnceFormMixin, forms.Form):
             follow_up_policy.Action.HOLD,
             follow_up or (FollowUp(client=self.fixed_client) if self.fixed_client else None),
         )
+        if self.fixed_client is None and follow_up is None:
+            # Who is on one of the viewer's teams; the service checks the
+            # chosen person's team on saving, and says so on this field.
+            holders = holders.filter(
+                care_memberships__client__in=self.fields["client"].queryset.values("pk"),
+                care_memberships__left_on__isnull=True,
+            ).distinct()
         self.fields["assigned_to"].queryset = holders.order_by(
             "first_name", "last_name", "username"
         )

@@ -18,7 +18,10 @@ from .models import FollowUp
 
 A = follow_up_policy.Action
 
-PERSON_PAGE_TEMPLATES = {"due": "agenda/person/due.html"}
+PERSON_PAGE_TEMPLATES = {
+    "more_actions": "agenda/person/more_actions.html",
+    "due": "agenda/person/due.html",
+}
 ENCOUNTER_PAGE_TEMPLATES = {
     "next_steps": "agenda/encounter/next_steps.html",
     "sections": "agenda/encounter/sections.html",
@@ -57,6 +60,7 @@ def person_page(request: HttpRequest, *, client: Client) -> dict[str, Any]:
     can_create = follow_up_policy.can(user, A.CREATE, FollowUp(client=client))
     return {
         "agenda_open": open_ones,
+        "agenda_overdue_count": sum(1 for follow_up in open_ones if follow_up.is_overdue),
         "agenda_can_create": can_create,
         "agenda_shown": bool(open_ones) or can_create,
         "agenda_today": timezone.localdate(),

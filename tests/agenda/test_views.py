@@ -518,3 +518,23 @@ def test_nobody_reads_a_follow_up_of_someone_else_s_person_in_a_list(
     for scope in ("mine", "teams"):
         page = client.get(reverse("follow_ups:list"), {"scope": scope}).content.decode()
         assert SECRET not in page
+
+
+def test_the_person_s_page_says_near_the_top_how_many_are_open_and_overdue(
+    client, peer, person, make_follow_up
+):
+    make_follow_up(days=-1)
+    make_follow_up(days=2)
+    client.force_login(peer)
+    page = client.get(reverse("clients:detail", args=[person.pk])).content.decode()
+    assert "2 open follow-ups, 1 overdue" in page
+    assert 'href="#agenda-due"' in page
+    assert 'id="agenda-due"' in page
+
+
+def test_a_follow_up_on_its_own_offers_the_members_of_my_teams_only(
+    client, peer, other_peer, clinician, other_clinician, person
+):
+    client.force_login(peer)
+    offered = client.get(reverse("follow_ups:new")).context["form"].fields["assigned_to"]
+    assert set(offered.queryset) == {peer, other_peer, clinician}
