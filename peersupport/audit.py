@@ -31,7 +31,7 @@ from django.db.models import Model, Q, QuerySet
 
 from .audit_words import Readable, describe_entry, readable_entries
 from .models import ExportRecord, RoleGrant, User
-from .policy import Policy, has_ability, users_with
+from .policy import Policy, has_ability, is_signed_in, users_with
 from .roles import Ability
 
 __all__ = [
@@ -203,7 +203,33 @@ class AuditEntryPolicy(AuditTrailPolicy[LogEntry]):
 
 
 class ExportRecordPolicy(AuditTrailPolicy[ExportRecord]):
+    """The records of exports: those who read the trail see them all; everyone
+    else sees the exports they made themselves (a researcher's home lists
+    them), and nobody else's."""
+
     model = ExportRecord
+
+    def visible_to(self, user: Any) -> QuerySet[ExportRecord]:
+        rows = ExportRecord.objects.all()
+        if has_ability(user, Ability.VIEW_AUDIT_TRAIL):
+            return rows
+        return rows.filter(user=user) if is_signed_in(user) else rows.none()
+
+    def can(self, user: Any, action: StrEnum, obj: ExportRecord | None = None) -> bool:
+        if action != self.Action.VIEW or not is_signed_in(user):
+            return False
+        if has_ability(user, Ability.VIEW_AUDIT_TRAIL):
+            return True
+        # Without a record: whether the user may see any (their own, if they export).
+        return obj is None or obj.user_id == user.pk
+
+    def users_who_can(self, action: StrEnum, obj: ExportRecord | None = None) -> QuerySet[User]:
+        readers = super().users_who_can(action, obj)
+        if obj is None or action != self.Action.VIEW:
+            return readers
+        return User.objects.filter(
+            Q(pk__in=readers.values("pk")) | Q(pk=obj.user_id, is_active=True)
+        )
 
 
 audit_entry_policy = AuditEntryPolicy()

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .audit import export_record_policy
 from .audit_words import DATASETS
+from .policy import has_ability
 from .roles import ROLE_DESCRIPTIONS, Ability, Role
 
 # The day's cards ---------------------------------------------------------------
@@ -132,6 +133,8 @@ def until_in_words(day: date, today: date | None = None) -> str:
 
 # The exports of the last days, for those who watch what leaves the product.
 RECENT_EXPORT_DAYS = 14
+# Where each dataset is exported from, for those who do not read the trail.
+EXPORTED_FROM = {"logbook": "logbook:list", "research_encounters": "research:activity"}
 
 
 def recent_exports(*, viewer: Any) -> Card:
@@ -144,7 +147,9 @@ def recent_exports(*, viewer: Any) -> Card:
         .select_related("user")
         .order_by("-created_at", "-pk")
     )
-    trail = reverse("audit")
+    # Those who read the trail go to it; a researcher goes back to where the
+    # export was made (the logbook, or the programme's activity).
+    reads_trail = has_ability(viewer, Ability.VIEW_AUDIT_TRAIL)
 
     def line(record: Any) -> Line:
         what = DATASETS.get(record.dataset, record.dataset)
@@ -153,7 +158,8 @@ def recent_exports(*, viewer: Any) -> Card:
             "%(who)s exported %(what)s, %(count)d rows",
             record.row_count,
         ) % {"who": record.user, "what": what, "count": record.row_count}
-        return Line(text, trail, ago_in_words(timezone.localdate(record.created_at)))
+        where = "audit" if reads_trail else EXPORTED_FROM.get(record.dataset, "home")
+        return Line(text, reverse(where), ago_in_words(timezone.localdate(record.created_at)))
 
     def title(total: int) -> str:
         return ngettext(

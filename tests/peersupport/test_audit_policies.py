@@ -43,22 +43,45 @@ def test_a_coordinator_sees_every_entry_and_export(coordinator, export, policy):
     assert policy.get_for(coordinator, row.pk) == row
 
 
-@pytest.mark.parametrize("policy", TRAIL_POLICIES)
 @pytest.mark.parametrize("persona", NOT_AUDITORS)
-def test_nobody_else_sees_any_through_the_trail(request, export, policy, persona):
+def test_nobody_else_sees_any_entry_of_the_trail(request, export, persona):
     user = request.getfixturevalue(persona)
-    row = policy.model._default_manager.first()
-    assert list(policy.visible_to(user)) == []
-    assert not policy.can(user, policy.Action.VIEW)
-    assert not policy.can(user, policy.Action.VIEW, row)
+    row = LogEntry.objects.first()
+    assert list(audit_entry_policy.visible_to(user)) == []
+    assert not audit_entry_policy.can(user, audit_entry_policy.Action.VIEW)
+    assert not audit_entry_policy.can(user, audit_entry_policy.Action.VIEW, row)
     with pytest.raises(Http404):
-        policy.get_for(user, row.pk)
+        audit_entry_policy.get_for(user, row.pk)
+
+
+@pytest.mark.parametrize("persona", NOT_AUDITORS)
+def test_nobody_else_sees_another_users_export(request, persona):
+    someone = UserFactory(username="exporter", roles=[Role.RESEARCHER])
+    row = record_export(user=someone, dataset="logbook", format="csv", filters={}, row_count=3)
+    user = request.getfixturevalue(persona)
+    assert list(export_record_policy.visible_to(user)) == []
+    assert not export_record_policy.can(user, export_record_policy.Action.VIEW, row)
+    with pytest.raises(Http404):
+        export_record_policy.get_for(user, row.pk)
+    assert list(export_record_policy.users_who_can(export_record_policy.Action.VIEW, row)) == [
+        someone
+    ]
+
+
+def test_whoever_made_an_export_sees_its_record(researcher, export):
+    assert list(export_record_policy.visible_to(researcher)) == [export]
+    assert export_record_policy.can(researcher, export_record_policy.Action.VIEW, export)
+    assert export_record_policy.get_for(researcher, export.pk) == export
+    assert researcher in export_record_policy.users_who_can(
+        export_record_policy.Action.VIEW, export
+    )
 
 
 @pytest.mark.parametrize("policy", TRAIL_POLICIES)
-def test_a_deactivated_coordinator_and_a_visitor_see_nothing(coordinator, export, policy):
-    User.objects.filter(pk=coordinator.pk).update(is_active=False)
-    for user in (User.objects.get(pk=coordinator.pk), AnonymousUser()):
+def test_a_deactivated_account_and_a_visitor_see_nothing(coordinator, researcher, export, policy):
+    User.objects.filter(pk__in=[coordinator.pk, researcher.pk]).update(is_active=False)
+    gone = [User.objects.get(pk=coordinator.pk), User.objects.get(pk=researcher.pk)]
+    for user in (*gone, AnonymousUser()):
         assert list(policy.visible_to(user)) == []
         assert not policy.can(user, policy.Action.VIEW)
 

@@ -17,6 +17,8 @@ from peersupport.home import (
     until_in_words,
 )
 from peersupport.models import ExportRecord
+from peersupport.roles import Role
+from tests.factories import UserFactory
 
 TODAY = date(2026, 11, 24)
 
@@ -74,9 +76,24 @@ def test_coordinators_see_the_exports_of_the_last_two_weeks_newest_first(coordin
 
 
 @pytest.mark.django_db
+def test_a_researcher_sees_their_own_exports_linked_to_where_they_were_made(researcher):
+    record_export(user=researcher, dataset="logbook", format="xlsx", filters={}, row_count=2)
+    record_export(
+        user=researcher, dataset="research_encounters", format="csv", filters={}, row_count=9
+    )
+    card = recent_exports(viewer=researcher)
+    assert card.title == "2 exports in the last two weeks"
+    assert [line.url for line in card.lines] == [
+        reverse("research:activity"),
+        reverse("logbook:list"),
+    ]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["researcher", "peer", "clinician"])
-def test_those_who_may_not_read_the_trail_have_no_exports_card(request, persona, researcher):
-    record_export(user=researcher, dataset="logbook", format="csv", filters={}, row_count=1)
+def test_nobody_but_trail_readers_sees_the_exports_of_others(request, persona):
+    someone = UserFactory(username="exporter", roles=[Role.RESEARCHER])
+    record_export(user=someone, dataset="logbook", format="csv", filters={}, row_count=1)
     assert not recent_exports(viewer=request.getfixturevalue(persona))
 
 
