@@ -198,10 +198,13 @@ class KindForm(OnceFormMixin, forms.ModelForm):
 
     class Meta:
         model = AccompanimentKind
-        fields = ["name_en", "name_fr", "activity", "position"]
+        fields = ["name_en", "name_fr", "activity", "setting", "position"]
         help_texts = {
             "name_fr": _("Shown to people who use the product in French."),
             "activity": _("Ticked on the encounter an accompaniment of this kind becomes."),
+            "setting": _(
+                "Where that encounter took place, when the accompaniment names no partner."
+            ),
             "position": _("Smaller numbers come first."),
         }
 

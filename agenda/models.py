@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
+from interventions.choices import Setting
 from interventions.models import Activity, Encounter
 from partners.models import Partner
 from peersupport.fields import ConfidentialTextField
@@ -36,6 +37,10 @@ class AccompanimentKind(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("activity of the encounter"),
+    )
+    # Where the encounter it becomes took place, when no partner is named.
+    setting = models.CharField(
+        _("setting of the encounter"), max_length=20, choices=Setting.choices, blank=True
     )
     position = models.PositiveSmallIntegerField(_("position in lists"), default=0)
     is_active = models.BooleanField(_("offered for new accompaniments"), default=True)

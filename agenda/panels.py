@@ -56,7 +56,7 @@ def person_page(request: HttpRequest, *, client: Client) -> dict[str, Any]:
     """A person's open follow-ups and accompaniments, above their timeline."""
     user = request.user
     open_ones = selectors.open_for_person(viewer=user, client=client)
-    record_reads(open_ones, via="person page")
+    record_reads(open_ones, via="person_page")
     can_create = follow_up_policy.can(user, A.CREATE, FollowUp(client=client))
     return {
         "agenda_open": open_ones,

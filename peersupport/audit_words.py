@@ -37,6 +37,10 @@ TECHNICAL_FIELDS = {"session_generation", "search_text", "last_contact_on", "del
 VIA = {
     "timeline": gettext_lazy("on the person’s timeline"),
     "shared_feed": gettext_lazy("in the shared feed"),
+    "conversation": gettext_lazy("in a conversation"),
+    "follow_ups": gettext_lazy("in the list of follow-ups"),
+    "home": gettext_lazy("on the home page"),
+    "person_page": gettext_lazy("on the person’s page"),
     "note": gettext_lazy("on the note’s page"),
     "answer": gettext_lazy("on the answer page"),
     "encounter": gettext_lazy("on the encounter’s page"),

@@ -16,6 +16,10 @@ SECTION_BY_VIEW = {
     "home": "home",
     "audit": "audit",
     "shared:feed": "shared",
+    "shared:conversation": "shared",
+    "follow_ups:kinds": "accompaniment_kinds",
+    "follow_ups:kind_create": "accompaniment_kinds",
+    "follow_ups:kind_edit": "accompaniment_kinds",
     "shared:requests": "requests",
     "shared:fulfil": "requests",
 }
@@ -32,10 +36,15 @@ SECTION_BY_NAMESPACE = {
     "emergency": "emergency",
     "activities": "activities",
     "notifications": "notifications",
+    "follow_ups": "follow_ups",
+    "referrals": "people",
+    "calendar": "calendar",
 }
 
 # The entries grouped under "Administration" for coordinators.
-ADMIN_SECTIONS = frozenset({"accounts", "activities", "partners", "emergency", "audit"})
+ADMIN_SECTIONS = frozenset(
+    {"accounts", "activities", "accompaniment_kinds", "partners", "emergency", "audit"}
+)
 
 
 def navigation(request):

@@ -22,26 +22,19 @@ from ..access import follow_up_policy
 from ..forms import AccompanimentEncounterForm
 from ..models import FollowUp
 
-# Where an accompaniment of a starting kind usually takes place, when no
-# partner says it (matched by the kind's English name; a kind coordinators
-# add is "Other" until someone picks). The peer can change it on the form.
-SETTING_BY_KIND = {
-    "Court": Setting.COURT,
-    "Medical appointment": Setting.HOSPITAL,
-}
-
 
 def encounter_setting(follow_up: FollowUp) -> tuple[str, object]:
     """The setting and partner of the encounter an accompaniment becomes. An
     encounter names a partner only in the settings that go with one: a shelter
-    is "Shelter", any other partner "Community partner"."""
+    is "Shelter", any other partner "Community partner". Without a partner, the
+    kind's own setting (kept by coordinators with the kind), else "Other"; the
+    peer can change it on the form."""
     partner = follow_up.place_partner
     if partner is not None:
         setting = Setting.SHELTER if partner.kind == PartnerKind.SHELTER else Setting.PARTNER
         return setting, partner
-    return SETTING_BY_KIND.get(
-        follow_up.kind.name_en if follow_up.kind else "", Setting.OTHER
-    ), None
+    kind = follow_up.kind
+    return (kind.setting if kind and kind.setting else Setting.OTHER), None
 
 
 def encounter_initial(follow_up: FollowUp) -> dict:

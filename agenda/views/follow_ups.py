@@ -41,7 +41,7 @@ def follow_up_list(request):
     if status not in FollowUpStatus.values:
         status = FollowUpStatus.OPEN
     rows = selectors.follow_ups_list(viewer=request.user, scope=scope, status=status)
-    record_reads(rows, via="follow-ups")
+    record_reads(rows, via="follow_ups")
     return render(
         request,
         "agenda/follow_up_list.html",
