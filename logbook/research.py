@@ -27,24 +27,19 @@ from clients.access import client_research_policy
 from interventions.access import encounter_research_policy
 from interventions.models import Encounter
 from partners.choices import PartnerKind
+from peersupport.small_cells import HIDDEN, SMALL_CELL, suppress, suppress_parts
 from referrals import selectors as referral_selectors
 from referrals.choices import FINAL_STATUSES, ReferralStatus
 
 from .access import stage_policy
 
-SMALL_CELL = 5
 SHIFT_DAYS = 30  # a person's dates move by the same number of days, within +/- this
-
-
-def suppress(count: int) -> int | str:
-    return "<5" if count < SMALL_CELL else count
 
 
 def _month(value: Any) -> date:
     return timezone.localtime(value).date().replace(day=1) if hasattr(value, "tzinfo") else value
 
 
-HIDDEN = "×"  # hidden so that a small count elsewhere cannot be worked out
 ADDITIVE = ("encounters", "anonymous", "co", "new_people")
 
 
@@ -92,18 +87,6 @@ def _raw_months(viewer: Any) -> dict[date, dict[str, Any]]:
     return months
 
 
-def _suppress_partition(parts: dict[str, int]) -> dict[str, int | str]:
-    """Cells that add up to a shown total: a lone small cell could be found by
-    subtraction, so the smallest other cell is hidden with it."""
-    shown: dict[str, int | str] = {key: suppress(value) for key, value in parts.items()}
-    small = [key for key, value in shown.items() if value == "<5"]
-    if len(small) == 1:
-        others = sorted((v, k) for k, v in parts.items() if k not in small)
-        if others:
-            shown[others[0][1]] = HIDDEN
-    return shown
-
-
 def monthly_activity(*, viewer: Any) -> dict[str, list[dict[str, Any]]]:
     """Encounters per month by setting and by activity, people reached, anonymous
     contacts, co-interventions and new people, every cell suppressed."""
@@ -121,7 +104,7 @@ def monthly_activity(*, viewer: Any) -> dict[str, list[dict[str, Any]]]:
                 "co": suppress(cell.get("co", 0)),
                 "new_people": suppress(cell.get("new_people", 0)),
                 # The settings of a month add up to its encounters.
-                "settings": _suppress_partition(cell["settings"]),
+                "settings": suppress_parts(cell["settings"]),
                 # An encounter may carry several activities: these do not add up.
                 "activities": {k: suppress(v) for k, v in cell["activities"].items()},
                 "bar": encounters if encounters >= SMALL_CELL else 0,
@@ -187,8 +170,8 @@ def referral_figures(*, viewer: Any) -> dict[str, Any]:
     kinds = sorted((k for k in by_kind if k != INTERNAL), key=lambda k: PartnerKind.values.index(k))
     if INTERNAL in by_kind:
         kinds.append(INTERNAL)
-    shown_kinds = _suppress_partition({k: by_kind[k] for k in kinds})
-    shown_outcomes = _suppress_partition(by_outcome)
+    shown_kinds = suppress_parts({k: by_kind[k] for k in kinds})
+    shown_outcomes = suppress_parts(by_outcome)
     return {
         "total": total and suppress(total),
         "by_kind": [(k, shown_kinds[k]) for k in kinds],

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
 from partners.models import Partner
+from peersupport.small_cells import suppress, suppress_parts
 
 from .access import referral_count_policy, referral_policy, referral_status_change_policy
 from .choices import FINAL_STATUSES, ReferralStatus
@@ -103,30 +104,8 @@ def counts_for_research(*, viewer: Any) -> QuerySet[Any]:
 
 
 # Counts a partner's page shows every member of staff. A small count of one
-# partner and one outcome could point at a person the reader knows, so counts
-# below 5 show as "<5", and when one part of the total is that small, the
-# smallest other part is hidden too (it would give it away by subtraction):
-# the rules of the research figures (logbook/research.py).
-SMALL_CELL = 5
-SMALL = "<5"
-HIDDEN = "×"
-
-
-def suppress(count: int) -> int | str:
-    return SMALL if count < SMALL_CELL else count
-
-
-def suppress_parts(parts: dict[str, int]) -> dict[str, int | str]:
-    """Parts of a shown total, each suppressed, with the smallest other part
-    hidden when exactly one is small."""
-    shown: dict[str, int | str] = {key: suppress(value) for key, value in parts.items()}
-    small = [key for key, value in shown.items() if value == SMALL]
-    if len(small) == 1:
-        others = sorted((value, key) for key, value in parts.items() if key not in small)
-        if others:
-            shown[others[0][1]] = HIDDEN
-    return shown
-
+# partner and one outcome could point at a person the reader knows, so they go
+# through the small-cell rules of the research figures (peersupport.small_cells).
 
 OPEN = "open"
 

@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from referrals.models import Referral
-from referrals.selectors import suppress_parts
 from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,11 +20,6 @@ def _received(partner, author, **by_status):
                 status=status,
                 created_by=author,
             )
-
-
-def test_one_small_part_hides_the_smallest_other_one():
-    shown = suppress_parts({"open": 6, "attended": 7, "no_show": 5, "declined": 2, "closed": 6})
-    assert shown == {"open": 6, "attended": 7, "no_show": "×", "declined": "<5", "closed": 6}
 
 
 def test_the_partner_page_counts_what_it_received_and_how_it_ended(
