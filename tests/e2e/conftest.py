@@ -210,8 +210,12 @@ def demo_accounts(transactional_db):
     for name in (
         "interventions.migrations.0002_seed_peer_activities",
         "logbook.migrations.0002_seed_starting_codebook",
+        "agenda.migrations.0002_seed_accompaniment_kinds",
     ):
         importlib.import_module(name).seed(apps, None)
+    importlib.import_module("agenda.migrations.0003_kind_setting_of_its_encounter").set_settings(
+        apps, None
+    )
     call_command("seed_demo", force=True, verbosity=0)
 
 
