@@ -304,6 +304,13 @@ def note_for_update(note: Note) -> Note:
     return Note.objects.select_for_update().get(pk=note.pk)
 
 
+def audiences_of_answers(note: Note) -> set[str]:
+    """The audiences of the signed answers to ``note`` (for a service deciding
+    whether the note may become narrower than what answers it)."""
+    rows = Note.objects.filter(answers_note=note, status=NoteStatus.SIGNED)
+    return set(rows.values_list("audience", flat=True).distinct())
+
+
 def emergency_access_for_update(grant: EmergencyAccess) -> EmergencyAccess:
     return EmergencyAccess.objects.select_for_update().get(pk=grant.pk)
 

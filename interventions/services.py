@@ -350,6 +350,24 @@ def note_change_audience(*, acting_user: User, note: Note, audience: Audience | 
     widening = is_widening(Audience(note.audience), audience)
     note_policy.check(acting_user, NoteActions.WIDEN if widening else NoteActions.NARROW, note)
     _check_audience(acting_user, note.client, audience, answers=note.answers_note)
+    if not widening:
+        # Answers may quote the note: it cannot become narrower than they are.
+        wider = [
+            Audience(other)
+            for other in selectors.audiences_of_answers(note)
+            if not is_widening(Audience(other), audience)
+        ]
+        if wider:
+            raise ValidationError(
+                {
+                    "audience": _(
+                        "Answers to this note are shared with “%(audience)s”, and may quote "
+                        "it: it cannot reach fewer people than they do. Ask their authors "
+                        "to narrow them first."
+                    )
+                    % {"audience": wider[0].label}
+                }
+            )
     with acting_as(acting_user):
         note.audience = audience
         note.save(update_fields=["audience", "updated_at"])

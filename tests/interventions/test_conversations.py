@@ -97,6 +97,27 @@ def test_a_signed_answer_cannot_be_widened_past_the_note_it_answers(person, peer
     assert answer.audience == Audience.PEER_TEAM
 
 
+def test_a_note_cannot_become_narrower_than_the_answers_that_may_quote_it(
+    person, peer, clinician
+):
+    start = _signed(peer, person, audience=Audience.CARE_TEAM)
+    answer = _signed(clinician, person, answers=start)
+    with pytest.raises(ValidationError) as refused:
+        services.note_change_audience(acting_user=peer, note=start, audience=Audience.PEER_TEAM)
+    assert "Ask their authors to narrow them first" in refused.value.message_dict["audience"][0]
+    start.refresh_from_db()
+    assert start.audience == Audience.CARE_TEAM
+    assert note_policy.can(clinician, note_policy.Action.VIEW, answer)
+
+
+def test_a_note_whose_answers_are_as_narrow_may_be_narrowed(person, peer, peer_b):
+    start = _signed(peer, person, audience=Audience.CARE_TEAM)
+    _signed(peer_b, person, answers=start, audience=Audience.PEER_TEAM)
+    services.note_change_audience(acting_user=peer, note=start, audience=Audience.PEER_TEAM)
+    start.refresh_from_db()
+    assert start.audience == Audience.PEER_TEAM
+
+
 def test_only_a_signed_note_one_reads_about_the_same_person_can_be_answered(
     person, peer, clinician, other_peer, make_note
 ):
