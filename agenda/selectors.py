@@ -120,3 +120,10 @@ def overdue_total(*, viewer: Any, today: date | None = None) -> int:
 def kinds_offered() -> QuerySet[AccompanimentKind]:
     """The kinds a new accompaniment may take."""
     return AccompanimentKind.objects.filter(is_active=True).select_related("activity")
+
+
+def follow_up_for_update(follow_up: FollowUp) -> FollowUp:
+    """The stored row, locked until the end of the transaction: a service decides
+    on it, so two tabs closing or changing the same follow-up at once are taken
+    one after the other, the second seeing what the first did."""
+    return FollowUp.objects.select_for_update().get(pk=follow_up.pk)

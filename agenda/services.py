@@ -29,6 +29,7 @@ from peersupport.models import User
 from peersupport.policy import has_ability
 from peersupport.roles import Ability
 
+from . import selectors
 from .access import calendar_feed_policy, calendar_secret_hash, follow_up_policy
 from .choices import FollowUpStatus
 from .models import AccompanimentKind, CalendarFeed, FollowUp
@@ -222,6 +223,7 @@ EDITABLE = (
 def follow_up_update(*, acting_user: User, follow_up: FollowUp, **changes: Any) -> FollowUp:
     """Change what, when, where, or who is in charge of an open follow-up. An
     accompaniment stays one (its kind may change, not go)."""
+    follow_up = selectors.follow_up_for_update(follow_up)
     follow_up_policy.check(acting_user, Actions.EDIT, follow_up)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -255,6 +257,7 @@ def follow_up_close(
 ) -> FollowUp:
     """Mark an open follow-up done or cancelled, with who and when. How an
     accompaniment went may be written at the same time."""
+    follow_up = selectors.follow_up_for_update(follow_up)
     follow_up_policy.check(acting_user, Actions.CLOSE, follow_up)
     status = FollowUpStatus(status)
     if status == FollowUpStatus.OPEN:
@@ -281,7 +284,9 @@ def accompaniment_log_encounter(
 ) -> Encounter:
     """Record an accompaniment as the encounter it was (``encounter_arguments``
     are those of ``interventions.services.encounter_log``, about the same
-    person), keep how it went, and mark it done if it was still open."""
+    person), keep how it went, and mark it done if it was still open. Decided
+    on the locked row: a second tab cannot log the same accompaniment twice."""
+    follow_up = selectors.follow_up_for_update(follow_up)
     follow_up_policy.check(acting_user, Actions.LOG_ENCOUNTER, follow_up)
     client = encounter_arguments.get("client")
     if client is None or client.pk != follow_up.client_id:

@@ -184,7 +184,7 @@ def follow_up_done(request, pk):
     follow_up = follow_up_policy.get_for(request.user, pk, A.CLOSE)
     form = CloseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.follow_up_close(
+        follow_up = services.follow_up_close(
             acting_user=request.user,
             follow_up=follow_up,
             status=FollowUpStatus.DONE,
@@ -203,7 +203,7 @@ def follow_up_done(request, pk):
 @require_POST
 def follow_up_cancel(request, pk):
     follow_up = follow_up_policy.get_for(request.user, pk, A.CLOSE)
-    services.follow_up_close(
+    follow_up = services.follow_up_close(
         acting_user=request.user, follow_up=follow_up, status=FollowUpStatus.CANCELLED
     )
     messages.success(request, _("Cancelled. It stays in the list of cancelled follow-ups."))

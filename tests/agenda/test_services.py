@@ -162,6 +162,26 @@ def test_a_closed_follow_up_is_not_closed_again(peer, make_follow_up):
         services.follow_up_close(acting_user=peer, follow_up=follow_up, status="cancelled")
 
 
+def test_a_second_tab_cannot_close_again_what_the_first_tab_closed(peer, make_follow_up):
+    follow_up = make_follow_up()
+    first_tab, second_tab = (FollowUp.objects.get(pk=follow_up.pk) for _ in range(2))
+    services.follow_up_close(acting_user=peer, follow_up=first_tab, status="done")
+    with pytest.raises(PermissionDenied):
+        services.follow_up_close(acting_user=peer, follow_up=second_tab, status="cancelled")
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUpStatus.DONE
+
+
+def test_an_edit_from_a_stale_tab_does_not_reopen_what_was_closed(peer, make_follow_up):
+    follow_up = make_follow_up()
+    stale = FollowUp.objects.get(pk=follow_up.pk)
+    services.follow_up_close(acting_user=peer, follow_up=follow_up, status="done")
+    with pytest.raises(PermissionDenied):
+        services.follow_up_update(acting_user=peer, follow_up=stale, what="Changed words")
+    follow_up.refresh_from_db()
+    assert (follow_up.status, follow_up.closed_by) == (FollowUpStatus.DONE, peer)
+
+
 def test_handing_a_follow_up_over_tells_the_new_holder(peer, clinician, make_follow_up):
     follow_up = make_follow_up()
     services.follow_up_update(acting_user=peer, follow_up=follow_up, assigned_to=clinician)
@@ -223,6 +243,18 @@ def test_an_accompaniment_becomes_its_encounter_and_is_done(
     assert accompaniment.closed_by == peer
     assert accompaniment.outcome == "The hearing was postponed."
     assert list(encounter.activities.all()) == [court_activity]
+
+
+def test_two_tabs_cannot_log_the_same_accompaniment_twice(
+    peer, make_follow_up, court_kind, court_activity
+):
+    accompaniment = make_follow_up(kind=court_kind, days=-1)
+    first_tab, second_tab = (FollowUp.objects.get(pk=accompaniment.pk) for _ in range(2))
+    arguments = _encounter_arguments(accompaniment, court_activity)
+    services.accompaniment_log_encounter(acting_user=peer, follow_up=first_tab, **arguments)
+    with pytest.raises(PermissionDenied):
+        services.accompaniment_log_encounter(acting_user=peer, follow_up=second_tab, **arguments)
+    assert Encounter.objects.filter(client=accompaniment.client).count() == 1
 
 
 def test_an_accompaniment_already_done_becomes_its_encounter_once(
