@@ -33,6 +33,10 @@ HOME_PAGE_TEMPLATES = {
 }
 
 
+# How many lines of what is due the home page shows.
+HOME_DUE_SHOWN = 8
+
+
 def home_page(request: HttpRequest) -> dict[str, Any]:
     """For who holds follow-ups: theirs due today or overdue. For coordinators:
     how many are overdue, per worker (counts only)."""
@@ -44,8 +48,11 @@ def home_page(request: HttpRequest) -> dict[str, Any]:
     }
     if context["agenda_holds_follow_ups"]:
         due = selectors.due_for(viewer=user)
-        record_reads(due, via="home")
-        context["agenda_due"] = due
+        # A glance, not the whole list: the rest is one tap away.
+        shown = due[:HOME_DUE_SHOWN]
+        record_reads(shown, via="home")
+        context["agenda_due"] = shown
+        context["agenda_due_more"] = len(due) - len(shown)
     if context["agenda_counts"]:
         loads = selectors.load_per_worker(viewer=user)
         context["agenda_overdue_loads"] = [load for load in loads if load.overdue]
@@ -77,4 +84,5 @@ def encounter_page(request: HttpRequest, *, encounter: Encounter) -> dict[str, A
         "agenda_from_encounter": made,
         "agenda_can_follow_up": client is not None
         and follow_up_policy.can(user, A.CREATE, FollowUp(client=client)),
+        "agenda_today": timezone.localdate(),
     }

@@ -268,6 +268,12 @@ TOOLS_BY_ROLE: dict[Role, list[Tool]] = {
         PEER_REQUESTS,
         REFERRALS,
         Tool(
+            _("Follow-ups per worker"),
+            _("How many follow-ups each worker has open and overdue, never what they say."),
+            "follow_ups:workers",
+            Ability.MANAGE_CARE_TEAMS,
+        ),
+        Tool(
             _("Safety exceptions to review"),
             _("Every time someone opened notes for safety; review each use."),
             "emergency:queue",

@@ -127,6 +127,7 @@ def follow_up_detail(request, pk):
             "can_edit": follow_up_policy.can(user, A.EDIT, follow_up),
             "can_close": follow_up_policy.can(user, A.CLOSE, follow_up),
             "can_log_encounter": follow_up_policy.can(user, A.LOG_ENCOUNTER, follow_up),
+            "today": timezone.localdate(),
         },
     )
 

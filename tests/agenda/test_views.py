@@ -263,9 +263,29 @@ def test_the_home_page_shows_today_s_accompaniment_and_what_is_overdue(
     assert "Overdue" in page
 
 
-def test_the_home_page_says_when_nothing_is_due(client, peer, person):
+def test_the_home_page_leaves_the_due_card_out_when_nothing_is_due(client, peer, make_follow_up):
+    make_follow_up(days=4, what="Next week's promise")
     client.force_login(peer)
-    assert "Nothing due today." in client.get(reverse("home")).content.decode()
+    page = client.get(reverse("home")).content.decode()
+    assert "Due today and overdue" not in page
+    assert "Nothing waits for you today." in page  # shown by the style sheet when no card is
+
+
+def test_the_home_page_shows_eight_due_lines_and_how_many_more(client, peer, make_follow_up):
+    for number in range(11):
+        make_follow_up(days=-number, what=f"Promise number {number}")
+    client.force_login(peer)
+    page = client.get(reverse("home")).content.decode()
+    assert sum(f"Promise number {n}<" in page for n in range(11)) == 8
+    assert "and 3 more: all my follow-ups" in page
+
+
+def test_a_coordinator_s_home_has_no_overdue_card_when_none_is_overdue(
+    client, coordinator, make_follow_up
+):
+    make_follow_up(days=3)
+    client.force_login(coordinator)
+    assert "Overdue follow-ups" not in client.get(reverse("home")).content.decode()
 
 
 def test_the_home_page_takes_as_many_queries_for_fifty_due_as_for_one(client, peer, make_follow_up):

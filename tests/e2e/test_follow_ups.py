@@ -27,7 +27,7 @@ def test_a_peer_marks_today_s_accompaniment_done_and_logs_it_as_an_encounter(pag
     sign_in(page, "peer")
 
     # Home: what is due today comes first, the accompaniment among it.
-    due = page.get_by_role("region", name="Due today")
+    due = page.get_by_role("region", name="Due today and overdue")
     expect(due).to_be_visible()
     line = due.get_by_role("link", name=re.compile(rf"Court · {re.escape(name)}"))
     expect(line).to_contain_text("Today, 10:30")

@@ -97,9 +97,7 @@ def test_a_signed_answer_cannot_be_widened_past_the_note_it_answers(person, peer
     assert answer.audience == Audience.PEER_TEAM
 
 
-def test_a_note_cannot_become_narrower_than_the_answers_that_may_quote_it(
-    person, peer, clinician
-):
+def test_a_note_cannot_become_narrower_than_the_answers_that_may_quote_it(person, peer, clinician):
     start = _signed(peer, person, audience=Audience.CARE_TEAM)
     answer = _signed(clinician, person, answers=start)
     with pytest.raises(ValidationError) as refused:
