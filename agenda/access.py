@@ -33,7 +33,6 @@ from peersupport.models import User
 from peersupport.policy import Policy, has_ability, is_signed_in, users_with
 from peersupport.roles import Ability
 
-from .choices import FollowUpStatus
 from .models import CalendarFeed, FollowUp
 
 
@@ -125,12 +124,7 @@ class FollowUpPolicy(Policy[FollowUp]):
                 # still be marked done or cancelled.
                 return obj.is_open
             case A.LOG_ENCOUNTER:
-                return (
-                    obj.is_accompaniment
-                    and obj.encounter_id is None
-                    and obj.status != FollowUpStatus.CANCELLED
-                    and file_open
-                )
+                return obj.may_become_encounter
         return False
 
     def users_who_can(self, action: StrEnum, obj: FollowUp | None = None) -> QuerySet[User]:

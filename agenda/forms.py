@@ -63,7 +63,10 @@ class FollowUpForm(OnceFormMixin, forms.Form):
         label=_("Or the place in words"),
         required=False,
         max_length=200,
-        help_text=_("An address or a service, never the person’s name."),
+        help_text=_(
+            "An address or a service, never the person’s name or home address: it "
+            "shows in calendar feeds."
+        ),
     )
     assigned_to = forms.ModelChoiceField(label=_("Who does it"), queryset=None)
 

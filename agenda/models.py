@@ -174,6 +174,18 @@ class FollowUp(models.Model):
         return self.kind_id is not None
 
     @property
+    def may_become_encounter(self) -> bool:
+        """An accompaniment not yet logged, not cancelled, of a file still open
+        (the rule of the policy's LOG_ENCOUNTER, once the viewer may see it;
+        pages ask it to offer the button only where it works)."""
+        return (
+            self.is_accompaniment
+            and self.encounter_id is None
+            and self.status != FollowUpStatus.CANCELLED
+            and self.client.closed_on is None
+        )
+
+    @property
     def is_open(self) -> bool:
         return self.status == FollowUpStatus.OPEN
 

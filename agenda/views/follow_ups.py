@@ -5,12 +5,14 @@ and the coordinators' counts per worker."""
 from datetime import timedelta
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clients.access import client_policy
 from interventions.access import encounter_policy
 from peersupport.access import ability_required
 from peersupport.audit import record_reads, record_view
@@ -71,14 +73,16 @@ def follow_up_new(request):
         client = encounter.client
         initial["what"] = encounter.next_steps
     elif (client_id := request.GET.get("client", "")).isdigit():
-        client = follow_up_policy.clients_for_new(request.user).filter(pk=client_id).first()
+        # Someone the user may not see is not found; someone they see but may
+        # not make a promise about (a closed file) is refused.
+        client = client_policy.get_for(request.user, int(client_id))
     if (request.GET.get("client") or request.GET.get("encounter")) and client is None:
         raise Http404
     if (
         client is not None
         and not follow_up_policy.clients_for_new(request.user).filter(pk=client.pk).exists()
     ):
-        raise Http404
+        raise PermissionDenied
     form = FollowUpForm(
         request.POST or None,
         user=request.user,

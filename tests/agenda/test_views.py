@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from agenda.choices import FollowUpStatus
 from agenda.models import AccompanimentKind, FollowUp
+from clients.models import Client as Person
 from interventions.models import Encounter, Notification
 from partners.models import Partner
 from peersupport.roles import Role
@@ -131,6 +132,13 @@ def test_a_person_off_my_teams_is_not_offered_and_answers_404(client, other_clin
     client.force_login(other_clinician)
     response = client.get(reverse("follow_ups:new") + f"?client={person.pk}")
     assert response.status_code == 404
+
+
+def test_a_person_i_see_whose_file_is_closed_is_refused_with_403(client, peer, person):
+    Person.objects.filter(pk=person.pk).update(closed_on=timezone.localdate())
+    client.force_login(peer)
+    response = client.get(reverse("follow_ups:new") + f"?client={person.pk}")
+    assert response.status_code == 403
 
 
 def test_an_accompaniment_asks_a_kind_a_time_and_a_place(client, peer, person, court_kind):
