@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -180,6 +181,13 @@ def consent_add(request, pk):
         )
     ):
         messages.success(request, _("Consent decision recorded."))
+        # Back where the consent was found missing (a referral's form, say),
+        # when that is a page of this site; else to the person.
+        back = request.GET.get("next", "")
+        if back.startswith("/") and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(back)
         return redirect("clients:detail", pk=client.pk)
     return _form_page(request, client, form, _("Record a consent decision"))
 

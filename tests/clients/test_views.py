@@ -377,6 +377,32 @@ def test_a_bad_consent_is_explained_on_its_fields(client, peer, person):
     assert snapshot() == before
 
 
+@pytest.mark.parametrize(
+    ("back", "lands_on"),
+    [
+        ("/referrals/new/{pk}/", "/referrals/new/{pk}/"),
+        ("https://elsewhere.example/", "/clients/{pk}/"),
+        ("//elsewhere.example/", "/clients/{pk}/"),
+    ],
+)
+def test_a_recorded_consent_goes_back_where_it_was_missing_if_that_is_this_site(
+    client, peer, person, back, lands_on
+):
+    client.force_login(peer)
+    url = reverse("clients:consent_add", args=[person.pk])
+    response = client.post(
+        f"{url}?next={back.format(pk=person.pk)}",
+        {
+            "purpose": "partner_referral",
+            "decision": "given",
+            "method": "verbal",
+            "decided_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == lands_on.format(pk=person.pk)
+
+
 def _errors_on(response, field):
     return response.context["form"].errors.get(field, [])
 

@@ -36,7 +36,8 @@ def test_a_referral_without_consent_is_explained_and_blocked_then_saves(page, de
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text("Consent decision recorded.")).to_be_visible()
 
-    page.get_by_role("link", name="New referral").click()
+    # Back on the referral's form, where the consent was found missing.
+    expect(page.get_by_role("heading", name=re.compile("New referral"))).to_be_visible()
     field(page, "Refer to").select_option(label="Refuge du Plateau · Shelter")
     expect(
         page.get_by_text("The consents a referral to Refuge du Plateau needs are in force.")
