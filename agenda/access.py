@@ -124,7 +124,7 @@ class FollowUpPolicy(Policy[FollowUp]):
                 # still be marked done or cancelled.
                 return obj.is_open
             case A.LOG_ENCOUNTER:
-                return obj.may_become_encounter
+                return obj.can_become_encounter
         return False
 
     def users_who_can(self, action: StrEnum, obj: FollowUp | None = None) -> QuerySet[User]:

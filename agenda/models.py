@@ -174,7 +174,7 @@ class FollowUp(models.Model):
         return self.kind_id is not None
 
     @property
-    def may_become_encounter(self) -> bool:
+    def can_become_encounter(self) -> bool:
         """An accompaniment not yet logged, not cancelled, of a file still open
         (the rule of the policy's LOG_ENCOUNTER, once the viewer may see it;
         pages ask it to offer the button only where it works)."""
