@@ -47,12 +47,12 @@ def home_page(request: HttpRequest) -> dict[str, Any]:
         "agenda_today": timezone.localdate(),
     }
     if context["agenda_holds_follow_ups"]:
-        due = selectors.due_for(viewer=user)
-        # A glance, not the whole list: the rest is one tap away.
-        shown = due[:HOME_DUE_SHOWN]
+        # A glance, not the whole list: the rest is one tap away, counted
+        # without reading (or decrypting) what it says.
+        shown = selectors.due_for(viewer=user, limit=HOME_DUE_SHOWN)
         record_reads(shown, via="home")
         context["agenda_due"] = shown
-        context["agenda_due_more"] = len(due) - len(shown)
+        context["agenda_due_more"] = selectors.due_total(viewer=user) - len(shown)
     if context["agenda_counts"]:
         loads = selectors.load_per_worker(viewer=user)
         context["agenda_overdue_loads"] = [load for load in loads if load.overdue]

@@ -43,14 +43,22 @@ def follow_ups_list(
     return list(rows)
 
 
-def due_for(*, viewer: Any, today: date | None = None) -> list[FollowUp]:
-    """What the viewer must do today or should have done: their open
-    follow-ups due today or earlier, the oldest first."""
-    today = today or timezone.localdate()
-    rows = follow_up_policy.visible_to(viewer).filter(
-        assigned_to=viewer, status=FollowUpStatus.OPEN, due_on__lte=today
+def _due(viewer: Any, today: date | None) -> QuerySet[FollowUp]:
+    return follow_up_policy.visible_to(viewer).filter(
+        assigned_to=viewer, status=FollowUpStatus.OPEN, due_on__lte=today or timezone.localdate()
     )
-    return list(_lines(rows))
+
+
+def due_for(*, viewer: Any, today: date | None = None, limit: int | None = None) -> list[FollowUp]:
+    """What the viewer must do today or should have done: their open
+    follow-ups due today or earlier, the oldest first (the first ``limit``)."""
+    rows = _lines(_due(viewer, today))
+    return list(rows[:limit] if limit is not None else rows)
+
+
+def due_total(*, viewer: Any, today: date | None = None) -> int:
+    """How many follow-ups ``due_for`` would list without a limit."""
+    return _due(viewer, today).count()
 
 
 def open_for_person(*, viewer: Any, client: Client) -> list[FollowUp]:

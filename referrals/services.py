@@ -6,7 +6,7 @@ written together."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -79,11 +79,11 @@ def referral_create(
         raise ValidationError({"partner": _("This partner no longer works with us.")})
     if not referral.reason:
         raise ValidationError({"reason": _("Say why the person is referred.")})
-    # A year back at most, as for other dates one may record late.
-    year_ago = timezone.localdate().replace(year=timezone.localdate().year - 1)
+    # A year back at most, as for other dates one may record late (in days:
+    # the same day a year ago does not exist on 29 February).
     _check_day(
         referred_on,
-        not_before=year_ago,
+        not_before=timezone.localdate() - timedelta(days=365),
         field="referred_on",
         before_message=_("A referral can be recorded up to a year after it was made."),
     )

@@ -86,7 +86,7 @@ def conversation(request, pk):
         "interventions/conversation.html",
         {
             "conversation": thread,
-            "can_answer": bool(note_policy.audiences_for(request.user, start.client)),
+            "can_answer": bool(note_policy.audiences_for_answer(request.user, start)),
         },
     )
 

@@ -1,6 +1,6 @@
 """Making referrals and recording their steps (referrals/services.py)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from auditlog.models import LogEntry
@@ -74,6 +74,23 @@ def test_a_referral_date_in_the_future_is_refused_on_its_field(person, clinic_se
     with pytest.raises(ValidationError) as refused:
         _refer(peer, person, clinic_service, referred_on=TODAY() + timedelta(days=1))
     assert "referred_on" in refused.value.message_dict
+
+
+def test_a_referral_made_on_29_february_is_saved(monkeypatch, person, clinic_service, peer):
+    # The day a year before a 29 February does not exist: the limit is in days.
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args: date(2028, 2, 29))
+    referral = _refer(peer, person, clinic_service, referred_on=date(2028, 2, 29))
+    assert referral.referred_on == date(2028, 2, 29)
+
+
+def test_a_referral_dated_more_than_a_year_back_is_refused_on_its_field(
+    person, clinic_service, peer
+):
+    with pytest.raises(ValidationError) as refused:
+        _refer(peer, person, clinic_service, referred_on=TODAY() - timedelta(days=366))
+    assert "up to a year" in refused.value.message_dict["referred_on"][0]
 
 
 def test_a_reason_is_required(person, clinic_service, peer):
