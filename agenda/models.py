@@ -11,19 +11,19 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
 from interventions.choices import Setting
 from interventions.models import Activity, Encounter
 from partners.models import Partner
+from peersupport.bilingual import BilingualName
 from peersupport.fields import ConfidentialTextField
 
 from .choices import FollowUpStatus
 
 
-class AccompanimentKind(models.Model):
+class AccompanimentKind(BilingualName, models.Model):
     """Where a peer goes with a person (a medical appointment, court...).
     Coordinators keep the list; a kind is retired, never deleted."""
 
@@ -52,10 +52,6 @@ class AccompanimentKind(models.Model):
 
     def __str__(self):
         return self.label
-
-    @property
-    def label(self) -> str:
-        return self.name_fr if (get_language() or "").startswith("fr") else self.name_en
 
 
 class FollowUp(models.Model):

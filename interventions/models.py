@@ -13,12 +13,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clients.choices import Situation
 from clients.models import Client
 from partners.models import Partner
+from peersupport.bilingual import BilingualName
 
 from .choices import (
     SETTINGS_WITH_PARTNER,
@@ -33,7 +33,7 @@ from .choices import (
 from .fields import NoteBodyField
 
 
-class Activity(models.Model):
+class Activity(BilingualName, models.Model):
     """Something a peer does in an encounter. Coordinators keep the list at
     /activities/ (retired, never deleted); each entry may map to a HIFIS or HMIS
     service type."""
@@ -52,10 +52,6 @@ class Activity(models.Model):
 
     def __str__(self):
         return self.label
-
-    @property
-    def label(self) -> str:
-        return self.name_fr if (get_language() or "").startswith("fr") else self.name_en
 
 
 # The one rule for when an encounter may have happened. Not in the future, give

@@ -204,10 +204,6 @@ class Conversation:
     def notes(self) -> list[Note]:
         return [self.start, *self.answers]
 
-    @property
-    def unread(self) -> bool:
-        return any(getattr(note, "unread", False) for note in self.notes)
-
 
 def conversation(*, viewer: Any, start: Note) -> Conversation:
     """The conversation ``start`` began (a note the viewer may read, fetched
