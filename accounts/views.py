@@ -16,6 +16,7 @@ from peersupport.access import ability_required
 from peersupport.audit import account_history
 from peersupport.form_tools import apply_service
 from peersupport.roles import Ability
+from peersupport.slots import ACCOUNT_PAGE
 
 from . import services
 from .access import Action, account_policy
@@ -50,7 +51,10 @@ def account_create(request: HttpRequest) -> HttpResponse:
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = account_policy.get_for(request.user, pk)
     history = account_history(account)[:50]
-    return render(request, "accounts/detail.html", {"account": account, "history": history})
+    context = {"account": account, "history": history}
+    # What the apps above add (who backs a peer, onboarding, time), through the slot.
+    context |= ACCOUNT_PAGE.context(request, taken=context, account=account)
+    return render(request, "accounts/detail.html", context)
 
 
 @manage_accounts

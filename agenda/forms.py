@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from interventions.forms import EncounterForm
 from interventions.models import Activity
+from partners.forms import PartnerChoiceField
 from partners.selectors import partners_to_pick
 from peersupport.form_tools import DateInput, submit_helper
 from peersupport.submissions import OnceFormMixin
@@ -56,9 +57,7 @@ class FollowUpForm(OnceFormMixin, forms.Form):
     duration_minutes = forms.IntegerField(
         label=_("How long (minutes)"), required=False, min_value=5, max_value=24 * 60
     )
-    place_partner = forms.ModelChoiceField(
-        label=_("Place: a partner"), queryset=None, required=False
-    )
+    place_partner = PartnerChoiceField(label=_("Place: a partner"), queryset=None, required=False)
     place_text = forms.CharField(
         label=_("Or the place in words"),
         required=False,

@@ -33,7 +33,14 @@ from peersupport.roles import Ability
 
 from . import consent
 from .choices import Purpose
-from .models import CareTeamMembership, Client, ClientMerge, Consent, LivingSituation
+from .models import (
+    CareTeamMembership,
+    Client,
+    ClientMerge,
+    Consent,
+    DualRelationship,
+    LivingSituation,
+)
 
 M = TypeVar("M", bound=Model)
 
@@ -45,10 +52,42 @@ def _current_membership(user: Any) -> QuerySet[CareTeamMembership]:
     )
 
 
+def _declared_own(user: Any) -> QuerySet[DualRelationship]:
+    """For ``Exists``: the person of the outer query is ``user``'s own record,
+    declared as a dual relationship."""
+    return DualRelationship.objects.filter(record=OuterRef("pk"), user=user)
+
+
+def own_record_pk(user: Any) -> int | None:
+    """The record ``user`` declared as their own, if linked (one query, kept on
+    the user object for the rest of the request)."""
+    if not getattr(user, "pk", None):
+        return None
+    cache = user.__dict__
+    if "_own_record_pk" not in cache:
+        cache["_own_record_pk"] = (
+            DualRelationship.objects.filter(user=user).values_list("record", flat=True).first()
+        )
+    return cache["_own_record_pk"]
+
+
+def without_declarers(users: QuerySet[User], client: Client) -> QuerySet[User]:
+    """``users`` less whoever declared ``client`` as their own record."""
+    return users.exclude(dual_relationship__record=client)
+
+
+def not_on_own_record(user: Any, path: str = "client") -> Q:
+    """For ``exclude()``: rows about ``user``'s own record (the person at
+    ``path``), for the policies that do not start from ``client_policy``."""
+    return Q(**{f"{path}__dual_relationships__user": user})
+
+
 class ClientPolicy(Policy[Client]):
     """The people served: a peer or clinician sees the people whose care team
     they are on; those who run the programme see everyone. Merged-away records
-    are nobody's to see (``merged_destination_for`` says where they went)."""
+    are nobody's to see (``merged_destination_for`` says where they went).
+    A staff member's own record, declared as a dual relationship, is never
+    theirs to see, whatever their role."""
 
     model = Client
 
@@ -68,7 +107,9 @@ class ClientPolicy(Policy[Client]):
         """The only source of lists of people."""
         if not has_ability(user, Ability.USE_REGISTER):
             return Client.objects.none()
-        clients = Client.objects.filter(merged_into__isnull=True)
+        clients = Client.objects.filter(merged_into__isnull=True).exclude(
+            Exists(_declared_own(user))
+        )
         if user.can(Ability.SEE_ALL_CLIENTS):
             return clients
         return clients.filter(Exists(_current_membership(user)))
@@ -93,6 +134,10 @@ class ClientPolicy(Policy[Client]):
         if action == A.CREATE or obj.merged_into_id is not None:
             return False
         if not (user.can(Ability.SEE_ALL_CLIENTS) or self.is_on_team(user, obj)):
+            return False
+        # On a care team, the record would have left the team when linked (the
+        # lists above exclude it anyway); only those who see everyone need asking.
+        if user.can(Ability.SEE_ALL_CLIENTS) and obj.pk == own_record_pk(user):
             return False
         closed = obj.closed_on is not None
         match action:
@@ -135,8 +180,11 @@ class ClientPolicy(Policy[Client]):
         if obj.merged_into_id is not None or not allowed_when.get(action, False):
             return users.none()
         on_team = CareTeamMembership.objects.filter(client=obj, left_on__isnull=True)
-        return users.filter(
-            Q(pk__in=on_team.values("member")) | Q(pk__in=users_with(Ability.SEE_ALL_CLIENTS))
+        return without_declarers(
+            users.filter(
+                Q(pk__in=on_team.values("member")) | Q(pk__in=users_with(Ability.SEE_ALL_CLIENTS))
+            ),
+            obj,
         )
 
 
@@ -161,8 +209,10 @@ class ClientJoinPolicy(Policy[Client]):
     def visible_to(self, user: Any) -> QuerySet[Client]:
         if not self._joins(user):
             return Client.objects.none()
-        return Client.objects.filter(merged_into__isnull=True).exclude(
-            Exists(_current_membership(user))
+        return (
+            Client.objects.filter(merged_into__isnull=True)
+            .exclude(Exists(_current_membership(user)))
+            .exclude(Exists(_declared_own(user)))
         )
 
     def can(self, user: Any, action: StrEnum, obj: Client | None = None) -> bool:
@@ -170,15 +220,16 @@ class ClientJoinPolicy(Policy[Client]):
         return (
             action in tuple(self.Action)
             and self._joins(user)
-            and (obj is None or obj.merged_into_id is None)
+            and (obj is None or (obj.merged_into_id is None and obj.pk != own_record_pk(user)))
         )
 
     def users_who_can(self, action: StrEnum, obj: Client | None = None) -> QuerySet[User]:
-        """The accounts that work on care teams: the member picker offers these."""
+        """The accounts that work on care teams: the member picker offers these
+        (never someone whose own record this is)."""
         users = users_with(Ability.USE_REGISTER, Ability.JOIN_CARE_TEAMS)
         if action not in tuple(self.Action) or (obj is not None and obj.merged_into_id is not None):
             return users.none()
-        return users
+        return users if obj is None else without_declarers(users, obj)
 
 
 client_join_policy = ClientJoinPolicy()
@@ -390,3 +441,54 @@ def has_consent_in_force(client: Client, purpose: Purpose, today: date | None = 
     decision, expires_on = newest or (None, None)
     state = consent.state_of(decision, expires_on, today or timezone.localdate())
     return state in consent.IN_FORCE
+
+
+class DualRelationshipPolicy(Policy[DualRelationship]):
+    """Declarations that the programme once served a staff member: each
+    declares their own, and sees it; those who manage the staff see every
+    declaration and link it to the record, whose content stays under
+    ``client_policy`` (so the declaration never opens the record to anyone)."""
+
+    model = DualRelationship
+
+    class Action(StrEnum):
+        VIEW = "view"
+        # Declare one's own (asked with no declaration, or of one not saved yet).
+        DECLARE = "declare"
+        # Say which record it is (and take its declarer off the care team).
+        LINK = "link"
+
+    def _manages(self, user: Any) -> bool:
+        return has_ability(user, Ability.MANAGE_STAFF)
+
+    def visible_to(self, user: Any) -> QuerySet[DualRelationship]:
+        if self._manages(user):
+            return DualRelationship.objects.all()
+        if has_ability(user, Ability.BE_SUPERVISED):
+            return DualRelationship.objects.filter(user=user)
+        return DualRelationship.objects.none()
+
+    def can(self, user: Any, action: StrEnum, obj: DualRelationship | None = None) -> bool:
+        A = self.Action
+        match action:
+            case A.DECLARE:
+                if not has_ability(user, Ability.BE_SUPERVISED):
+                    return False
+                if obj is None:
+                    return not DualRelationship.objects.filter(user=user).exists()
+                return obj._state.adding and obj.user_id == user.pk
+            case A.LINK:
+                return self._manages(user) and (obj is None or not obj._state.adding)
+            case A.VIEW:
+                if obj is None:
+                    return self._manages(user) or has_ability(user, Ability.BE_SUPERVISED)
+                return self.visible_to(user).filter(pk=obj.pk).exists()
+        return False
+
+    def users_who_can(self, action: StrEnum, obj: DualRelationship | None = None) -> QuerySet[User]:
+        if action == self.Action.LINK:
+            return users_with(Ability.MANAGE_STAFF)
+        return super().users_who_can(action, obj)
+
+
+dual_relationship_policy = DualRelationshipPolicy()

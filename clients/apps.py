@@ -29,3 +29,6 @@ class ClientsConfig(AppConfig):
             models.ClientMerge,
         ):
             auditlog.register(model)
+        # A declaration's own words stay out of the trail, which records that
+        # it was made and linked.
+        auditlog.register(models.DualRelationship, exclude_fields=["details"])

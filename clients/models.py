@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from peersupport.fields import ConfidentialTextField
+
 from .choices import (
     ClosedReason,
     ConsentMethod,
@@ -405,3 +407,50 @@ class ClientMerge(models.Model):
 
     def get_additional_data(self):
         return {"client_id": self.kept_id, "merged_client_id": self.merged_id}
+
+
+class DualRelationship(models.Model):
+    """A staff member's declaration that the programme once served them.
+
+    Their own record, once a coordinator links it, leaves every list and page
+    they see, and they cannot join its care team. Coordinators see the
+    declaration; the record's content stays under the register's rules."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="dual_relationship",
+        verbose_name=_("staff member"),
+    )
+    # What helps the coordinator find the record (a name used then, a year),
+    # in the staff member's words: encrypted like a note.
+    details = ConfidentialTextField(_("what helps find the record"), blank=True, null=True)
+    declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+    record = models.ForeignKey(
+        Client,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dual_relationships",
+        verbose_name=_("their record"),
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("linked by"),
+    )
+    linked_at = models.DateTimeField(_("linked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dual relationship")
+        verbose_name_plural = _("dual relationships")
+        ordering = ["-declared_at", "pk"]
+
+    def __str__(self):
+        return str(self.user)
+
+    # No get_additional_data: the person's history must not say that one of
+    # the staff was once served.

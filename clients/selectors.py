@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from django.db.models import Max, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, Max, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from . import consent, status
@@ -222,3 +222,22 @@ def rows_pointing_at(client: Client) -> list[tuple[str, str, QuerySet[Any]]]:
         field = relation.field.name
         found.append((model._meta.label, field, model._base_manager.filter(**{field: client})))
     return found
+
+
+def rows_that_would_repeat(rows: QuerySet[Any], field: str, keep: Client) -> QuerySet[Any]:
+    """Among ``rows`` (pointing at a record merged away), those that another
+    row already says of ``keep`` under one of their model's unconditional
+    unique constraints (the same person counted twice at one group session):
+    moving them would break the constraint, and ``keep`` already holds what
+    they say, so they stay on the merged record."""
+    repeats = rows.none()
+    for constraint in rows.model._meta.constraints:
+        fields = getattr(constraint, "fields", ())
+        if field not in fields or getattr(constraint, "condition", None) is not None:
+            continue
+        others = [name for name in fields if name != field]
+        same = rows.model._base_manager.filter(
+            **{field: keep}, **{name: OuterRef(name) for name in others}
+        )
+        repeats = repeats | rows.filter(Exists(same))
+    return repeats

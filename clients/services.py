@@ -325,6 +325,15 @@ def team_add_member(
     )
     care_team_membership_policy.check(acting_user, CareTeamMembershipPolicy.Action.ADD, membership)
     _check_member_fits(member, TeamRole(team_role))
+    if client.dual_relationships.filter(user=member).exists():
+        raise ValidationError(
+            {
+                "member": _(
+                    "%(name)s declared this record as their own: they cannot be on its care team."
+                )
+                % {"name": member}
+            }
+        )
     with acting_as(acting_user):
         return _save_member(membership)
 
@@ -455,6 +464,9 @@ def client_merge(
         # Which rows moved, by id, so the audit trail can tell them apart later.
         moved = {}
         for label, field, rows in selectors.rows_pointing_at(merge_away):
+            rows = rows.exclude(
+                pk__in=selectors.rows_that_would_repeat(rows, field, keep).values("pk")
+            )
             ids = sorted(rows.values_list("pk", flat=True))
             if ids:
                 rows.update(**{field: keep})

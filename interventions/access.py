@@ -15,6 +15,8 @@ exist; 403 only for a row they may see but not change that way.
   exception opens a person's signed notes to one user for a while.
   Coordinators see that notes exist (``metadata_visible_to``), never their
   bodies, unless they use the exception; being a superuser changes nothing.
+  The overview counts drafts per author (``drafts_counted_by``), never
+  reading one.
 - ``addendum_policy`` and ``note_read_policy``: an addendum follows its note;
   a read mark is its reader's own, on a note they may read.
 - ``encounter_policy``: when, where and what was done, seen by the person's
@@ -45,7 +47,10 @@ from clients.access import (
     client_policy,
     client_research_policy,
     has_consent_in_force,
+    not_on_own_record,
+    own_record_pk,
     with_consent_in_force,
+    without_declarers,
 )
 from clients.choices import Purpose, TeamRole
 from clients.models import Client
@@ -133,7 +138,9 @@ class NotePolicy(Policy[Note]):
         # A signed note follows the care team, its author included: who leaves the
         # team stops reading it. A draft is its author's alone.
         own_draft = Q(author=user, status=NoteStatus.DRAFT)
-        return Note.objects.filter(own_draft | signed)
+        # A staff member's own record stays out of their sight, drafts and
+        # safety exceptions included (a dual relationship, clients.access).
+        return Note.objects.filter(own_draft | signed).exclude(not_on_own_record(user))
 
     def lookup(self, user: Any, action: StrEnum) -> QuerySet[Note]:
         return self.visible_to(user).select_related("client", "author")
@@ -298,8 +305,23 @@ class NotePolicy(Policy[Note]):
         may see: the programme's coordinators see every signed note, others what
         they may read."""
         if has_ability(user, Ability.SEE_ALL_CLIENTS):
-            return Note.objects.filter(status=NoteStatus.SIGNED).defer("body")
+            return (
+                Note.objects.filter(status=NoteStatus.SIGNED)
+                .exclude(not_on_own_record(user))
+                .defer("body")
+            )
         return self.visible_to(user).defer("body")
+
+    def drafts_counted_by(self, user: Any) -> QuerySet[Note]:
+        """Drafts ``user`` may count per author and age, for the programme's
+        overview (``VIEW_OVERVIEW``, coordinators): every draft of a record
+        not merged away, none for anyone else. A draft stays its author's
+        alone to read: callers count with ``values()`` (author, started at),
+        never reading a row, its person or its body."""
+        if not has_ability(user, Ability.VIEW_OVERVIEW):
+            return Note.objects.none()
+        drafts = Note.objects.filter(status=NoteStatus.DRAFT, client__merged_into__isnull=True)
+        return drafts.defer("body")
 
 
 note_policy = NotePolicy()
@@ -372,13 +394,25 @@ class EncounterPolicy(Policy[Encounter]):
         if not has_ability(user, Ability.USE_REGISTER):
             return Encounter.objects.none()
         if user.can(Ability.SEE_ALL_CLIENTS):
-            return Encounter.objects.all()
+            return Encounter.objects.exclude(not_on_own_record(user))
         # With a registered person the care team decides, as for notes; an
         # anonymous contact is seen by whoever logged it or took part.
         anonymous_mine = Q(client__isnull=True) & (Q(author=user) | Q(participants=user))
         return Encounter.objects.filter(
             anonymous_mine | Q(client__in=client_policy.visible_to(user).values("pk"))
         ).distinct()
+
+    def worked_by(self, user: Any, worker: Any) -> QuerySet[Encounter]:
+        """The encounters ``worker`` logged or took part in, whoever they were
+        with and whatever care team ``worker`` is on today, for counting their
+        time: seen by ``worker`` themself and by those who count the staff's
+        time (``MANAGE_STAFF`` or ``VIEW_OVERVIEW``). Callers read when and how
+        long with ``values()``, never who with or what was done."""
+        counts = has_ability(user, Ability.MANAGE_STAFF) or has_ability(user, Ability.VIEW_OVERVIEW)
+        if worker is None or not is_signed_in(user) or not (counts or user.pk == worker.pk):
+            return Encounter.objects.none()
+        took_part = Encounter.participants.through.objects.filter(user=worker).values("encounter")
+        return Encounter.objects.filter(Q(author=worker) | Q(pk__in=took_part))
 
     def clients_for_new(self, user: Any) -> QuerySet[Client]:
         """People ``user`` may log an encounter with: open files on their care teams."""
@@ -495,7 +529,7 @@ class EmergencyAccessPolicy(Policy[EmergencyAccess]):
         if not is_signed_in(user):
             return EmergencyAccess.objects.none()
         if user.can(Ability.REVIEW_EMERGENCY_ACCESS):
-            return EmergencyAccess.objects.all()
+            return EmergencyAccess.objects.exclude(not_on_own_record(user))
         return EmergencyAccess.objects.filter(user=user)
 
     def can(self, user: Any, action: StrEnum, obj: EmergencyAccess | None = None) -> bool:
@@ -514,16 +548,18 @@ class EmergencyAccessPolicy(Policy[EmergencyAccess]):
 
     def _can_open_for(self, user: Any, client: Client) -> bool:
         """Clinicians on the person's care team and coordinators."""
-        if client.merged_into_id is not None:
+        if client.merged_into_id is not None or client.pk == own_record_pk(user):
             return False
         if user.can(Ability.SEE_ALL_CLIENTS):
             return True
         return _is_on_team(user, client, CLINICAL_TEAM_ROLES)
 
     def users_who_can(self, action: StrEnum, obj: EmergencyAccess | None = None) -> QuerySet[User]:
-        """Those who review each use (told when the exception is used)."""
+        """Those who review each use (told when the exception is used), never
+        someone whose own record it was opened on."""
         if action == self.Action.REVIEW:
-            return users_with(Ability.REVIEW_EMERGENCY_ACCESS)
+            reviewers = users_with(Ability.REVIEW_EMERGENCY_ACCESS)
+            return reviewers if obj is None else without_declarers(reviewers, obj.client)
         return super().users_who_can(action, obj)
 
 
@@ -556,7 +592,9 @@ class PeerRequestPolicy(Policy[PeerRequest]):
         """Open requests, for those who answer them."""
         if not (is_signed_in(user) and self._answers(user)):
             return PeerRequest.objects.none()
-        return PeerRequest.objects.filter(status=PeerRequestStatus.OPEN)
+        return PeerRequest.objects.filter(status=PeerRequestStatus.OPEN).exclude(
+            not_on_own_record(user)
+        )
 
     def can(self, user: Any, action: StrEnum, obj: PeerRequest | None = None) -> bool:
         A = self.Action
@@ -582,10 +620,14 @@ class PeerRequestPolicy(Policy[PeerRequest]):
     def users_who_can(self, action: StrEnum, obj: PeerRequest | None = None) -> QuerySet[User]:
         """The peers who may take a request (the coordinator's picker), and the
         coordinators who assign one (told of each new request)."""
-        if action == self.Action.TAKE:
-            return users_with(Ability.TAKE_PEER_REQUESTS)
-        if action == self.Action.ASSIGN:
-            return users_with(Ability.MANAGE_CARE_TEAMS)
+        if action in (self.Action.TAKE, self.Action.ASSIGN):
+            ability = (
+                Ability.TAKE_PEER_REQUESTS
+                if action == self.Action.TAKE
+                else Ability.MANAGE_CARE_TEAMS
+            )
+            users = users_with(ability)
+            return users if obj is None else without_declarers(users, obj.client)
         return super().users_who_can(action, obj)
 
 

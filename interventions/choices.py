@@ -78,3 +78,4 @@ class NotificationKind(models.TextChoices):
     PEER_REQUESTED = "peer_requested", _("Peer requested")
     MENTIONED = "mentioned", _("Mentioned in a note")
     FOLLOW_UP_ASSIGNED = "follow_up_assigned", _("Follow-up assigned")
+    DEBRIEFING_REQUESTED = "debriefing_requested", _("Debriefing asked for")

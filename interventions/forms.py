@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from clients.choices import grouped_situation_choices
+from partners.forms import PartnerChoiceField
 from partners.selectors import partners_to_pick
 from peersupport.form_tools import ServiceArgumentsMixin
 from peersupport.submissions import OnceFormMixin
@@ -61,7 +62,8 @@ class EncounterForm(OnceFormMixin, forms.Form):
         label=_("Short description, without names"), required=False, max_length=200
     )
     setting = forms.ChoiceField(label=_("Where"), choices=Setting.choices, widget=forms.RadioSelect)
-    partner = forms.ModelChoiceField(
+    # Says when a partner is reduced, closed or not checked lately.
+    partner = PartnerChoiceField(
         label=_("Partner organisation"),
         queryset=None,
         required=False,

@@ -51,6 +51,7 @@ from .models import (
     Notification,
     PeerRequest,
 )
+from .timeline_sources import TIMELINE_SOURCES, TimelineExtra
 
 TIMELINE_PAGE = 20
 
@@ -67,6 +68,8 @@ class TimelineEntry:
     encounter: Encounter | None = None
     note: Note | None = None
     body_shown: bool = False
+    # A line another app added (interventions.timeline_sources).
+    extra: TimelineExtra | None = None
 
 
 @dataclass
@@ -78,7 +81,8 @@ class TimelinePage:
 
 
 def timeline(*, viewer: Any, client: Client, page: int = 1) -> TimelinePage:
-    """A person's encounters and notes, newest first.
+    """A person's encounters and notes, newest first, with what apps above this
+    one add (``TIMELINE_SOURCES``: the group sessions they came to).
 
     Notes whose body the viewer may read come with it; coordinators see that a
     note exists (author, date, audience) and never its body. A fixed number of
@@ -105,6 +109,8 @@ def timeline(*, viewer: Any, client: Client, page: int = 1) -> TimelinePage:
         .order_by("-signed_at")[:needed]
     )
     entries += [TimelineEntry(at=n.sort_at, note=n) for n in metadata]
+    extras = TIMELINE_SOURCES.entries(viewer=viewer, client=client, limit=needed)
+    entries += [TimelineEntry(at=extra.at, extra=extra) for extra in extras]
     entries.sort(key=lambda entry: entry.at, reverse=True)
     start = (page - 1) * TIMELINE_PAGE
     shown = entries[start : start + TIMELINE_PAGE]

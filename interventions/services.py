@@ -498,7 +498,7 @@ def _grant_emergency_access(
         grant.full_clean()
         grant.save()
     params = {"user": str(acting_user), "client_id": client.pk, "access_id": grant.pk}
-    reviewers = emergency_access_policy.users_who_can(emergency_access_policy.Action.REVIEW)
+    reviewers = emergency_access_policy.users_who_can(emergency_access_policy.Action.REVIEW, grant)
     recipients = {*authors, *reviewers.exclude(pk=acting_user.pk)}
     notify(recipients, NotificationKind.EMERGENCY_ACCESS, params, url="/audit/emergency/")
     return grant
@@ -552,7 +552,7 @@ def peer_request_open(*, acting_user: User, client: Client, reason: str) -> Peer
         request.full_clean()
         request.save()
     notify(
-        peer_request_policy.users_who_can(peer_request_policy.Action.ASSIGN),
+        peer_request_policy.users_who_can(peer_request_policy.Action.ASSIGN, request),
         NotificationKind.PEER_REQUESTED,
         {"user": str(acting_user), "client_id": client.pk},
         url="/shared/requests/",

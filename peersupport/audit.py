@@ -30,7 +30,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 
 from .audit_words import Readable, describe_entry, readable_entries
-from .models import ExportRecord, RoleGrant, User
+from .models import ExportRecord, RoleGrant, StaffTeam, User
 from .policy import Policy, has_ability, is_signed_in, users_with
 from .roles import Ability
 
@@ -63,6 +63,7 @@ def register_models() -> None:
     auditlog.register(User, exclude_fields=["password", "last_login"])
     auditlog.register(RoleGrant)
     auditlog.register(ExportRecord)
+    auditlog.register(StaffTeam, m2m_fields={"members"})
 
 
 # Recording -----------------------------------------------------------------

@@ -45,6 +45,9 @@ VIA = {
     "answer": gettext_lazy("on the answer page"),
     "encounter": gettext_lazy("on the encounter’s page"),
     "admin": gettext_lazy("in the administration"),
+    "wellness_history": gettext_lazy("in the earlier versions of a wellness plan"),
+    "declarations": gettext_lazy("in the list of declarations"),
+    "declaration_link": gettext_lazy("on the page to link a declaration"),
 }
 DATASETS = {
     "logbook": gettext_lazy("the implementation logbook"),

@@ -22,6 +22,9 @@ SECTION_BY_VIEW = {
     "follow_ups:kind_edit": "accompaniment_kinds",
     "shared:requests": "requests",
     "shared:fulfil": "requests",
+    "supervision:teams": "staff_teams",
+    "supervision:team_create": "staff_teams",
+    "supervision:team_edit": "staff_teams",
 }
 SECTION_BY_NAMESPACE = {
     "clients": "people",
@@ -39,11 +42,25 @@ SECTION_BY_NAMESPACE = {
     "follow_ups": "follow_ups",
     "referrals": "people",
     "calendar": "calendar",
+    "groups": "groups",
+    "work": "work",
+    "me": "me",
+    "supervision": "supervision",
+    "overview": "overview",
 }
 
 # The entries grouped under "Administration" for coordinators.
 ADMIN_SECTIONS = frozenset(
-    {"accounts", "activities", "accompaniment_kinds", "partners", "emergency", "audit"}
+    {
+        "accounts",
+        "activities",
+        "accompaniment_kinds",
+        "partners",
+        "emergency",
+        "audit",
+        "supervision",
+        "staff_teams",
+    }
 )
 
 

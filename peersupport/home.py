@@ -232,6 +232,27 @@ PROGRAMME_ACTIVITY = Tool(
     Ability.VIEW_PROGRAMME_STATS,
 )
 
+GROUPS = Tool(
+    _("Support groups"),
+    _("Groups you facilitate: record a session, who came and how many."),
+    "groups:list",
+    Ability.RUN_GROUPS,
+)
+
+OTHER_WORK = Tool(
+    _("Meetings, supervision and training"),
+    _("Log work that is not an encounter, and see your time by kind."),
+    "work:list",
+    Ability.LOG_WORK,
+)
+
+MY_WELLBEING = Tool(
+    _("My supervision and wellbeing"),
+    _("Your supervisor, your wellness action plan, a debriefing when you need one."),
+    "me:profile",
+    Ability.BE_SUPERVISED,
+)
+
 PEER_REQUESTS = Tool(
     _("Requests for a peer"),
     _("People a clinician would like a peer to meet; take one or assign a peer."),
@@ -240,8 +261,18 @@ PEER_REQUESTS = Tool(
 )
 
 TOOLS_BY_ROLE: dict[Role, list[Tool]] = {
-    Role.PEER: [MY_PEOPLE, REGISTER, PEER_REQUESTS, REFERRALS, PARTNERS, LOGBOOK],
-    Role.CLINICIAN: [MY_PEOPLE, REGISTER, REFERRALS, PARTNERS, LOGBOOK],
+    Role.PEER: [
+        MY_PEOPLE,
+        REGISTER,
+        PEER_REQUESTS,
+        GROUPS,
+        MY_WELLBEING,
+        OTHER_WORK,
+        REFERRALS,
+        PARTNERS,
+        LOGBOOK,
+    ],
+    Role.CLINICIAN: [MY_PEOPLE, REGISTER, GROUPS, REFERRALS, OTHER_WORK, PARTNERS, LOGBOOK],
     Role.RESEARCHER: [
         Tool(
             _("Implementation logbook"),
@@ -250,9 +281,29 @@ TOOLS_BY_ROLE: dict[Role, list[Tool]] = {
             Ability.KEEP_LOGBOOK,
         ),
         PROGRAMME_ACTIVITY,
+        OTHER_WORK,
         PARTNERS,
     ],
     Role.COORDINATOR: [
+        Tool(
+            _("Programme overview"),
+            _("Caseloads, encounters per week, what is overdue, partners to check."),
+            "overview:index",
+            Ability.VIEW_OVERVIEW,
+        ),
+        Tool(
+            _("Supervision and onboarding"),
+            _("Name each peer’s supervisor and reference persons; keep onboarding on track."),
+            "supervision:peers",
+            Ability.MANAGE_STAFF,
+        ),
+        Tool(
+            _("Support groups"),
+            _("The programme’s groups, their sessions and how many came."),
+            "groups:list",
+            Ability.SEE_ALL_CLIENTS,
+        ),
+        OTHER_WORK,
         Tool(
             _("People served"),
             _("The whole register: care teams, duplicates, closed files."),

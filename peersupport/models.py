@@ -138,5 +138,26 @@ class ExportRecord(models.Model):
         return f"{self.dataset}.{self.format} ({self.row_count})"
 
 
+class StaffTeam(models.Model):
+    """A team of the programme's staff (a clinic, a department, a street team):
+    what the coordinator's overview is filtered by. Not a care team, which is
+    the staff around one person served. Retired, never deleted."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    members = models.ManyToManyField(
+        User, related_name="staff_teams", blank=True, verbose_name=_("members")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staff team")
+        verbose_name_plural = _("staff teams")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
 # The one-time tokens of form submissions live beside their middleware.
 from .submissions import Submission  # noqa: E402, F401

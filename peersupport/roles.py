@@ -41,6 +41,20 @@ class Ability(StrEnum):
     # The directory of community partners.
     VIEW_PARTNERS = "view_partners"
     MANAGE_PARTNERS = "manage_partners"
+    # Say whether a partner is open, reduced or closed (partners app).
+    UPDATE_PARTNER_STATUS = "update_partner_status"
+    # Support groups (groups app): run one and record its sessions.
+    RUN_GROUPS = "run_groups"
+    # The programme's staff (staff app): log work that is not an encounter.
+    LOG_WORK = "log_work"
+    # Be supervised: a supervisor, reference persons, a wellness action plan,
+    # debriefings asked for, time counted by kind, an onboarding checklist.
+    BE_SUPERVISED = "be_supervised"
+    # Name supervisors and reference persons, keep onboarding checklists,
+    # staff teams and the declarations of dual relationships.
+    MANAGE_STAFF = "manage_staff"
+    # The coordinator's overview of the whole programme (overview app).
+    VIEW_OVERVIEW = "view_overview"
 
 
 _FIELD_WORK = frozenset(
@@ -49,11 +63,14 @@ _FIELD_WORK = frozenset(
         Ability.JOIN_CARE_TEAMS,
         Ability.VIEW_PARTNERS,
         Ability.CONTRIBUTE_LOGBOOK,
+        Ability.UPDATE_PARTNER_STATUS,
+        Ability.RUN_GROUPS,
+        Ability.LOG_WORK,
     }
 )
 
 ABILITIES_BY_ROLE: dict[Role, frozenset[Ability]] = {
-    Role.PEER: _FIELD_WORK | {Ability.TAKE_PEER_REQUESTS},
+    Role.PEER: _FIELD_WORK | {Ability.TAKE_PEER_REQUESTS, Ability.BE_SUPERVISED},
     Role.CLINICIAN: _FIELD_WORK | {Ability.REQUEST_PEER},
     # Researchers study the programme, never the people: no register at all.
     Role.RESEARCHER: frozenset(
@@ -63,6 +80,7 @@ ABILITIES_BY_ROLE: dict[Role, frozenset[Ability]] = {
             Ability.READ_LOGBOOK,
             Ability.KEEP_LOGBOOK,
             Ability.VIEW_PROGRAMME_STATS,
+            Ability.LOG_WORK,
         }
     ),
     Role.COORDINATOR: frozenset(
@@ -79,6 +97,10 @@ ABILITIES_BY_ROLE: dict[Role, frozenset[Ability]] = {
             Ability.MANAGE_ACTIVITIES,
             Ability.READ_LOGBOOK,
             Ability.VIEW_PROGRAMME_STATS,
+            Ability.UPDATE_PARTNER_STATUS,
+            Ability.LOG_WORK,
+            Ability.MANAGE_STAFF,
+            Ability.VIEW_OVERVIEW,
         }
     ),
 }

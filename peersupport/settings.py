@@ -88,7 +88,10 @@ INSTALLED_APPS = [
     "interventions",
     "referrals",
     "agenda",
+    "groups",
+    "staff",
     "logbook",
+    "overview",
     "audit",
     "accounts",
     "demo",
@@ -275,6 +278,8 @@ CLIENT_INACTIVE_AFTER_DAYS = _int_at_least("CLIENT_INACTIVE_AFTER_DAYS", 90, min
 # The home page names the people on one's care teams not seen for this many days,
 # well before their file turns inactive, so that someone goes looking for them.
 PEOPLE_NOT_SEEN_DAYS = _int_at_least("PEOPLE_NOT_SEEN_DAYS", 21, minimum=1)
+# A partner's service status not updated in this many days is marked stale.
+PARTNER_STATUS_STALE_DAYS = _int_at_least("PARTNER_STATUS_STALE_DAYS", 14, minimum=1)
 
 # Note bodies are encrypted at rest with keys of their own, never SECRET_KEY.
 # The first key encrypts; every key decrypts, so a new key can be put first and

@@ -77,3 +77,6 @@ PERSON_PAGE = Slot("person page")
 PARTNER_PAGE = Slot("partner page")
 # An encounter's page (encounters:detail), given ``encounter``: what follows from it.
 ENCOUNTER_PAGE = Slot("encounter page")
+# A staff member's account page (accounts:detail), given ``account``: who backs
+# them, their onboarding, their time (region ``sections``).
+ACCOUNT_PAGE = Slot("account page")

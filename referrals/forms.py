@@ -4,6 +4,7 @@ decide, and their refusals land on the field they name."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partners.forms import partner_choice_label
 from peersupport.form_tools import DateInput, ServiceArgumentsMixin, submit_helper
 from peersupport.submissions import OnceFormMixin
 
@@ -12,12 +13,15 @@ from .choices import NEXT_STATUSES, ReferralStatus
 
 class PartnerChoiceField(forms.ModelChoiceField):
     """The partners to pick from, our organisation's services apart from the
-    community partners so a referral that stays inside is seen at once."""
+    community partners so a referral that stays inside is seen at once; each
+    says when it is reduced, closed or not checked lately."""
 
     def set_groups(self) -> None:
         internal, outside = [], []
         for partner in self.queryset:
-            label = f"{partner.name} · {partner.get_kind_display()}"
+            label = partner_choice_label(
+                partner, name=f"{partner.name} · {partner.get_kind_display()}"
+            )
             (internal if partner.is_internal else outside).append((partner.pk, label))
         groups: list = [("", _("Choose where to refer the person"))]
         if internal:

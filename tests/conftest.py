@@ -2,6 +2,8 @@
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
 from django.utils import translation
 
 from peersupport.roles import Role
@@ -50,3 +52,13 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="class")
+def seeded_demo(django_db_setup, django_db_blocker):
+    """The demo data, seeded once for a class of tests that only read it, and
+    rolled back after the class."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", force=True, verbosity=0)
+        yield
+        transaction.set_rollback(True)

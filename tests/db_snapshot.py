@@ -12,6 +12,8 @@ def snapshot():
         "interventions",
         "referrals",
         "agenda",
+        "groups",
+        "staff",
         "logbook",
         "auditlog",
     }

@@ -56,3 +56,13 @@ def put_on_team(client, member, team_role=None, **kwargs):
         added_by=member,
         **kwargs,
     )
+
+
+def name_supervisor(peer, supervisor, *, set_by=None):
+    """Make ``supervisor`` the current supervisor of ``peer`` (staff.Backing)."""
+    from staff.choices import BackingRole
+    from staff.models import Backing
+
+    return Backing.objects.create(
+        peer=peer, backer=supervisor, role=BackingRole.SUPERVISOR, set_by=set_by or supervisor
+    )

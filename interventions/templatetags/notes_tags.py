@@ -36,4 +36,9 @@ def notification_text(notification):
             "client": params.get("client_id"),
             "date": date_format(due_on) if due_on else "—",
         }
+    if notification.kind == NotificationKind.DEBRIEFING_REQUESTED:
+        # A request's number, never who asked nor who the encounter was with.
+        return _("Debriefing asked for: request #%(number)s") % {
+            "number": params.get("request_id"),
+        }
     return notification.get_kind_display()

@@ -14,8 +14,10 @@ from interventions.models import Activity, EmergencyAccess, Encounter, Note, Pee
 pytestmark = pytest.mark.django_db
 
 # Measured: encounters with their activities and participants (3), the notes
-# the viewer reads with their addenda (2), the notes they only see exist (1).
-TIMELINE_QUERIES = 6
+# the viewer reads with their addenda (2), the notes they only see exist (1),
+# and the group sessions the person came to, which the groups app adds through
+# interventions.timeline_sources (1, with their group).
+TIMELINE_QUERIES = 7
 # The page of conversations with their first notes, those notes' addenda, the
 # latest answers of each conversation, and those answers' addenda.
 FEED_QUERIES = 4

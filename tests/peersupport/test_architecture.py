@@ -34,8 +34,15 @@ NOT_SOURCE = {".venv", ".smoke", "node_modules"}
 
 # Confidential models, by the app that owns them (and holds their policy).
 CONFIDENTIAL = {
-    "clients": ["Client", "LivingSituation", "CareTeamMembership", "Consent", "ClientMerge"],
-    "partners": ["Partner"],
+    "clients": [
+        "Client",
+        "LivingSituation",
+        "CareTeamMembership",
+        "Consent",
+        "ClientMerge",
+        "DualRelationship",
+    ],
+    "partners": ["Partner", "PartnerStatus"],
     "interventions": [
         "Encounter",
         "Note",
@@ -47,6 +54,8 @@ CONFIDENTIAL = {
     ],
     "referrals": ["Referral", "ReferralStatusChange"],
     "agenda": ["FollowUp", "CalendarFeed"],
+    "groups": ["SupportGroup", "GroupSession", "GroupAttendance"],
+    "staff": ["Backing", "WorkActivity", "DebriefingRequest", "WellnessPlan", "OnboardingItem"],
     "logbook": ["Entry"],
 }
 OWNER = {model: app for app, models in CONFIDENTIAL.items() for model in models}
@@ -64,7 +73,10 @@ APPS = (
     "interventions",
     "referrals",
     "agenda",
+    "groups",
+    "staff",
     "logbook",
+    "overview",
     "audit",
     "accounts",
     "demo",
@@ -76,7 +88,27 @@ MAY_IMPORT = {
     "interventions": {"peersupport", "partners", "clients"},
     "referrals": {"peersupport", "partners", "clients"},
     "agenda": {"peersupport", "partners", "clients", "interventions"},
-    "logbook": {"peersupport", "partners", "clients", "interventions", "referrals"},
+    "groups": {"peersupport", "partners", "clients", "interventions"},
+    "staff": {"peersupport", "partners", "clients", "interventions", "groups"},
+    "logbook": {
+        "peersupport",
+        "partners",
+        "clients",
+        "interventions",
+        "referrals",
+        "groups",
+        "staff",
+    },
+    "overview": {
+        "peersupport",
+        "partners",
+        "clients",
+        "interventions",
+        "referrals",
+        "agenda",
+        "groups",
+        "staff",
+    },
     "audit": {
         "peersupport",
         "partners",
@@ -84,7 +116,10 @@ MAY_IMPORT = {
         "interventions",
         "referrals",
         "agenda",
+        "groups",
+        "staff",
         "logbook",
+        "overview",
     },
     "accounts": {"peersupport", "audit"},
     "demo": set(APPS),

@@ -22,11 +22,14 @@ PRODUCT_PACKAGES = [
     "audit",
     "clients",
     "demo",
+    "groups",
     "interventions",
     "logbook",
+    "overview",
     "partners",
     "peersupport",
     "referrals",
+    "staff",
 ]
 # Binary or generated files that cannot name a path.
 NOT_TEXT = {".mo", ".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".pdf", ".woff", ".woff2"}

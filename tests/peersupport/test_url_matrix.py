@@ -185,6 +185,134 @@ def _kind(world):
     return {"pk": kind.pk}
 
 
+def _people_peer(world):
+    return {"peer_pk": world.users["peer"].pk}
+
+
+def _people_backing(world):
+    """The clinician supervises the peer (made the first time a row asks)."""
+    from staff.models import Backing
+
+    backing, _ = Backing.objects.get_or_create(
+        peer=world.users["peer"],
+        backer=world.users["clinician"],
+        defaults={"role": "supervisor", "set_by": world.users["coordinator"]},
+    )
+    return {"pk": backing.pk}
+
+
+def _people_shared_plan(world):
+    """The peer's wellness plan, shared with their supervisor, the clinician."""
+    from staff.models import WellnessPlan
+
+    _people_backing(world)
+    WellnessPlan.objects.get_or_create(
+        peer=world.users["peer"],
+        defaults={
+            "when_well": "Walks by the canal.",
+            "early_signs": "Stops answering the phone.",
+            "what_helps": "A day off.",
+            "who_to_call": "A sister.",
+            "shared_with_supervisor": True,
+        },
+    )
+    return {"peer_pk": world.users["peer"].pk}
+
+
+def _people_item(world):
+    from staff.models import OnboardingItem
+
+    item, _ = OnboardingItem.objects.get_or_create(
+        peer=world.users["peer"],
+        step="office",
+        defaults={"due_on": timezone.localdate(), "created_by": world.users["coordinator"]},
+    )
+    return {"pk": item.pk}
+
+
+def _people_declaration(world):
+    from clients.models import DualRelationship
+
+    declaration, _ = DualRelationship.objects.get_or_create(
+        user=world.users["peer"], defaults={"details": "Came in 2015."}
+    )
+    return {"pk": declaration.pk}
+
+
+def _people_team(world):
+    from peersupport.models import StaffTeam
+
+    team, _ = StaffTeam.objects.get_or_create(name="Street team (matrix)")
+    return {"pk": team.pk}
+
+
+def _group_session(world):
+    """A group the peer facilitates, and a session of it yesterday that the
+    person came to (made the first time a row asks for them)."""
+    from groups.models import GroupAttendance, GroupSession, SupportGroup
+
+    if not hasattr(world, "_matrix_group_session"):
+        group = SupportGroup.objects.create(
+            name="Entre pairs (matrix)", created_by=world.users["peer"]
+        )
+        group.facilitators.set([world.users["peer"]])
+        session = GroupSession.objects.create(
+            group=group,
+            held_on=timezone.localdate() - timedelta(days=1),
+            topic="Sleep",
+            anonymous_count=3,
+            note="Calm session.",
+            recorded_by=world.users["peer"],
+        )
+        attendance = GroupAttendance.objects.create(
+            session=session, client=world.person, recorded_by=world.users["peer"]
+        )
+        world._matrix_group_session = (group, session, attendance)
+    return world._matrix_group_session
+
+
+def _group(world):
+    return {"pk": _group_session(world)[0].pk}
+
+
+def _session(world):
+    return {"pk": _group_session(world)[1].pk}
+
+
+def _attendance(world):
+    _, session, attendance = _group_session(world)
+    return {"pk": session.pk, "attendance_pk": attendance.pk}
+
+
+def _work_activity(world):
+    """A meeting the peer logged, the clinician among who was there (made the
+    first time a row asks for it)."""
+    from staff.models import WorkActivity
+
+    if not hasattr(world, "_matrix_work"):
+        made = WorkActivity.objects.create(
+            kind="meeting",
+            occurred_on=timezone.localdate(),
+            duration_minutes=60,
+            author=world.users["peer"],
+            note="Agreed on the rota.",
+        )
+        made.attendees.set([world.users["peer"], world.users["clinician"]])
+        world._matrix_work = made
+    return {"pk": world._matrix_work.pk}
+
+
+def _debriefing_request(world):
+    """A debriefing the peer asked of the clinician, as their supervisor then."""
+    from staff.models import DebriefingRequest
+
+    if not hasattr(world, "_matrix_debriefing"):
+        world._matrix_debriefing = DebriefingRequest.objects.create(
+            peer=world.users["peer"], supervisor=world.users["clinician"]
+        )
+    return {"pk": world._matrix_debriefing.pk}
+
+
 # Columns: anonymous, peer, clinician (on the team), other_clinician (off it),
 # researcher, coordinator.
 MATRIX: dict[str, Url] = {
@@ -213,6 +341,8 @@ MATRIX: dict[str, Url] = {
     "partners:detail": Url(_pk("partner"), LOGIN, 200, 200, 200, 200, 200),
     "partners:create": Url(None, LOGIN, 404, 404, 404, 404, 200),
     "partners:edit": Url(_pk("partner"), LOGIN, 404, 404, 404, 404, 200),
+    # Field workers and coordinators say whether a partner is open; researchers only read it.
+    "partners:status": Url(_pk("partner"), LOGIN, 200, 200, 200, 404, 200),
     # The register.
     "clients:list": Url(None, LOGIN, 200, 200, 200, 404, 200),
     "clients:create": Url(None, LOGIN, 200, 200, 200, 404, 200),
@@ -276,6 +406,17 @@ MATRIX: dict[str, Url] = {
     "follow_ups:kind_edit": Url(_kind, LOGIN, 404, 404, 404, 404, 200),
     "follow_ups:kind_retire": Url(_kind, LOGIN, 404, 404, 404, 404, 405),
     "follow_ups:kind_restore": Url(_kind, LOGIN, 404, 404, 404, 404, 405),
+    # Work that is not an encounter: whoever was there; a debriefing request,
+    # the peer who asked and the supervisor asked (the clinician here).
+    "work:list": Url(None, LOGIN, 200, 200, 200, 200, 200),
+    "work:create": Url(None, LOGIN, 200, 200, 200, 200, 200),
+    "work:detail": Url(_work_activity, LOGIN, 200, 200, 404, 404, 404),
+    "work:edit": Url(_work_activity, LOGIN, 200, 403, 404, 404, 404),
+    "work:time": Url(None, LOGIN, 200, 200, 200, 200, 200),
+    "work:debriefings": Url(None, LOGIN, 200, 200, 200, 200, 200),
+    "work:debriefing_ask": Url(None, LOGIN, 405, 405, 405, 405, 405),
+    "work:debriefing_hold": Url(_debriefing_request, LOGIN, 403, 200, 404, 404, 404),
+    "work:debriefing_withdraw": Url(_debriefing_request, LOGIN, 405, 405, 405, 405, 405),
     # The implementation logbook and the research screens.
     "logbook:list": Url(None, LOGIN, 200, 200, 200, 200, 200),
     "logbook:new": Url(None, LOGIN, 200, 200, 200, 200, 404),
@@ -295,6 +436,41 @@ MATRIX: dict[str, Url] = {
     "logbook:stage_edit": Url(_pk("stage"), LOGIN, 404, 404, 404, 200, 404),
     "research:activity": Url(None, LOGIN, 404, 404, 404, 200, 200),
     "research:export": Url(None, LOGIN, 404, 404, 404, 200, 200),
+    # Support groups: seen by those who work with people; changed and recorded
+    # by their facilitators (here the peer); researchers study counts only.
+    "groups:list": Url(None, LOGIN, 200, 200, 200, 404, 200),
+    "groups:create": Url(None, LOGIN, 200, 200, 200, 404, 404),
+    "groups:detail": Url(_group, LOGIN, 200, 200, 200, 404, 200),
+    "groups:edit": Url(_group, LOGIN, 200, 403, 403, 404, 403),
+    "groups:session_create": Url(_group, LOGIN, 200, 403, 403, 404, 403),
+    "groups:session_detail": Url(_session, LOGIN, 200, 200, 200, 404, 200),
+    "groups:session_edit": Url(_session, LOGIN, 200, 403, 403, 404, 403),
+    "groups:session_cancel": Url(_session, LOGIN, 405, 405, 405, 404, 405),
+    "groups:attendance_remove": Url(_attendance, LOGIN, 405, 405, 405, 404, 405),
+    # The coordinator's overview: counts, never content, for coordinators only.
+    "overview:index": Url(None, LOGIN, 404, 404, 404, 404, 200),
+    # A peer's own page, wellness plan and declaration; the plan shared with
+    # their supervisor (the clinician) and nobody else, coordinators included.
+    "me:profile": Url(None, LOGIN, 200, 404, 404, 404, 404),
+    # The peer of the world keeps no plan yet: reading it sends them to write it.
+    "me:wellness": Url(None, LOGIN, 302, 404, 404, 404, 404),
+    "me:wellness_edit": Url(None, LOGIN, 200, 404, 404, 404, 404),
+    "me:wellness_history": Url(None, LOGIN, 302, 404, 404, 404, 404),
+    "me:wellness_shared": Url(_people_shared_plan, LOGIN, 302, 200, 404, 404, 404),
+    "me:declare": Url(None, LOGIN, 200, 404, 404, 404, 404),
+    # What coordinators keep about the staff.
+    "supervision:peers": Url(None, LOGIN, 404, 404, 404, 404, 200),
+    "supervision:backing_create": Url(_people_peer, LOGIN, 404, 404, 404, 404, 200),
+    "supervision:backing_end": Url(_people_backing, LOGIN, 404, 404, 404, 404, 405),
+    "supervision:onboarding": Url(_people_peer, LOGIN, 404, 404, 404, 404, 200),
+    "supervision:onboarding_start": Url(_people_peer, LOGIN, 404, 404, 404, 404, 405),
+    "supervision:onboarding_edit": Url(_people_item, LOGIN, 404, 404, 404, 404, 200),
+    "supervision:onboarding_done": Url(_people_item, LOGIN, 404, 404, 404, 404, 200),
+    "supervision:declarations": Url(None, LOGIN, 404, 404, 404, 404, 200),
+    "supervision:declaration_link": Url(_people_declaration, LOGIN, 404, 404, 404, 404, 200),
+    "supervision:teams": Url(None, LOGIN, 404, 404, 404, 404, 200),
+    "supervision:team_create": Url(None, LOGIN, 404, 404, 404, 404, 200),
+    "supervision:team_edit": Url(_people_team, LOGIN, 404, 404, 404, 404, 200),
     # The admin, for staff accounts only.
     "admin:index": _admin(),
     "admin:login": Url(None, 200, 200, 200, 200, 200, 200),
