@@ -1,8 +1,11 @@
 """Who may read and keep the directory of community partners.
 
 Every role reads the directory (``VIEW_PARTNERS``); only coordinators add or
-change a partner (``MANAGE_PARTNERS``). An account without a role sees an
-empty directory, and its pages answer 404 as if they did not exist.
+change a partner (``MANAGE_PARTNERS``). Whoever works in the field, and
+coordinators, say whether an active partner is open, reduced or closed
+(``UPDATE_PARTNER_STATUS``); the history of those statuses is read with the
+directory. An account without a role sees an empty directory, and its pages
+answer 404 as if they did not exist.
 """
 
 from __future__ import annotations
@@ -13,10 +16,10 @@ from typing import Any, ClassVar
 from django.db.models import QuerySet
 
 from peersupport.models import User
-from peersupport.policy import Policy, has_ability, users_with
+from peersupport.policy import FollowsPolicy, Policy, has_ability, users_with
 from peersupport.roles import Ability
 
-from .models import Partner
+from .models import Partner, PartnerStatus
 
 
 class PartnerPolicy(Policy[Partner]):
@@ -26,11 +29,13 @@ class PartnerPolicy(Policy[Partner]):
         VIEW = "view"
         CREATE = "create"
         EDIT = "edit"
+        UPDATE_STATUS = "update_status"
 
     ABILITY_FOR: ClassVar[dict[str, Ability]] = {
         Action.VIEW: Ability.VIEW_PARTNERS,
         Action.CREATE: Ability.MANAGE_PARTNERS,
         Action.EDIT: Ability.MANAGE_PARTNERS,
+        Action.UPDATE_STATUS: Ability.UPDATE_PARTNER_STATUS,
     }
 
     def visible_to(self, user: Any) -> QuerySet[Partner]:
@@ -39,13 +44,36 @@ class PartnerPolicy(Policy[Partner]):
         return Partner.objects.all()
 
     def can(self, user: Any, action: StrEnum, obj: Partner | None = None) -> bool:
-        # No partner is hidden from a reader, so the row never changes the answer.
-        return has_ability(user, self.ABILITY_FOR[self.Action(action)])
+        # No partner is hidden from a reader, so the row changes the answer only
+        # for a status: a partner we stopped working with has none to give.
+        action = self.Action(action)
+        if action == self.Action.UPDATE_STATUS and obj is not None and not obj.is_active:
+            return False
+        return has_ability(user, self.ABILITY_FOR[action])
 
     def users_who_can(self, action: StrEnum, obj: Partner | None = None) -> QuerySet[User]:
-        ability = self.ABILITY_FOR[self.Action(action)]
-        return users_with(ability)
+        action = self.Action(action)
+        if action == self.Action.UPDATE_STATUS and obj is not None and not obj.is_active:
+            return User.objects.none()
+        return users_with(self.ABILITY_FOR[action])
 
 
 partner_policy = PartnerPolicy()
 Action = PartnerPolicy.Action
+
+
+class PartnerStatusPolicy(FollowsPolicy[PartnerStatus]):
+    """A partner's past statuses: read with the directory, added by who may
+    update the partner's status. Never changed once said."""
+
+    model = PartnerStatus
+    parent = partner_policy
+    parent_field = "partner"
+    parent_action = PartnerPolicy.Action.UPDATE_STATUS
+
+    class Action(StrEnum):
+        VIEW = "view"
+        CREATE = "create"
+
+
+partner_status_policy = PartnerStatusPolicy()

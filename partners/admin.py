@@ -10,7 +10,17 @@ from .models import Partner
 
 @admin.register(Partner)
 class PartnerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "kind", "is_internal", "is_active"]
+    # The status is shown, never changed here: partners:status keeps its history.
+    list_display = [
+        "name",
+        "kind",
+        "is_internal",
+        "is_active",
+        "service_status",
+        "capacity_note",
+        "status_updated_at",
+    ]
+    list_filter = ["service_status"]
 
     def get_queryset(self, request):
         return partner_policy.visible_to(request.user)

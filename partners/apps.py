@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PartnersConfig(AppConfig):
-    """The directory of community partners: everyone reads it, coordinators keep it."""
+    """The directory of community partners: everyone reads it, coordinators keep
+    it, field workers say whether each one is open."""
 
     name = "partners"
     verbose_name = _("Community partners")
@@ -14,3 +15,4 @@ class PartnersConfig(AppConfig):
         from . import models
 
         auditlog.register(models.Partner)
+        auditlog.register(models.PartnerStatus)

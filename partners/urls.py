@@ -11,4 +11,5 @@ urlpatterns = [
     path("new/", views.partner_create, name="create"),
     path("<int:pk>/", views.partner_detail, name="detail"),
     path("<int:pk>/edit/", views.partner_edit, name="edit"),
+    path("<int:pk>/status/", views.partner_status, name="status"),
 ]

@@ -1,31 +1,40 @@
-"""The directory of community partners: everyone reads it, coordinators keep it."""
+"""The directory of community partners: everyone reads it, coordinators keep
+it, field workers and coordinators say whether each partner is open."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from peersupport.access import ability_required
+from peersupport.form_tools import apply_service
 from peersupport.roles import Ability
 from peersupport.slots import PARTNER_PAGE
 
 from . import selectors, services
 from .access import Action, partner_policy
-from .choices import PartnerKind
-from .forms import PartnerForm
+from .choices import PartnerKind, ServiceStatus
+from .forms import PartnerForm, PartnerStatusForm
 from .models import Partner
 
 view_partners = ability_required(Ability.VIEW_PARTNERS)
 manage_partners = ability_required(Ability.MANAGE_PARTNERS)
+update_partner_status = ability_required(Ability.UPDATE_PARTNER_STATUS)
+
+# Statuses shown on a partner's page at a time; older ones on the next pages.
+HISTORY_PER_PAGE = 10
 
 
 @view_partners
 def partner_list(request):
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
+    status = request.GET.get("status", "")
     show_inactive = request.GET.get("inactive") == "1"
     partners = selectors.partner_list(
-        fetched_by=request.user, q=q, kind=kind, include_inactive=show_inactive
+        fetched_by=request.user, q=q, kind=kind, status=status, include_inactive=show_inactive
     )
     page = Paginator(partners, 50).get_page(request.GET.get("page"))
     return render(
@@ -36,8 +45,16 @@ def partner_list(request):
             "q": q,
             "kind": kind,
             "kinds": PartnerKind.choices,
+            "status": status,
+            "statuses": [*ServiceStatus.choices, (selectors.STALE, not_checked_lately())],
             "show_inactive": show_inactive,
             "can_create": partner_policy.can(request.user, Action.CREATE),
+            # The rows whose status the viewer may update, a tap away on a phone.
+            "can_update_status_of": {
+                partner.pk
+                for partner in page
+                if partner_policy.can(request.user, Action.UPDATE_STATUS, partner)
+            },
         },
     )
 
@@ -45,9 +62,12 @@ def partner_list(request):
 @view_partners
 def partner_detail(request, pk):
     partner = partner_policy.get_for(request.user, pk)
+    history = selectors.status_history(fetched_by=request.user, partner=partner)
     context = {
         "partner": partner,
         "can_edit": partner_policy.can(request.user, Action.EDIT, partner),
+        "can_update_status": partner_policy.can(request.user, Action.UPDATE_STATUS, partner),
+        "history": Paginator(history, HISTORY_PER_PAGE).get_page(request.GET.get("history")),
     }
     # What the apps above add (referrals received), through the slot.
     context |= PARTNER_PAGE.context(request, taken=context, partner=partner)
@@ -72,3 +92,33 @@ def partner_create(request):
 def partner_edit(request, pk):
     partner = partner_policy.get_for(request.user, pk, Action.EDIT)
     return _partner_form(request, partner, _("Edit %(name)s") % {"name": partner})
+
+
+@update_partner_status
+def partner_status(request, pk):
+    """Say how the partner's services run today; back to its page."""
+    partner = partner_policy.get_for(request.user, pk, Action.UPDATE_STATUS)
+    form = PartnerStatusForm(request.POST or None, partner=partner)
+    if request.method == "POST" and form.is_valid():
+        saved = apply_service(
+            form,
+            lambda: services.partner_status_update(
+                acting_user=request.user, partner=partner, **form.service_arguments()
+            ),
+        )
+        if saved is not None:
+            messages.success(
+                request,
+                _("%(name)s: %(status)s, saved.")
+                % {"name": partner, "status": saved.get_status_display()},
+            )
+            return redirect("partners:detail", pk=partner.pk)
+    return render(request, "partners/status_form.html", {"form": form, "partner": partner})
+
+
+def not_checked_lately() -> str:
+    """The directory filter's words for stale statuses."""
+    days = settings.PARTNER_STATUS_STALE_DAYS
+    return ngettext(
+        "Not checked for more than %(days)s day", "Not checked for more than %(days)s days", days
+    ) % {"days": days}

@@ -11,10 +11,10 @@ pytestmark = pytest.mark.django_db
 
 PERSONAS = ["peer", "clinician", "researcher", "coordinator", "outsider"]
 EXPECTED = {
-    "peer": {Action.VIEW},
-    "clinician": {Action.VIEW},
+    "peer": {Action.VIEW, Action.UPDATE_STATUS},
+    "clinician": {Action.VIEW, Action.UPDATE_STATUS},
     "researcher": {Action.VIEW},
-    "coordinator": {Action.VIEW, Action.CREATE, Action.EDIT},
+    "coordinator": {Action.VIEW, Action.CREATE, Action.EDIT, Action.UPDATE_STATUS},
     "outsider": set(),
 }
 
@@ -76,6 +76,11 @@ def test_users_who_can_follow_the_matrix(peer, clinician, researcher, coordinato
     }
     assert list(partner_policy.users_who_can(Action.EDIT)) == [coordinator]
     assert list(partner_policy.users_who_can(Action.CREATE)) == [coordinator]
+    assert set(partner_policy.users_who_can(Action.UPDATE_STATUS)) == {
+        peer,
+        clinician,
+        coordinator,
+    }
 
 
 def test_a_deactivated_account_can_do_nothing(coordinator, shelter):
