@@ -128,8 +128,15 @@ class EntryForm(OnceFormMixin, forms.ModelForm):
             "why_changed": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, codebook=None, partners=None, can_code=False, **kwargs):
+    def __init__(
+        self, *args, codebook=None, partners=None, can_code=False, from_work=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        if from_work:
+            # Counted from a meeting or a debriefing: how long it lasted.
+            self.fields["duration_minutes"] = forms.IntegerField(
+                label=_("How long (minutes)"), min_value=1, max_value=24 * 60
+            )
         # The partners the viewer may name; none when the caller gives none.
         self.fields["partners"].queryset = (
             partners if partners is not None else partner_policy.visible_to(None)
@@ -160,6 +167,30 @@ class EntryForm(OnceFormMixin, forms.ModelForm):
             "themes": data.get("themes") if "themes" in self.fields else None,
             "partners": data["partners"],
         }
+
+
+def initial_from_work(activity) -> dict[str, Any]:
+    """A new entry counting a meeting or a debriefing (``staff.WorkActivity``):
+    its date, kind and length, under a neutral title. Nothing from its note
+    nor who was there."""
+    from staff.choices import WorkKind
+
+    debriefing = activity.kind == WorkKind.DEBRIEFING
+    minutes = activity.duration_minutes
+    if debriefing:
+        title = _("Debriefing")
+        narrative = _("A debriefing with a peer, %(minutes)d minutes.")
+    else:
+        title = _("Team meeting")
+        narrative = _("A team meeting, %(minutes)d minutes.")
+    return {
+        "occurred_on": activity.occurred_on,
+        "kind": Kind.OBSERVATION,
+        "source": Source.DEBRIEFING if debriefing else Source.TEAM_MEETING,
+        "title": title,
+        "narrative": narrative % {"minutes": minutes},
+        "duration_minutes": minutes,
+    }
 
 
 class EntryFilterForm(forms.Form):

@@ -141,6 +141,18 @@ class Entry(models.Model):
     what_changed = models.TextField(_("what changed"), blank=True)
     why_changed = models.TextField(_("why it changed"), blank=True)
     who_decided = models.CharField(_("who decided"), max_length=200, blank=True)
+    # A meeting or a debriefing counted in the logbook: how long it lasted,
+    # and the work activity it came from (its date, kind and length, never
+    # its note).
+    duration_minutes = models.PositiveSmallIntegerField(_("minutes"), null=True, blank=True)
+    work_activity = models.ForeignKey(
+        "staff.WorkActivity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="logbook_entries",
+        verbose_name=_("from the work activity"),
+    )
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)

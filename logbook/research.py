@@ -24,6 +24,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from clients.access import client_research_policy
+from groups import selectors as group_selectors
 from interventions.access import encounter_research_policy
 from interventions.models import Encounter
 from partners.choices import PartnerKind
@@ -111,6 +112,29 @@ def monthly_activity(*, viewer: Any) -> dict[str, list[dict[str, Any]]]:
             }
         )
     return {"months": result}
+
+
+def group_months(*, viewer: Any) -> list[dict[str, Any]]:
+    """Support group sessions held per month, and who came: registered people
+    and others (a head count), each cell suppressed; registered and others
+    add up to the month's attendance, so a lone small part hides the other.
+    Counted through the sessions' policy (``metadata_visible_to``), never
+    reading a session's note nor naming who came."""
+    months = group_selectors.sessions_per_month(viewer=viewer)
+    rows = []
+    for month in sorted(months):
+        cell = months[month]
+        parts = suppress_parts({"registered": cell["registered"], "anonymous": cell["anonymous"]})
+        rows.append(
+            {
+                "month": month,
+                "sessions": suppress(cell["sessions"]),
+                "attendance": suppress(cell["registered"] + cell["anonymous"]),
+                "registered": parts["registered"],
+                "anonymous": parts["anonymous"],
+            }
+        )
+    return rows
 
 
 def by_stage(*, viewer: Any) -> list[dict[str, Any]]:

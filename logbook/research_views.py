@@ -65,6 +65,7 @@ def activity(request):
             "referrals": referrals,
             "months": monthly,
             "stages": research.by_stage(viewer=request.user),
+            "group_months": research.group_months(viewer=request.user),
             "settings": [(s, Setting(s).label) for s in settings_seen],
             "activities": activities_seen,
             "chart": {

@@ -211,3 +211,14 @@ def timeline(*, viewer: Any) -> list[tuple[Stage | None, list[Entry]]]:
     if outside:
         groups.append((None, outside))
     return groups
+
+
+def entry_counting(work_activity: Any) -> Entry | None:
+    """The entry (not in the bin) that counts ``work_activity`` (a meeting or a
+    debriefing, ``staff.WorkActivity``) already, whoever wrote it: an activity
+    is counted once. Callers show it only to who may see it (``entry_policy``)."""
+    return (
+        Entry.objects.filter(work_activity=work_activity, deleted_at__isnull=True)
+        .order_by("pk")
+        .first()
+    )

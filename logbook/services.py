@@ -14,12 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peersupport.audit import acting_as
+from staff.access import work_activity_policy
 
+from . import selectors
 from .access import Action, entry_policy, stage_policy, theme_policy
 from .models import Entry, Stage, Theme
 
 if TYPE_CHECKING:
     from partners.models import Partner
+    from staff.models import WorkActivity
 
 ENTRY_FIELDS = [
     "occurred_on",
@@ -31,7 +34,19 @@ ENTRY_FIELDS = [
     "what_changed",
     "why_changed",
     "who_decided",
+    "duration_minutes",
 ]
+
+
+def _check_counts_once(acting_user: Any, work_activity: WorkActivity) -> None:
+    """A meeting or a debriefing the user may turn into an entry, not counted yet."""
+    work_activity_policy.check(acting_user, work_activity_policy.Action.TO_LOGBOOK, work_activity)
+    # Locked: two taps at once write one entry.
+    work_activity_policy.visible_to(acting_user).select_for_update().filter(
+        pk=work_activity.pk
+    ).first()
+    if selectors.entry_counting(work_activity) is not None:
+        raise ValidationError(_("This is already counted in the logbook: one entry is enough."))
 
 
 @transaction.atomic
@@ -42,13 +57,21 @@ def entry_save(
     data: dict[str, Any],
     themes: Iterable[Theme] | None = None,
     partners: Iterable[Partner] | None = None,
+    work_activity: WorkActivity | None = None,
 ) -> Entry:
-    """Write or change an entry. Only those who keep the logbook code it (themes)."""
+    """Write or change an entry. Only those who keep the logbook code it (themes).
+    A new entry may count a meeting or a debriefing (``work_activity``), once."""
     if entry is None:
         entry_policy.check(acting_user, Action.CONTRIBUTE)
         entry = Entry(author=acting_user)
+        if work_activity is not None:
+            _check_counts_once(acting_user, work_activity)
+            entry.work_activity = work_activity
+            entry.duration_minutes = work_activity.duration_minutes
     else:
         entry_policy.check(acting_user, Action.EDIT, entry)
+        if work_activity is not None:
+            raise TypeError("An entry's work activity is set when it is written, not later")
     if themes is not None:
         entry_policy.check(acting_user, Action.CODE, entry)
     with acting_as(acting_user):

@@ -13,11 +13,19 @@ from django.views.decorators.http import require_POST
 from partners.selectors import partners_to_pick
 from peersupport.audit import history_of, readable_entries
 from peersupport.form_tools import apply_service
+from staff.access import work_activity_policy
 
 from . import exports, exports_http, selectors, services
 from .access import Action, entry_policy, stage_policy, theme_policy
 from .choices import Kind, Source
-from .forms import EntryFilterForm, EntryForm, StageForm, ThemeForm, ThemeMergeForm
+from .forms import (
+    EntryFilterForm,
+    EntryForm,
+    StageForm,
+    ThemeForm,
+    ThemeMergeForm,
+    initial_from_work,
+)
 from .models import Stage, Theme
 
 PAGE_SIZE = 25
@@ -78,23 +86,57 @@ def entry_export(request: HttpRequest) -> HttpResponse:
     return exports_http.export_response(viewer=request.user, filters=filters, fmt=fmt)
 
 
+def _from_work(request: HttpRequest):
+    """The meeting or debriefing a new entry counts (``?from_work=``): one the
+    user may turn into an entry, else 404 (or 403 for one they may only see)."""
+    chosen = request.GET.get("from_work", "")
+    if not chosen:
+        return None
+    if not chosen.isdigit():
+        raise Http404
+    return work_activity_policy.get_for(
+        request.user, int(chosen), work_activity_policy.Action.TO_LOGBOOK
+    )
+
+
 def entry_new(request: HttpRequest) -> HttpResponse:
     _require(entry_policy.can(request.user, Action.CONTRIBUTE))
+    work_activity = _from_work(request)
+    if work_activity is not None and (counted := selectors.entry_counting(work_activity)):
+        # Counted once: the second tap leads to the first entry, if the user sees it.
+        return render(
+            request,
+            "logbook/form.html",
+            {
+                "form": None,
+                "entry": None,
+                "already_counted": counted,
+                "can_open_counted": entry_policy.can(request.user, Action.VIEW, counted),
+            },
+        )
     form = EntryForm(
         request.POST or None,
         codebook=theme_policy.visible_to(request.user),
         partners=partners_to_pick(request.user),
         can_code=entry_policy.can(request.user, Action.CODE),
+        from_work=work_activity is not None,
+        initial=initial_from_work(work_activity) if work_activity is not None else None,
     )
     if request.method == "POST" and form.is_valid():
         entry = apply_service(
             form,
-            lambda: services.entry_save(acting_user=request.user, **form.service_arguments()),
+            lambda: services.entry_save(
+                acting_user=request.user, work_activity=work_activity, **form.service_arguments()
+            ),
         )
         if entry:
             messages.success(request, _("Entry saved."))
             return redirect("logbook:detail", pk=entry.pk)
-    return render(request, "logbook/form.html", {"form": form, "entry": None})
+    return render(
+        request,
+        "logbook/form.html",
+        {"form": form, "entry": None, "work_activity": work_activity},
+    )
 
 
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
