@@ -1,0 +1,10 @@
+"""URL of the coordinator's overview (/overview/)."""
+
+from django.urls import path
+
+from . import views
+
+overview_patterns = (
+    [path("", views.overview, name="index")],
+    "overview",
+)
