@@ -4,7 +4,6 @@ some are done, one cancelled; a clinician was handed one and told."""
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from agenda.choices import FollowUpStatus
@@ -16,15 +15,7 @@ from peersupport.models import User
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="class")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", force=True, verbosity=0)
-        yield
-        transaction.set_rollback(True)
-
-
-@pytest.mark.usefixtures("seeded")
+@pytest.mark.usefixtures("seeded_demo")
 class TestTheDemoFollowUps:
     def test_the_peer_has_an_accompaniment_today_first_on_their_home(self):
         peer = User.objects.get(username="peer")

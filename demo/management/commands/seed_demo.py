@@ -6,9 +6,13 @@ from django.core.management.base import BaseCommand, CommandError
 from demo import accounts as demo
 from demo import agenda as agenda_demo
 from demo import clients as clients_demo
+from demo import groups as groups_demo
 from demo import interventions as interventions_demo
 from demo import logbook as logbook_demo
+from demo import partners as partners_demo
 from demo import referrals as referrals_demo
+from demo import staff_people as staff_people_demo
+from demo import staff_work as staff_work_demo
 
 
 class Command(BaseCommand):
@@ -38,6 +42,7 @@ class Command(BaseCommand):
         # Each capability adds its demo data after the accounts it relies on.
         for label, step in [
             ("community partners", clients_demo.seed_partners),
+            ("partner service statuses", partners_demo.seed_partner_statuses),
             ("people served", clients_demo.seed_people),
             ("care-team joins", clients_demo.seed_joins),
             ("encounters", interventions_demo.seed_encounters),
@@ -45,6 +50,9 @@ class Command(BaseCommand):
             ("closed files, departures and merges", clients_demo.seed_outcomes),
             # After the outcomes: promises are about the files still open.
             ("follow-ups and accompaniments", agenda_demo.seed_follow_ups),
+            ("support group sessions", groups_demo.seed_groups),
+            ("supervision, onboarding and staff teams", staff_people_demo.seed_staff_people),
+            ("meetings, supervision and debriefings", staff_work_demo.seed_staff_work),
             ("logbook entries", logbook_demo.seed_logbook),
         ]:
             self.stdout.write(f"Demo {label}: {step()} created.")
