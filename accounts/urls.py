@@ -20,6 +20,7 @@ account_patterns = (
 
 # Outside any namespace: Django's own settings name them (LOGIN_URL "login").
 sign_in_patterns = [
+    path("", views.own_account, name="own_account"),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

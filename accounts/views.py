@@ -16,7 +16,7 @@ from peersupport.access import ability_required
 from peersupport.audit import account_history
 from peersupport.form_tools import apply_service
 from peersupport.roles import Ability
-from peersupport.slots import ACCOUNT_PAGE
+from peersupport.slots import ACCOUNT_PAGE, OWN_ACCOUNT_PAGE
 
 from . import services
 from .access import Action, account_policy
@@ -28,6 +28,14 @@ from .forms import (
 )
 
 manage_accounts = ability_required(Ability.MANAGE_ACCOUNTS)
+
+
+def own_account(request: HttpRequest) -> HttpResponse:
+    """Every signed-in user's own page: who they are here, their password, and
+    what the apps above add (their sign-ins, their second factor)."""
+    context: dict = {"account": request.user}
+    context |= OWN_ACCOUNT_PAGE.context(request, taken=context, account=request.user)
+    return render(request, "accounts/own.html", context)
 
 
 @manage_accounts

@@ -14,6 +14,8 @@ def abilities(request):
 # The menu entry each page belongs to, by view name first, then by namespace.
 SECTION_BY_VIEW = {
     "home": "home",
+    "own_account": "own_account",
+    "password_change": "own_account",
     "audit": "audit",
     "shared:feed": "shared",
     "shared:conversation": "shared",

@@ -80,3 +80,6 @@ ENCOUNTER_PAGE = Slot("encounter page")
 # A staff member's account page (accounts:detail), given ``account``: who backs
 # them, their onboarding, their time (region ``sections``).
 ACCOUNT_PAGE = Slot("account page")
+# The signed-in user's own account page (accounts:own), given ``account`` (the
+# user): their sign-ins, their second factor (region ``sections``).
+OWN_ACCOUNT_PAGE = Slot("own account page")

@@ -321,6 +321,7 @@ MATRIX: dict[str, Url] = {
     "login": Url(None, 200, 302, 302, 302, 302, 302),
     "logout": Url(None, LOGIN, 405, 405, 405, 405, 405),
     "password_change": Url(None, LOGIN, 200, 200, 200, 200, 200),
+    "own_account": Url(None, LOGIN, 200, 200, 200, 200, 200),
     "set_language": Url(None, 302, 302, 302, 302, 302, 302),
     "healthz": Url(None, 200, 200, 200, 200, 200, 200),
     # Accounts (coordinators).
