@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After messages and htmx: ends idle or too-old sessions (session_limits.py).
+    "peersupport.session_limits.SessionLimitsMiddleware",
     # A form sent twice (double tap, retry) creates one thing: see submissions.py.
     "peersupport.submissions.SubmissionMiddleware",
     "peersupport.middleware.AuditContextMiddleware",
@@ -181,10 +183,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after a period without activity: phones get lost and clinic
-# computers are shared.
-SESSION_COOKIE_AGE = _int_at_least("SESSION_IDLE_MINUTES", 120, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Sessions (peersupport/session_limits.py): phones get lost and clinic
+# computers are shared. The server ends a session after SESSION_IDLE_MINUTES
+# without anything the person did (a page polling on its own does not count),
+# and SESSION_ABSOLUTE_HOURS after sign-in whatever they do. Pages warn
+# SESSION_WARNING_SECONDS before the idle end and offer to stay signed in.
+SESSION_IDLE_SECONDS = _int_at_least("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+SESSION_ABSOLUTE_SECONDS = _int_at_least("SESSION_ABSOLUTE_HOURS", 12, minimum=1) * 3600
+SESSION_WARNING_SECONDS = 120
+# The cookie outlives the idle limit, so the server, which keeps the time, can
+# still tell the person why their session ended; never the absolute one.
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+# Saved only when it changes: each real request writes its time into the
+# session (saving it and renewing the cookie), a background request does not.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -15,7 +15,7 @@ from django.urls import include, path
 from django.utils.module_loading import import_string
 from django.views.i18n import set_language
 
-from .views import health, home
+from .views import health, home, session
 
 
 def app_urls(dotted_path: str, namespace: str | None = None) -> Any:
@@ -50,6 +50,7 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("activities/", app_urls("interventions.urls.activity_patterns")),
     path("healthz", health.healthz, name="healthz"),
+    path("session/", session.session_status, name="session"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

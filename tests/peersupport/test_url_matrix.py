@@ -324,6 +324,8 @@ MATRIX: dict[str, Url] = {
     "own_account": Url(None, LOGIN, 200, 200, 200, 200, 200),
     "set_language": Url(None, 302, 302, 302, 302, 302, 302),
     "healthz": Url(None, 200, 200, 200, 200, 200, 200),
+    # What is left of one's own session (session.js asks it); POST renews it.
+    "session": Url(None, LOGIN, 200, 200, 200, 200, 200),
     # Accounts (coordinators).
     "accounts:list": Url(None, LOGIN, 404, 404, 404, 404, 200),
     "accounts:create": Url(None, LOGIN, 404, 404, 404, 404, 200),
