@@ -150,7 +150,10 @@ class SessionLimitsMiddleware:
             response["HX-Redirect"] = _login_url(htmx.current_url_abs_path)
             return response
         if is_background(request) or "application/json" in request.headers.get("Accept", ""):
-            return JsonResponse({"signed_out": True, "login_url": _login_url(None)}, status=401)
+            # A plain answer, not an error status: the end of a session is an
+            # expected event, and a 401 would be logged as a fault by the
+            # server and in the browser's console.
+            return JsonResponse({"signed_out": True, "login_url": _login_url(None)})
         # A page: the login requirement sends it to the sign-in page, which
         # shows the message.
         return self.get_response(request)

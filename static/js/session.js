@@ -80,12 +80,15 @@
       timer = window.setTimeout(check, RETRY_MS);
       return;
     }
-    // 401: the server has just ended the session. A redirect: it had already
-    // ended (signed out in another tab), so the sign-in page answered.
-    if (response.status === 401 || response.redirected) {
+    // A redirect: the session had already ended (signed out in another tab),
+    // so the sign-in page answered.
+    if (response.redirected) {
       signInAgain();
     } else if (response.ok) {
-      schedule(await response.json());
+      const answer = await response.json();
+      // signed_out: the server has just ended the session.
+      if (answer.signed_out) signInAgain();
+      else schedule(answer);
     } else {
       timer = window.setTimeout(check, RETRY_MS);
     }
