@@ -13,7 +13,7 @@ DEV_ENV := DJANGO_DEBUG=true
 PORT ?= 8000
 BIND ?= 127.0.0.1:$(PORT)
 
-.PHONY: run test lint smoke serve install install-dev browser axe messages makemessages lock clean
+.PHONY: run test lint audit-deps smoke serve install install-dev browser axe messages makemessages lock clean
 
 run: install
 	$(DEV_ENV) $(MANAGE) migrate --no-input
@@ -25,11 +25,17 @@ test: install-dev browser axe
 
 # mypy checks what [tool.mypy] in pyproject.toml lists; its Django plugin loads
 # the settings, hence the development environment.
-lint: install-dev
+lint: install-dev audit-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(DEV_ENV) $(BIN)/mypy
 	$(DEV_ENV) $(MANAGE) makemigrations --check --dry-run
+
+# The pinned requirements against advisory data installed on this machine
+# (safety-db, from 2021), or a newer copy: `make audit-deps ADVISORIES=all.zip`
+# (osv.dev's PyPI export). Where the network allows, `pip-audit` is better.
+audit-deps: install-dev
+	$(BIN)/python scripts/check_advisories.py $(if $(ADVISORIES),--advisories $(ADVISORIES))
 
 # The app as a user installs it: a virtual environment built from
 # requirements/base.txt alone (rebuilt from scratch when it changes, so nothing
