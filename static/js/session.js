@@ -80,10 +80,12 @@
       timer = window.setTimeout(check, RETRY_MS);
       return;
     }
-    // A redirect: the session had already ended (signed out in another tab),
-    // so the sign-in page answered.
+    // Sent to the sign-in page: the session had already ended (signed out in
+    // another tab). Another redirect (a password to change first) ends nothing.
     if (response.redirected) {
-      signInAgain();
+      const signIn = new URL(loginUrl, window.location.href).pathname;
+      if (new URL(response.url).pathname === signIn) signInAgain();
+      else timer = window.setTimeout(check, RETRY_MS);
     } else if (response.ok) {
       const answer = await response.json();
       // signed_out: the server has just ended the session.
