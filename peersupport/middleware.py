@@ -1,9 +1,11 @@
 """Middleware of the project package."""
 
 from auditlog.middleware import AuditlogMiddleware
-from axes.helpers import get_client_ip_address
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
+
+from .client_address import client_address
 
 
 class PasswordChangeRequiredMiddleware:
@@ -26,10 +28,65 @@ class PasswordChangeRequiredMiddleware:
 
 
 class AuditContextMiddleware(AuditlogMiddleware):
-    """django-auditlog's middleware, reading the client address the way
-    django-axes does: ``X-Forwarded-For`` is trusted only through the number
-    of proxies set in ``PROXY_COUNT``, so the address cannot be forged."""
+    """django-auditlog's middleware, reading the client address as the
+    lock-outs do (``peersupport.client_address``): ``X-Forwarded-For`` is
+    trusted only through the number of proxies set in ``PROXY_COUNT``, so the
+    address cannot be forged."""
 
     @staticmethod
     def _get_remote_addr(request):
-        return get_client_ip_address(request)
+        return client_address(request)
+
+
+# Features a page could ask the browser for. The app needs none of them (the
+# calendar's copy button writes to the clipboard, which stays allowed to the
+# site itself by the browser's default), so a script that got in anyway could
+# not open the camera, the microphone or a payment sheet.
+DENIED_FEATURES = (
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in DENIED_FEATURES)
+
+
+class PrivacyHeadersMiddleware:
+    """Keep confidential pages out of the browser's cache, and deny the
+    browser features the app never uses.
+
+    Every response to a signed-in user (pages, htmx fragments, file exports,
+    redirects) says ``Cache-Control: private, no-store``: after sign-out on a
+    shared computer, the back button cannot show a note again. Directives a
+    view set itself (``never_cache``'s ``max-age=0``) are kept. Static files
+    are served before this middleware and keep their long caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # Read after the view: a sign-in answers to the user it just signed
+        # in; a sign-out's page is no longer anybody's.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

@@ -100,6 +100,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # no-store for signed-in users, Permissions-Policy for all; static files keep their caching.
+    "peersupport.middleware.PrivacyHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -207,8 +209,13 @@ AXES_COOLOFF_TIME = _int_at_least("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = _int_at_least("PROXY_COUNT", 0, minimum=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client address (peersupport/client_address.py): PROXY_COUNT is the number
+# of reverse proxies in front of the app. 0 reads only the socket's address;
+# N trusts the N right-most hops of X-Forwarded-For, so an entry a client
+# forges on the left is never believed. Lock-outs, the audit trail and the
+# record of sign-ins all read the address through this one function.
+PROXY_COUNT = _int_at_least("PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "peersupport.client_address.client_address"
 
 # Languages: French and English throughout. LANGUAGE_CODE is the fallback
 # when the browser asks for neither.
