@@ -6,7 +6,6 @@ primary key; the service then asks the policy), a reader's own read marks
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -319,19 +318,6 @@ def emergency_access_for_update(grant: EmergencyAccess) -> EmergencyAccess:
 
 def peer_request_for_update(request: PeerRequest) -> PeerRequest:
     return PeerRequest.objects.select_for_update().get(pk=request.pk)
-
-
-# The key rotation (an operator's step over whole tables, showing nothing).
-
-
-def encrypted_row_ids(model: type[Note] | type[Addendum]) -> list[int]:
-    return list(model._default_manager.order_by("pk").values_list("pk", flat=True))
-
-
-def encrypted_rows_for_update(
-    model: type[Note] | type[Addendum], ids: Iterable[int]
-) -> QuerySet[Any]:
-    return model._default_manager.select_for_update().filter(pk__in=list(ids))
 
 
 # The menu and the home page.

@@ -7,6 +7,6 @@ class PeersupportConfig(AppConfig):
     verbose_name = _("Peer support")
 
     def ready(self):
-        from . import audit
+        from . import audit, checks  # noqa: F401 (checks registers the key check)
 
         audit.register_models()

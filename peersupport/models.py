@@ -6,6 +6,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from .fields import KeyCheckField
 from .roles import Ability, Role, abilities_for
 
 
@@ -157,6 +158,21 @@ class StaffTeam(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class KeyCheck(models.Model):
+    """A known text encrypted with NOTE_ENCRYPTION_KEYS: keys that cannot read
+    it are the wrong keys (peersupport.key_check). One row, rewritten by the
+    rotation with the newest key like every other encrypted column."""
+
+    value = KeyCheckField()
+
+    class Meta:
+        verbose_name = _("encryption key check")
+        verbose_name_plural = _("encryption key checks")
+
+    def __str__(self):
+        return str(_("encryption key check"))
 
 
 # The one-time tokens of form submissions live beside their middleware.

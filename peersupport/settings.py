@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Deny by default: every view needs a signed-in user unless marked otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Wrong NOTE_ENCRYPTION_KEYS: signed-in pages answer 503 naming the setting.
+    "peersupport.key_check.KeyCheckMiddleware",
     "peersupport.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -258,11 +258,3 @@ def test_what_waits_is_counted_in_one_query(
     # The clinician has a shared feed, with nothing unread in it.
     assert selectors.waiting_work(viewer=clinician) == selectors.WaitingWork(unread_shared=0)
     assert selectors.waiting_work(viewer=peer).open_peer_requests == 1
-
-
-def test_the_key_rotation_reads_every_note_by_number(person, peer, make_note):
-    notes = [make_note(person, peer, Audience.PEER_TEAM) for _ in range(3)]
-    ids = selectors.encrypted_row_ids(Note)
-    assert ids == sorted(n.pk for n in notes)
-    rows = list(selectors.encrypted_rows_for_update(Note, ids[:2]))
-    assert sorted(r.pk for r in rows) == ids[:2]

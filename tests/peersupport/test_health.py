@@ -19,7 +19,7 @@ print(json.dumps({"status": response.status_code, "body": response.json()}))
 def test_healthz_reports_ok_when_the_database_answers(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "keys": "ok"}}
     assert "no-cache" in response["Cache-Control"]
 
 
