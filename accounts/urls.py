@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import two_factor_views, views
 
 account_patterns = (
     [
@@ -14,6 +14,11 @@ account_patterns = (
         path("<int:pk>/deactivate/", views.account_deactivate, name="deactivate"),
         path("<int:pk>/reactivate/", views.account_reactivate, name="reactivate"),
         path("<int:pk>/password/", views.account_temporary_password, name="password"),
+        path(
+            "<int:pk>/two-factor/reset/",
+            two_factor_views.two_factor_reset,
+            name="two_factor_reset",
+        ),
     ],
     "accounts",
 )
@@ -28,4 +33,12 @@ sign_in_patterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.OwnPasswordChange.as_view(), name="password_change"),
+    # Two-factor sign-in: the second step of signing in, setting up an app, recovery codes.
+    path("two-factor/", two_factor_views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/set-up/", two_factor_views.two_factor_setup, name="two_factor_setup"),
+    path(
+        "two-factor/recovery-codes/",
+        two_factor_views.two_factor_recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
 ]

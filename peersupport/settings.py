@@ -82,6 +82,10 @@ INSTALLED_APPS = [
     "csp",
     "auditlog",
     "axes",
+    # Two-factor sign-in (accounts/two_factor.py): TOTP and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "peersupport",
     "partners",
     "clients",
@@ -108,11 +112,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user verified once the second factor was given in this session.
+    "django_otp.middleware.OTPMiddleware",
     # Deny by default: every view needs a signed-in user unless marked otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Wrong NOTE_ENCRYPTION_KEYS: signed-in pages answer 503 naming the setting.
     "peersupport.key_check.KeyCheckMiddleware",
     "peersupport.middleware.PasswordChangeRequiredMiddleware",
+    # After the temporary password: sends to the second factor's step or enrolment.
+    "accounts.two_factor_middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -339,6 +347,27 @@ if not RESEARCH_PSEUDONYM_KEY or (not DEBUG and len(RESEARCH_PSEUDONYM_KEY) < 32
 
 # The safety exception: how long an emergency access to one person's notes lasts.
 EMERGENCY_ACCESS_MINUTES = _int_at_least("EMERGENCY_ACCESS_MINUTES", 60, minimum=1)
+
+# Two-factor sign-in (django-otp; accounts/two_factor.py). Whoever has set it
+# up is always asked for a code after their password. It is required of
+# coordinators, of those who may open the safety exception and of those who
+# export research data (TWO_FACTOR_REQUIRED_FOR_ROLES), and of every account
+# when TWO_FACTOR_REQUIRED_FOR_ALL is on. Both are on unless DJANGO_DEBUG is:
+# the `make run` demo lets its accounts sign in with the password alone. The
+# roles' rule may be turned off only in development.
+TWO_FACTOR_REQUIRED_FOR_ROLES = _strict_bool("TWO_FACTOR_REQUIRED_FOR_ROLES", default=not DEBUG)
+if not DEBUG and not TWO_FACTOR_REQUIRED_FOR_ROLES:
+    raise ImproperlyConfigured(
+        "TWO_FACTOR_REQUIRED_FOR_ROLES may be off only when DJANGO_DEBUG is on: coordinators, "
+        "the safety exception and research exports always need a second factor in production."
+    )
+TWO_FACTOR_REQUIRED_FOR_ALL = _strict_bool("TWO_FACTOR_REQUIRED_FOR_ALL", default=not DEBUG)
+# The name authenticator apps show beside the username.
+OTP_TOTP_ISSUER = _read("TWO_FACTOR_ISSUER", env.str, default="Peer support")
+# django-otp's throttling of wrong codes, per device: after n failures the next
+# try waits 2^(n-1) seconds (1, 2, 4 ... 512 s after ten).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # The audit trail (django-auditlog): who changed what, from which address.
 AUDITLOG_INCLUDE_TRACKING_MODELS = ()

@@ -326,6 +326,11 @@ MATRIX: dict[str, Url] = {
     "healthz": Url(None, 200, 200, 200, 200, 200, 200),
     # What is left of one's own session (session.js asks it); POST renews it.
     "session": Url(None, LOGIN, 200, 200, 200, 200, 200),
+    # Two-factor sign-in, for one's own account. Nobody here has an app set up:
+    # there is no code to ask (sent on), no recovery code to show (sent to set up).
+    "two_factor_verify": Url(None, LOGIN, 302, 302, 302, 302, 302),
+    "two_factor_setup": Url(None, LOGIN, 200, 200, 200, 200, 200),
+    "two_factor_recovery_codes": Url(None, LOGIN, 302, 302, 302, 302, 302),
     # Accounts (coordinators).
     "accounts:list": Url(None, LOGIN, 404, 404, 404, 404, 200),
     "accounts:create": Url(None, LOGIN, 404, 404, 404, 404, 200),
@@ -334,6 +339,7 @@ MATRIX: dict[str, Url] = {
     "accounts:password": Url(_account, LOGIN, 404, 404, 404, 404, 200),
     "accounts:deactivate": Url(_account, LOGIN, 404, 404, 404, 404, 405),
     "accounts:reactivate": Url(_account, LOGIN, 404, 404, 404, 404, 405),
+    "accounts:two_factor_reset": Url(_account, LOGIN, 404, 404, 404, 404, 200),
     # The audit trail and the review of the safety exception.
     "audit": Url(None, LOGIN, 404, 404, 404, 404, 200),
     "emergency:queue": Url(None, LOGIN, 404, 404, 404, 404, 200),

@@ -1,0 +1,60 @@
+"""Forms of two-factor sign-in: the code at sign-in, the code that confirms an app."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+def _app_code_input() -> forms.TextInput:
+    # one-time-code: phones offer the code from a message or an app; numeric:
+    # the digit keypad. No pattern attribute: the server explains a bad code.
+    return forms.TextInput(
+        attrs={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "autofocus": True,
+            "maxlength": 7,
+            "size": 8,
+        }
+    )
+
+
+def _recovery_code_input() -> forms.TextInput:
+    return forms.TextInput(
+        attrs={
+            "autocomplete": "off",
+            "autocapitalize": "none",
+            "spellcheck": "false",
+            "autofocus": True,
+            "maxlength": 12,
+            "size": 12,
+        }
+    )
+
+
+class SecondFactorForm(forms.Form):
+    """The sign-in's second step: the app's code, or (``recovery=True``) one of
+    the recovery codes, which holds letters and so gets a full keyboard."""
+
+    code = forms.CharField(label=_("Code from your authenticator app"), max_length=20)
+
+    def __init__(self, *args, recovery: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        if recovery:
+            field.label = _("Recovery code")
+            field.help_text = _("One of the ten codes you kept. Each works once.")
+            field.widget = _recovery_code_input()
+        else:
+            field.help_text = _("6 digits. A new code shows every 30 seconds.")
+            field.widget = _app_code_input()
+
+
+class ConfirmAppForm(forms.Form):
+    """The code an app shows once it has the secret: proof it was set up right."""
+
+    code = forms.CharField(
+        label=_("Code your app shows now"),
+        max_length=20,
+        help_text=_("6 digits."),
+        widget=_app_code_input(),
+    )
