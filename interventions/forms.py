@@ -272,8 +272,19 @@ class EmergencyAccessForm(ServiceArgumentsMixin, OnceFormMixin, forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, asks_second_factor: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if asks_second_factor:
+            # With the password, not instead of it: the code proves the phone is
+            # in hand now, whoever may have seen the password or found the
+            # session open. The view checks it (peersupport.second_factor).
+            self.fields["code"] = forms.CharField(
+                label=_("Code from your authenticator app"),
+                help_text=_("Or one of your recovery codes."),
+                max_length=20,
+                # No numeric keypad: a recovery code has letters.
+                widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+            )
         self.helper = FormHelper()
         self.helper.add_input(
             Submit("submit", _("Open the notes"), css_class="btn-danger btn-lg w-100 w-sm-auto")

@@ -1,8 +1,9 @@
 """The safety exception: opening a person's notes when someone's safety is at
 stake, and the coordinators' review of every use."""
 
+from auditlog.models import LogEntry
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,8 +12,10 @@ from django.views.decorators.http import require_POST
 
 from clients.access import client_policy
 from peersupport.access import ability_required
+from peersupport.audit import acting_as, record_event
 from peersupport.form_tools import apply_service
 from peersupport.roles import Ability
+from peersupport.second_factor import MALFORMED, has_second_factor, verify_code
 
 from .. import selectors, services
 from ..access import emergency_access_policy
@@ -22,6 +25,7 @@ from ..models import EmergencyAccess
 
 Action = emergency_access_policy.Action
 REVIEW_PAGE = 25
+SECOND_FACTOR_FAILED = "emergency_second_factor_failed"
 
 
 @ability_required(Ability.USE_REGISTER)
@@ -29,8 +33,9 @@ def emergency_access_open(request, pk):
     client = client_policy.get_for(request.user, pk)
     if not emergency_access_policy.can(request.user, Action.OPEN, EmergencyAccess(client=client)):
         raise PermissionDenied
-    form = EmergencyAccessForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    asks_code = has_second_factor(request.user)
+    form = EmergencyAccessForm(request.POST or None, asks_second_factor=asks_code)
+    if request.method == "POST" and form.is_valid() and _second_factor_given(request, form, client):
         grant = apply_service(
             form,
             lambda: services.emergency_access_open(
@@ -40,9 +45,37 @@ def emergency_access_open(request, pk):
         if grant:
             messages.warning(request, _("Safety exception opened."))
             return redirect("clients:detail", pk=client.pk)
+        if asks_code:
+            form.add_error("code", _("Enter a new code: each code works once."))
     return render(
         request, "interventions/emergency_access_form.html", {"client": client, "form": form}
     )
+
+
+def _second_factor_given(request, form, client) -> bool:
+    """For a user who has set up an app: the code is checked before the
+    password, so that a wrong code answers the same whatever the password
+    (no way to test passwords), and the app's throttling holds back guesses.
+    A wrong code is recorded like a wrong password."""
+    if "code" not in form.fields:
+        return True
+    try:
+        verify_code(request.user, form.cleaned_data["code"])
+    except ValidationError as refusal:
+        form.add_error("code", refusal)
+        if refusal.code != MALFORMED:
+            with acting_as(request.user):
+                record_event(
+                    client,
+                    action=LogEntry.Action.ACCESS,
+                    extra={
+                        "client_id": client.pk,
+                        "event": SECOND_FACTOR_FAILED,
+                        "severity": "high",
+                    },
+                )
+        return False
+    return True
 
 
 @ability_required(Ability.USE_REGISTER)
