@@ -15,7 +15,9 @@ class AgendaConfig(AppConfig):
 
         # What was promised and how it went never enter the audit trail: the
         # trail records that they changed, not what they say.
-        auditlog.register(models.FollowUp, exclude_fields=["what", "outcome", "updated_at"])
+        auditlog.register(
+            models.FollowUp, exclude_fields=["what", "outcome", "place_text", "updated_at"]
+        )
         auditlog.register(models.AccompanimentKind)
 
         # What is due, on the home page, a person's page and an encounter's page

@@ -18,7 +18,7 @@ from interventions.choices import Setting
 from interventions.models import Activity, Encounter
 from partners.models import Partner
 from peersupport.bilingual import BilingualName
-from peersupport.fields import ConfidentialTextField
+from peersupport.fields import ConfidentialCharField, ConfidentialTextField
 
 from .choices import FollowUpStatus
 
@@ -119,7 +119,7 @@ class FollowUp(models.Model):
         related_name="accompaniments",
         verbose_name=_("place (a partner)"),
     )
-    place_text = models.CharField(
+    place_text = ConfidentialCharField(
         _("place"),
         max_length=200,
         blank=True,

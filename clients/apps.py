@@ -19,16 +19,25 @@ class ClientsConfig(AppConfig):
         HOME_PAGE.register(panels.home_page, templates=panels.HOME_PAGE_TEMPLATES)
 
         # last_contact_on and search_text follow from other audited changes.
+        # Encrypted free text never enters the trail, which would keep it in
+        # clear: it records that the row changed, not what the text says
+        # (tests/peersupport/test_encryption_at_rest.py checks every model).
         auditlog.register(
-            models.Client, exclude_fields=["search_text", "last_contact_on", "updated_at"]
+            models.Client,
+            exclude_fields=[
+                "search_text",
+                "last_contact_on",
+                "updated_at",
+                "gender_self_described",
+                "where_to_find",
+                "referral_detail",
+                "closed_note",
+            ],
         )
-        for model in (
-            models.LivingSituation,
-            models.CareTeamMembership,
-            models.Consent,
-            models.ClientMerge,
-        ):
-            auditlog.register(model)
+        auditlog.register(models.LivingSituation, exclude_fields=["detail"])
+        auditlog.register(models.CareTeamMembership, exclude_fields=["reason"])
+        auditlog.register(models.Consent, exclude_fields=["comment"])
+        auditlog.register(models.ClientMerge, exclude_fields=["reason"])
         # A declaration's own words stay out of the trail, which records that
         # it was made and linked.
         auditlog.register(models.DualRelationship, exclude_fields=["details"])

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from peersupport.fields import ConfidentialTextField
+from peersupport.fields import ConfidentialCharField, ConfidentialTextField
 
 from .choices import (
     ClosedReason,
@@ -112,10 +112,12 @@ class Client(models.Model):
         _("year of birth not given"), max_length=20, choices=NoAnswer.choices, blank=True
     )
     gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)
-    gender_self_described = models.CharField(_("gender, in their words"), max_length=80, blank=True)
+    gender_self_described = ConfidentialCharField(
+        _("gender, in their words"), max_length=80, blank=True
+    )
     languages = models.CharField(_("languages"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    where_to_find = models.TextField(
+    where_to_find = ConfidentialTextField(
         _("where to find them"), blank=True, help_text=_("A shelter, a corner, a drop-in, times.")
     )
     health_coverage = models.CharField(
@@ -128,7 +130,7 @@ class Client(models.Model):
     referral_source = models.CharField(
         _("how they came"), max_length=20, choices=ReferralSource.choices, blank=True
     )
-    referral_detail = models.CharField(_("referral detail"), max_length=200, blank=True)
+    referral_detail = ConfidentialCharField(_("referral detail"), max_length=200, blank=True)
     # The latest real contact: the intake date, a situation update, a self-join,
     # an encounter (never the moment of registering). Kept here, written only by
     # clients.services, because the active/inactive status of every list row is
@@ -138,7 +140,7 @@ class Client(models.Model):
     closed_reason = models.CharField(
         _("reason for closing"), max_length=20, choices=ClosedReason.choices, blank=True
     )
-    closed_note = models.TextField(_("closing note"), blank=True)
+    closed_note = ConfidentialTextField(_("closing note"), blank=True)
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -222,7 +224,7 @@ class LivingSituation(models.Model):
         verbose_name=_("person"),
     )
     situation = models.CharField(_("living situation"), max_length=30, choices=Situation.choices)
-    detail = models.CharField(
+    detail = ConfidentialCharField(
         _("detail"), max_length=200, blank=True, help_text=_("Which shelter, which area.")
     )
     recorded_on = models.DateField(_("date"), default=timezone.localdate)
@@ -270,7 +272,7 @@ class CareTeamMembership(models.Model):
     joined_on = models.DateField(_("joined on"), default=timezone.localdate)
     left_on = models.DateField(_("left on"), null=True, blank=True)
     how = models.CharField(_("how they joined"), max_length=20, choices=JoinedHow.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = ConfidentialTextField(_("reason"), blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -325,7 +327,7 @@ class Consent(models.Model):
         _("how it was obtained"), max_length=20, choices=ConsentMethod.choices, blank=True
     )
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = ConfidentialTextField(_("comment"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -387,7 +389,7 @@ class ClientMerge(models.Model):
         Client, on_delete=models.PROTECT, related_name="merge", verbose_name=_("merged record")
     )
     merged_display_name = models.CharField(_("name on the merged record"), max_length=120)
-    reason = models.TextField(_("why they are the same person"))
+    reason = ConfidentialTextField(_("why they are the same person"))
     moved = models.JSONField(_("what moved"), default=dict)
     merged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

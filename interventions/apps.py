@@ -27,7 +27,7 @@ class InterventionsConfig(AppConfig):
         auditlog.register(models.Addendum, exclude_fields=["body"])
         auditlog.register(
             models.Encounter,
-            exclude_fields=["updated_at", "next_steps"],
+            exclude_fields=["updated_at", "next_steps", "anonymous_description"],
             m2m_fields={"activities", "participants"},
         )
         auditlog.register(
@@ -35,6 +35,7 @@ class InterventionsConfig(AppConfig):
             exclude_fields=[
                 "justification",
                 "disclosed_what",
+                "disclosed_to",
                 "disclosure_purpose",
                 "review_comment",
             ],

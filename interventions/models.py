@@ -19,6 +19,7 @@ from clients.choices import Situation
 from clients.models import Client
 from partners.models import Partner
 from peersupport.bilingual import BilingualName
+from peersupport.fields import ConfidentialCharField, ConfidentialTextField
 
 from .choices import (
     SETTINGS_WITH_PARTNER,
@@ -89,7 +90,7 @@ class Encounter(models.Model):
     anonymous_count = models.PositiveSmallIntegerField(
         _("number of people (anonymous)"), null=True, blank=True
     )
-    anonymous_description = models.CharField(
+    anonymous_description = ConfidentialCharField(
         _("short description"),
         max_length=200,
         blank=True,
@@ -314,7 +315,7 @@ class EmergencyAccess(models.Model):
         verbose_name=_("opened by"),
     )
     reason = models.CharField(_("reason"), max_length=30, choices=EmergencyReason.choices)
-    justification = models.TextField(_("justification"))
+    justification = ConfidentialTextField(_("justification"))
     granted_at = models.DateTimeField(_("opened at"), default=timezone.now)
     expires_at = models.DateTimeField(_("ends at"))
     review_status = models.CharField(
@@ -329,11 +330,11 @@ class EmergencyAccess(models.Model):
         verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    review_comment = models.TextField(_("review comment"), blank=True)
+    review_comment = ConfidentialTextField(_("review comment"), blank=True)
     # The record of a disclosure made without consent, as health privacy law asks.
     disclosed_what = NoteBodyField(_("what was disclosed"), blank=True, null=True)
-    disclosed_to = models.CharField(_("to whom"), max_length=200, blank=True)
-    disclosure_purpose = models.TextField(_("why it was disclosed"), blank=True)
+    disclosed_to = ConfidentialCharField(_("to whom"), max_length=200, blank=True)
+    disclosure_purpose = ConfidentialTextField(_("why it was disclosed"), blank=True)
 
     class Meta:
         verbose_name = _("emergency access")
@@ -364,7 +365,7 @@ class PeerRequest(models.Model):
         related_name="+",
         verbose_name=_("requested by"),
     )
-    reason = models.TextField(_("what the person could use a peer for"))
+    reason = ConfidentialTextField(_("what the person could use a peer for"))
     status = models.CharField(
         _("status"),
         max_length=10,

@@ -24,7 +24,7 @@ class StaffConfig(AppConfig):
             models.WellnessPlan,
             exclude_fields=["when_well", "early_signs", "what_helps", "who_to_call"],
         )
-        auditlog.register(models.OnboardingItem)
+        auditlog.register(models.OnboardingItem, exclude_fields=["comment"])
 
         # Debriefings asked of a supervisor on the home page, and "Ask for a
         # debriefing" on an encounter's page; onboarding overdue on a

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from interventions.models import Encounter
 from partners.models import Partner
-from peersupport.fields import ConfidentialTextField
+from peersupport.fields import ConfidentialCharField, ConfidentialTextField
 
 from .choices import PRIVATE_KINDS, BackingRole, DebriefingStatus, OnboardingStep, WorkKind
 
@@ -244,7 +244,7 @@ class OnboardingItem(models.Model):
         related_name="+",
         verbose_name=_("marked done by"),
     )
-    comment = models.CharField(_("comment"), max_length=200, blank=True)
+    comment = ConfidentialCharField(_("comment"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
