@@ -4,18 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
-def _app_code_input() -> forms.TextInput:
+def _app_code_input(*, autofocus: bool = True) -> forms.TextInput:
     # one-time-code: phones offer the code from a message or an app; numeric:
     # the digit keypad. No pattern attribute: the server explains a bad code.
-    return forms.TextInput(
-        attrs={
-            "autocomplete": "one-time-code",
-            "inputmode": "numeric",
-            "autofocus": True,
-            "maxlength": 7,
-            "size": 8,
-        }
-    )
+    attrs = {"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 7, "size": 8}
+    if autofocus:
+        attrs["autofocus"] = True
+    return forms.TextInput(attrs=attrs)
 
 
 def _recovery_code_input() -> forms.TextInput:
@@ -56,5 +51,6 @@ class ConfirmAppForm(forms.Form):
         label=_("Code your app shows now"),
         max_length=20,
         help_text=_("6 digits."),
-        widget=_app_code_input(),
+        # Not focused: on a phone the page would open below the QR code.
+        widget=_app_code_input(autofocus=False),
     )
