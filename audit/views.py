@@ -1,4 +1,5 @@
-"""The audit trail for coordinators: who did or saw what, searchable, in words."""
+"""The audit trail for coordinators: who did or saw what, and who signed in,
+searchable, in words."""
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -9,7 +10,8 @@ from peersupport.audit import readable_entries
 from peersupport.roles import Ability
 
 from . import selectors
-from .forms import AuditFilterForm
+from .browsers import browser_in_words
+from .forms import AuditFilterForm, SignInFilterForm
 
 PAGE_SIZE = 50
 
@@ -41,4 +43,21 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
             "form": form if form.is_bound else AuditFilterForm(),
             "person_name": names.get(person) if person else None,
         },
+    )
+
+
+@ability_required(Ability.VIEW_AUDIT_TRAIL)
+def sign_ins(request: HttpRequest) -> HttpResponse:
+    """Sign-ins, sign-outs, failures and lock-outs of every account."""
+    form = SignInFilterForm(request.GET or None)
+    filters = form.values() if form.is_bound else {}
+    events = selectors.sign_in_events(viewer=request.user, filters=filters)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page)
+    for event in rows:
+        event.browser = browser_in_words(event.user_agent)
+    return render(
+        request,
+        "audit/sign_ins.html",
+        {"page": page, "rows": rows, "form": form if form.is_bound else SignInFilterForm()},
     )

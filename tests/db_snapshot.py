@@ -15,6 +15,7 @@ def snapshot():
         "groups",
         "staff",
         "logbook",
+        "audit",
         "auditlog",
     }
     state = {}

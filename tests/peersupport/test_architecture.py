@@ -57,6 +57,7 @@ CONFIDENTIAL = {
     "groups": ["SupportGroup", "GroupSession", "GroupAttendance"],
     "staff": ["Backing", "WorkActivity", "DebriefingRequest", "WellnessPlan", "OnboardingItem"],
     "logbook": ["Entry"],
+    "audit": ["SignInEvent"],
 }
 OWNER = {model: app for app, models in CONFIDENTIAL.items() for model in models}
 # The audit trail's records: written by the recording helpers, read by the trail's selectors.

@@ -342,6 +342,7 @@ MATRIX: dict[str, Url] = {
     "accounts:two_factor_reset": Url(_account, LOGIN, 404, 404, 404, 404, 200),
     # The audit trail and the review of the safety exception.
     "audit": Url(None, LOGIN, 404, 404, 404, 404, 200),
+    "audit_sign_ins": Url(None, LOGIN, 404, 404, 404, 404, 200),
     "emergency:queue": Url(None, LOGIN, 404, 404, 404, 404, 200),
     "emergency:review": Url(_pk("emergency"), LOGIN, 405, 405, 405, 404, 405),
     "emergency:disclosure": Url(_pk("emergency"), LOGIN, 404, 200, 404, 404, 200),
