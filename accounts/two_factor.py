@@ -18,6 +18,7 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -25,16 +26,12 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.models import SignInEvent
+from audit.services import record_sign_in_event
 from peersupport.audit import acting_as, record_event
 from peersupport.models import User
 from peersupport.roles import Ability, Role
-from peersupport.second_factor import (
-    MALFORMED,
-    WRONG,
-    has_second_factor,
-    normalised,
-    verify_code,
-)
+from peersupport.second_factor import MALFORMED, has_second_factor, normalised, verify_code
 
 from .access import Action, account_policy
 
@@ -44,11 +41,11 @@ PENDING = "two_factor_pending"
 # In the session, until shown once: the recovery codes just made.
 NEW_RECOVERY_CODES = "two_factor_new_recovery_codes"
 
-# Audit events (``additional_data["event"]``).
-SECOND_FACTOR_FAILED = "second_factor_failed"
+# Changes to one's own second factor, in the account's history
+# (``additional_data["event"]``). Codes given, refused and a coordinator's
+# reset go to the record of sign-ins (``audit.services.record_sign_in_event``).
 SECOND_FACTOR_ENABLED = "second_factor_enabled"
 RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
-SECOND_FACTOR_RESET = "second_factor_reset"
 
 
 # Who must have it ------------------------------------------------------------
@@ -190,16 +187,21 @@ def _new_recovery_codes(user: User) -> list[str]:
 
 
 @transaction.atomic
-def second_factor_reset(*, acting_user: User, user: User) -> None:
+def second_factor_reset(
+    *, acting_user: User, user: User, request: HttpRequest | None = None
+) -> None:
     """A coordinator removes a person's app and recovery codes (a lost phone):
     they sign in with their password alone next time and set it up again if
-    they must. Their sessions end, since whoever holds the phone may hold one."""
+    they must. Their sessions end, since whoever holds the phone may hold one.
+    Recorded with the coordinator's address when ``request`` is given."""
     if not account_policy.can(acting_user, Action.SET_PASSWORD, user):
         raise ValidationError(_("Only a coordinator may reset someone's second factor."))
     TOTPDevice.objects.devices_for_user(user, confirmed=None).delete()
     StaticDevice.objects.devices_for_user(user, confirmed=None).delete()
     user.end_all_sessions()
-    _record(user, acting_user=acting_user, event=SECOND_FACTOR_RESET, extra={"severity": "high"})
+    record_sign_in_event(
+        SignInEvent.Kind.SECOND_FACTOR_RESET, request=request, user=user, actor=acting_user
+    )
 
 
 # Signing in ------------------------------------------------------------------
@@ -215,50 +217,36 @@ def mark_sign_in(sender, request, user, **kwargs) -> None:
     request.session[PENDING] = has_second_factor(user)
 
 
-def second_factor_passed(request, device) -> None:
+def second_factor_passed(request: HttpRequest, device) -> None:
     """The code was right: the session is verified, under a new key."""
     otp_login(request, device)
     request.session.pop(PENDING, None)
     # As at the password: whoever knew the key of the half-signed-in session
     # (set before the code was given) cannot ride on the verified one.
     request.session.cycle_key()
+    record_sign_in_event(SignInEvent.Kind.SECOND_FACTOR_PASSED, request=request, user=device.user)
 
 
-def check_sign_in_code(*, user: User, code: str):
-    """The second step's check: the device that accepts ``code``, or a
-    ValidationError; a wrong or throttled code is recorded."""
+def check_sign_in_code(*, request: HttpRequest, code: str):
+    """The second step's check for the user signed in on ``request``: the device
+    that accepts ``code``, or a ValidationError; a wrong code, and a try while
+    wrong codes hold the app back, are recorded (never the code)."""
     try:
-        return verify_code(user, code)
+        return verify_code(request.user, code)
     except ValidationError as refusal:
         if refusal.code != MALFORMED:
-            _record(
-                user,
-                acting_user=user,
-                event=SECOND_FACTOR_FAILED,
-                action=LogEntry.Action.ACCESS,
-                extra={
-                    "reason": "wrong" if refusal.code == WRONG else "throttled",
-                    "severity": "high",
-                },
+            record_sign_in_event(
+                SignInEvent.Kind.SECOND_FACTOR_FAILED, request=request, user=request.user
             )
         raise
 
 
-def _record(
-    user: User,
-    *,
-    acting_user: User,
-    event: str,
-    action: int = LogEntry.Action.UPDATE,
-    extra: dict | None = None,
-) -> None:
-    """An entry on the account (its history shows changes; refused codes are
-    reads, for the trail). Never a code or a secret."""
-    changes = {"second_factor": ["", event]} if action == LogEntry.Action.UPDATE else None
+def _record(user: User, *, acting_user: User, event: str) -> None:
+    """A change to the account's second factor, in its history. Never a code or a secret."""
     with acting_as(acting_user):
         record_event(
             user,
-            action=action,
-            changes=changes,
-            extra={"event": event, **(extra or {})},
+            action=LogEntry.Action.UPDATE,
+            changes={"second_factor": ["", event]},
+            extra={"event": event},
         )

@@ -49,9 +49,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     form = SecondFactorForm(request.POST or None, recovery=recovery)
     if request.method == "POST" and form.is_valid():
         try:
-            device = two_factor.check_sign_in_code(
-                user=request.user, code=form.cleaned_data["code"]
-            )
+            device = two_factor.check_sign_in_code(request=request, code=form.cleaned_data["code"])
         except ValidationError as refusal:
             form.add_error("code", refusal)
         else:
@@ -124,7 +122,7 @@ def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
     account = account_policy.get_for(request.user, pk, Action.SET_PASSWORD)
     if request.method == "POST":
         try:
-            two_factor.second_factor_reset(acting_user=request.user, user=account)
+            two_factor.second_factor_reset(acting_user=request.user, user=account, request=request)
         except ValidationError as refusal:
             messages.error(request, " ".join(refusal.messages))
         else:

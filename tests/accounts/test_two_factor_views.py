@@ -2,13 +2,14 @@
 an app, recovery codes, the account pages' panels and a coordinator's reset."""
 
 import pytest
-from auditlog.models import LogEntry
 from django.contrib.sessions.models import Session
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
+from audit.models import SignInEvent
 from peersupport.second_factor import has_second_factor
 from tests.accounts.two_factor_tools import (
     a_while_later,
@@ -84,9 +85,27 @@ def test_a_wrong_code_is_explained_on_its_field_and_recorded(peer):
     assert response.status_code == 200
     assert "This code is not right" in response.context["form"].errors["code"][0]
     assert browser.get(HOME).status_code == 302
-    assert LogEntry.objects.filter(
-        actor=peer, additional_data__event=two_factor.SECOND_FACTOR_FAILED
-    ).exists()
+    event = SignInEvent.objects.get(kind=SignInEvent.Kind.SECOND_FACTOR_FAILED)
+    assert (event.user, event.address) == (peer, "127.0.0.1")
+    assert _wrong(device) not in str(vars(event))
+
+
+def test_a_try_while_wrong_codes_hold_the_app_back_is_refused_and_recorded(peer):
+    device, _ = with_app(peer)
+    browser = password_signed_in(peer)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=4, throttling_failure_timestamp=timezone.now()
+    )
+    response = browser.post(VERIFY, {"code": phone_for(device).now()})
+    assert "Too many wrong codes. Try again in" in response.context["form"].errors["code"][0]
+    assert SignInEvent.objects.filter(kind=SignInEvent.Kind.SECOND_FACTOR_FAILED).exists()
+
+
+def test_the_right_code_is_recorded_among_the_sign_ins(peer):
+    device, _ = with_app(peer)
+    password_signed_in(peer).post(VERIFY, {"code": phone_for(device).now()})
+    kinds = list(SignInEvent.objects.filter(user=peer).values_list("kind", flat=True))
+    assert kinds == [SignInEvent.Kind.SECOND_FACTOR_PASSED, SignInEvent.Kind.SIGNED_IN]
 
 
 def test_a_recovery_code_signs_in_once(peer):
@@ -276,8 +295,8 @@ def test_the_reset_asks_for_confirmation_then_resets_and_records(client, coordin
     response = client.post(reset)
     assert response.url == reverse("accounts:detail", args=[peer.pk])
     assert not has_second_factor(peer)
-    entry = LogEntry.objects.get(additional_data__event=two_factor.SECOND_FACTOR_RESET)
-    assert (entry.actor, entry.object_pk) == (coordinator, str(peer.pk))
+    event = SignInEvent.objects.get(kind=SignInEvent.Kind.SECOND_FACTOR_RESET)
+    assert (event.user, event.actor, event.address) == (peer, coordinator, "127.0.0.1")
     assert _is_signed_out(victim_browser)
 
 
