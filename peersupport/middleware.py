@@ -41,27 +41,36 @@ class AuditContextMiddleware(AuditlogMiddleware):
 # Features a page could ask the browser for. The app needs none of them (the
 # calendar's copy button writes to the clipboard, which stays allowed to the
 # site itself by the browser's default), so a script that got in anyway could
-# not open the camera, the microphone or a payment sheet.
+# not open the camera, the microphone or a payment sheet. Every name is one
+# Chromium recognises: an unknown one would only add a warning to its console.
 DENIED_FEATURES = (
     "accelerometer",
     "autoplay",
+    "browsing-topics",
     "camera",
+    "clipboard-read",
     "display-capture",
     "encrypted-media",
     "fullscreen",
+    "gamepad",
     "geolocation",
     "gyroscope",
     "hid",
     "idle-detection",
+    "local-fonts",
     "magnetometer",
     "microphone",
     "midi",
+    "otp-credentials",
     "payment",
     "picture-in-picture",
+    # Passkeys: the second factor is a TOTP code, typed.
+    "publickey-credentials-create",
     "publickey-credentials-get",
     "screen-wake-lock",
     "serial",
     "usb",
+    "window-management",
     "xr-spatial-tracking",
 )
 PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in DENIED_FEATURES)
