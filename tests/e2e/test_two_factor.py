@@ -61,6 +61,8 @@ def test_set_up_sign_in_with_a_code_then_with_a_recovery_code_once(page, demo_ac
     code_input = page.get_by_label(re.compile(r"^\s*Code from your authenticator app"))
     expect(code_input).to_have_attribute("autocomplete", "one-time-code")
     expect(code_input).to_have_attribute("inputmode", "numeric")
+    assert fits_the_screen(page)
+    page.screenshot(path=ARTIFACTS / "two-factor-second-step.png", full_page=True)
     _verify(page, phone.at(time.time() + phone.interval))
     page.wait_for_url(HOME)
     sign_out(page)
@@ -69,6 +71,9 @@ def test_set_up_sign_in_with_a_code_then_with_a_recovery_code_once(page, demo_ac
     page.get_by_role("link", name="Lost your phone? Use a recovery code").click()
     _verify(page, codes[0])
     page.wait_for_url(HOME)
+    page.goto("/accounts/")
+    expect(page.get_by_text("9 recovery codes left.")).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "two-factor-own-account.png", full_page=True)
     sign_out(page)
 
     # The same recovery code a second time: refused, still on the second step.
