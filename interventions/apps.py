@@ -30,15 +30,13 @@ class InterventionsConfig(AppConfig):
             exclude_fields=["updated_at", "next_steps", "anonymous_description"],
             m2m_fields={"activities", "participants"},
         )
+        # The record of a disclosure shows in the trail as made (masked: "***"),
+        # never what was disclosed, to whom or why.
         auditlog.register(
             models.EmergencyAccess,
-            exclude_fields=[
-                "justification",
-                "disclosed_what",
-                "disclosed_to",
-                "disclosure_purpose",
-                "review_comment",
-            ],
+            exclude_fields=["justification", "review_comment"],
+            mask_fields=["disclosed_what", "disclosed_to", "disclosure_purpose"],
+            mask_callable="peersupport.fields.hidden_in_audit_trail",
         )
         auditlog.register(models.PeerRequest, exclude_fields=["reason"])
         auditlog.register(models.Activity)

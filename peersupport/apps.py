@@ -7,6 +7,10 @@ class PeersupportConfig(AppConfig):
     verbose_name = _("Peer support")
 
     def ready(self):
-        from . import audit, checks  # noqa: F401 (checks registers the key check)
+        from django.db.models.signals import post_migrate
+
+        from . import audit, checks, key_check  # noqa: F401 (checks registers the key check)
 
         audit.register_models()
+        # After migrate (and a test's flush), the key check is there again.
+        post_migrate.connect(key_check.after_migrate, sender=self)

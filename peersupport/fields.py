@@ -22,6 +22,7 @@ import base64
 import binascii
 import functools
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -166,6 +167,12 @@ class KeyCheckField(ConfidentialTextField):
     checks_keys_before_writing = False
 
 
+def hidden_in_audit_trail(value: str) -> str:
+    """The audit trail's mask for an encrypted field it lists as changed
+    (auditlog's mask_callable): whether there is a text, never the text."""
+    return "" if value in ("", "None") else "***"
+
+
 def is_confidential(field: Any) -> bool:
     return isinstance(field, ConfidentialFieldMixin)
 
@@ -222,6 +229,19 @@ def _write(schema_editor: Any, table: str, pk: str, column: str, key: Any, value
         )
 
 
+@contextmanager
+def _constraints_checked_now(schema_editor: Any) -> Iterator[None]:
+    """PostgreSQL will not alter a table with deferred checks pending from rows
+    updated in the same transaction (the reverse updates, then alters): run
+    them at once, then defer again as Django's migrations expect."""
+    postgres = schema_editor.connection.vendor == "postgresql"
+    yield
+    if postgres:
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def encrypt_existing_text(model_label: str, *field_names: str) -> Any:
     """A reversible RunPython that encrypts the plain text already in these
     columns (run it after the AlterField that makes them confidential; the
@@ -235,6 +255,14 @@ def encrypt_existing_text(model_label: str, *field_names: str) -> Any:
             yield meta.db_table, meta.pk.column, meta.get_field(name).column
 
     def forward(apps: Any, schema_editor: Any) -> None:
+        with _constraints_checked_now(schema_editor):
+            _forward(apps, schema_editor)
+
+    def backward(apps: Any, schema_editor: Any) -> None:
+        with _constraints_checked_now(schema_editor):
+            _backward(apps, schema_editor)
+
+    def _forward(apps: Any, schema_editor: Any) -> None:
         for table, pk, column in columns(apps):
             for key, value in _rows(schema_editor, table, pk, column):
                 try:
@@ -247,7 +275,7 @@ def encrypt_existing_text(model_label: str, *field_names: str) -> Any:
                         raise UndecryptableText(f"{model_label}.{column}") from None
                 _write(schema_editor, table, pk, column, key, encrypt_text(value))
 
-    def backward(apps: Any, schema_editor: Any) -> None:
+    def _backward(apps: Any, schema_editor: Any) -> None:
         for table, pk, column in columns(apps):
             for key, value in _rows(schema_editor, table, pk, column):
                 _write(schema_editor, table, pk, column, key, decrypt_text(value))

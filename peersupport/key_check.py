@@ -153,6 +153,12 @@ def check_keys(*, thorough: bool = True) -> KeyStatus:
     return status
 
 
+def after_migrate(*, using: str = "default", **kwargs) -> None:
+    """Write the key check if it is missing and the keys read the rows."""
+    if using == connection.alias:
+        check_keys(thorough=False)
+
+
 def keys_unavailable_response() -> HttpResponse:
     """The page shown instead of a confidential one, in the active language.
 

@@ -2,6 +2,8 @@ import json
 import os
 
 import pytest
+from cryptography.fernet import Fernet
+from django.test import override_settings
 from django.urls import reverse
 
 from tests.subprocess_django import run_python
@@ -21,6 +23,16 @@ def test_healthz_reports_ok_when_the_database_answers(client):
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "checks": {"database": "ok", "keys": "ok"}}
     assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_note_keys_do_not_read_the_stored_data(client):
+    with override_settings(NOTE_ENCRYPTION_KEYS=[Fernet.generate_key().decode()]):
+        response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "checks": {"database": "ok", "keys": "wrong"}}
+    # The right keys back, the same process answers 200 again.
+    assert client.get(reverse("healthz")).status_code == 200
 
 
 def _unreachable_database_url():
