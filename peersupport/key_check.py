@@ -29,7 +29,13 @@ from django.db import DatabaseError, connection, transaction
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-from .fields import KeysUnusable, UndecryptableText, confidential_columns, decrypt_text
+from .fields import (
+    KeysUnusable,
+    UndecryptableText,
+    confidential_columns,
+    decrypt_text,
+    is_fernet_token,
+)
 
 logger = logging.getLogger("peersupport.keys")
 
@@ -97,10 +103,14 @@ def _sampled_values(model, field) -> list[str]:
 
 
 def _unreadable_columns() -> list[str]:
+    # Only ciphertext tells about the keys: plain text in an encrypted column
+    # means a conversion migration was reversed, which no key would change.
     return [
         f"{model._meta.label}.{field.name}"
         for model, field in confidential_columns()
-        if not all(_decrypts(value) for value in _sampled_values(model, field))
+        if not all(
+            _decrypts(value) for value in _sampled_values(model, field) if is_fernet_token(value)
+        )
     ]
 
 

@@ -310,9 +310,12 @@ PEOPLE_NOT_SEEN_DAYS = _int_at_least("PEOPLE_NOT_SEEN_DAYS", 21, minimum=1)
 # A partner's service status not updated in this many days is marked stale.
 PARTNER_STATUS_STALE_DAYS = _int_at_least("PARTNER_STATUS_STALE_DAYS", 14, minimum=1)
 
-# Note bodies are encrypted at rest with keys of their own, never SECRET_KEY.
-# The first key encrypts; every key decrypts, so a new key can be put first and
-# `manage.py rotate_note_keys` re-encrypts the notes before the old one is dropped.
+# Note bodies and every other free text about a person (peersupport.fields) are
+# encrypted at rest with keys of their own, never SECRET_KEY. The first key
+# encrypts; every key decrypts, so a new key can be put first and
+# `manage.py rotate_note_keys` re-encrypts every encrypted column before the old
+# one is dropped. Keys that do not read the stored key check or rows close the
+# confidential pages with a 503 (peersupport.key_check), never corrupt them.
 _DEVELOPMENT_NOTE_KEY = "ZGV2ZWxvcG1lbnQtb25seS1ub3RlLWtleS0wMDAwMDA="
 NOTE_ENCRYPTION_KEYS = _read(
     "NOTE_ENCRYPTION_KEYS", env.list, default=[_DEVELOPMENT_NOTE_KEY] if DEBUG else []
