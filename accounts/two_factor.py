@@ -28,6 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import SignInEvent
 from audit.services import record_sign_in_event
+from peersupport import audit as audit_events
 from peersupport.audit import acting_as, record_event
 from peersupport.models import User
 from peersupport.roles import Ability, Role
@@ -44,8 +45,9 @@ NEW_RECOVERY_CODES = "two_factor_new_recovery_codes"
 # Changes to one's own second factor, in the account's history
 # (``additional_data["event"]``). Codes given, refused and a coordinator's
 # reset go to the record of sign-ins (``audit.services.record_sign_in_event``).
-SECOND_FACTOR_ENABLED = "second_factor_enabled"
-RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
+# (peersupport.audit names them, for the history's words.)
+SECOND_FACTOR_ENABLED = audit_events.SECOND_FACTOR_ENABLED
+RECOVERY_CODES_RENEWED = audit_events.RECOVERY_CODES_RENEWED
 
 
 # Who must have it ------------------------------------------------------------

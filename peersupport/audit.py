@@ -37,6 +37,8 @@ from .roles import Ability
 __all__ = [
     "PASSWORD_CHANGED_BY_OWNER",
     "PASSWORD_SET_BY_COORDINATOR",
+    "RECOVERY_CODES_RENEWED",
+    "SECOND_FACTOR_ENABLED",
     "HistoryPolicy",
     "Readable",
     "account_history",
@@ -91,6 +93,10 @@ def acting_as(user: User | None) -> Iterator[None]:
 # Password events carry no hash, only what happened.
 PASSWORD_SET_BY_COORDINATOR = "set_by_coordinator"  # noqa: S105 (an event name)
 PASSWORD_CHANGED_BY_OWNER = "changed_by_owner"  # noqa: S105 (an event name)
+# Changes to one's own second factor (accounts.two_factor), named here so the
+# account's history can put them in words.
+SECOND_FACTOR_ENABLED = "second_factor_enabled"
+RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
 
 
 def record_password_event(user: User, event: str) -> LogEntry:

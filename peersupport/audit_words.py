@@ -197,8 +197,13 @@ def _subject(entry: LogEntry, model, names: _Names) -> str:
 def _special_lines(entry: LogEntry, model) -> list[str] | None:
     """Events that are not a list of field changes; None for the others."""
     # Not at the top: peersupport.audit hands these words on to its importers.
-    from .audit import PASSWORD_SET_BY_COORDINATOR
+    from .audit import PASSWORD_SET_BY_COORDINATOR, RECOVERY_CODES_RENEWED, SECOND_FACTOR_ENABLED
 
+    event = (entry.additional_data or {}).get("event")
+    if model is User and event == SECOND_FACTOR_ENABLED:
+        return [_("Two-factor sign-in set up")]
+    if model is User and event == RECOVERY_CODES_RENEWED:
+        return [_("New recovery codes made (the old ones no longer work)")]
     changes = entry.changes_dict or {}
     if model is RoleGrant and entry.action in (LogEntry.Action.CREATE, LogEntry.Action.DELETE):
         old, new = changes.get("role", [None, None])

@@ -83,3 +83,19 @@ def test_a_moment_reads_as_a_local_date_and_time(peer, settings):
         changes={"date_joined": ["2025-03-14 17:05:00.123456", "2025-03-15 12:00:00+00:00"]},
     )
     assert describe_entry(entry) == ["Date joined: March 14, 2025, 13:05 → March 15, 2025, 08:00"]
+
+
+def test_setting_up_a_second_factor_and_new_codes_read_as_words(peer):
+    import pyotp
+
+    from accounts import two_factor
+
+    device = two_factor.setup_device(user=peer)
+    code = pyotp.TOTP(two_factor.secret_for_typing(device).replace(" ", "")).now()
+    two_factor.second_factor_confirm(user=peer, device=device, code=code)
+    two_factor.recovery_codes_renew(user=peer)
+    lines = [describe_entry(entry) for entry in account_history(peer)[:2]]
+    assert lines == [
+        ["New recovery codes made (the old ones no longer work)"],
+        ["Two-factor sign-in set up"],
+    ]

@@ -169,9 +169,11 @@ NOT_SENT_BY_POST = {
     "ClientFilterForm",
     "EntryFilterForm",
     "OwnPasswordChangeForm",
+    "SignInFilterForm",
 }
 FORM_MODULES = [
     "accounts.forms",
+    "accounts.two_factor_forms",
     "audit.forms",
     "clients.forms",
     "interventions.activities",
@@ -204,6 +206,10 @@ CHANGE_ONLY = {
     "AccountUpdateForm",
     "AudienceForm",
     "CloseForm",
+    # A code proves who one is; django-otp refuses the same code twice, so a
+    # second send is a clear "wrong code", never a second device.
+    "ConfirmAppForm",
+    "SecondFactorForm",
     "MergeForm",
     "NoteForm",  # the draft's own page; a new note has its draft token instead
     "ReviewForm",
