@@ -141,7 +141,9 @@ class SessionLimitsMiddleware:
             ) % {"hours": hours}
         else:
             text = _("You were signed out after a while without activity.")
-        messages.warning(request, f"{text} {_('Sign in again to continue.')}")
+        # Not inside an f-string: makemessages would not find it there.
+        again = _("Sign in again to continue.")
+        messages.warning(request, f"{text} {again}")
         htmx = getattr(request, "htmx", None)
         if htmx:
             # The whole page goes to the sign-in page: what it shows is no
