@@ -22,7 +22,6 @@ import base64
 import binascii
 import functools
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -204,80 +203,3 @@ def _forget_cached_status(*, setting: str, **kwargs: Any) -> None:
 
 
 setting_changed.connect(_forget_cached_status, dispatch_uid="peersupport.fields.keys")
-
-
-# Data migrations that turn a plain column into an encrypted one (and back),
-# reading and writing the raw column so that no field conversion is involved.
-
-
-def _rows(schema_editor: Any, table: str, pk: str, column: str) -> list[tuple[Any, str]]:
-    quote = schema_editor.connection.ops.quote_name
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {quote(pk)}, {quote(column)} FROM {quote(table)} "  # noqa: S608 (names from the models)
-            f"WHERE {quote(column)} IS NOT NULL AND {quote(column)} <> ''"
-        )
-        return list(cursor.fetchall())
-
-
-def _write(schema_editor: Any, table: str, pk: str, column: str, key: Any, value: str) -> None:
-    quote = schema_editor.connection.ops.quote_name
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {quote(table)} SET {quote(column)} = %s WHERE {quote(pk)} = %s",  # noqa: S608
-            [value, key],
-        )
-
-
-@contextmanager
-def _constraints_checked_now(schema_editor: Any) -> Iterator[None]:
-    """PostgreSQL will not alter a table with deferred checks pending from rows
-    updated in the same transaction (the reverse updates, then alters): run
-    them at once, then defer again as Django's migrations expect."""
-    postgres = schema_editor.connection.vendor == "postgresql"
-    yield
-    if postgres:
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
-def encrypt_existing_text(model_label: str, *field_names: str) -> Any:
-    """A reversible RunPython that encrypts the plain text already in these
-    columns (run it after the AlterField that makes them confidential; the
-    reverse decrypts before the field turns back). Values that already decrypt
-    are left alone, so running it twice changes nothing."""
-    from django.db import migrations
-
-    def columns(apps: Any) -> Iterator[tuple[str, str, str]]:
-        meta = apps.get_model(model_label)._meta
-        for name in field_names:
-            yield meta.db_table, meta.pk.column, meta.get_field(name).column
-
-    def forward(apps: Any, schema_editor: Any) -> None:
-        with _constraints_checked_now(schema_editor):
-            _forward(apps, schema_editor)
-
-    def backward(apps: Any, schema_editor: Any) -> None:
-        with _constraints_checked_now(schema_editor):
-            _backward(apps, schema_editor)
-
-    def _forward(apps: Any, schema_editor: Any) -> None:
-        for table, pk, column in columns(apps):
-            for key, value in _rows(schema_editor, table, pk, column):
-                try:
-                    decrypt_text(value)
-                    continue  # already ciphertext: a second run
-                except InvalidToken:
-                    if is_fernet_token(value):
-                        # Ciphertext of other keys: encrypting it again would
-                        # lose it for good. The keys must be fixed first.
-                        raise UndecryptableText(f"{model_label}.{column}") from None
-                _write(schema_editor, table, pk, column, key, encrypt_text(value))
-
-    def _backward(apps: Any, schema_editor: Any) -> None:
-        for table, pk, column in columns(apps):
-            for key, value in _rows(schema_editor, table, pk, column):
-                _write(schema_editor, table, pk, column, key, decrypt_text(value))
-
-    return migrations.RunPython(forward, backward)

@@ -5,7 +5,7 @@ stored is encrypted with the first key (reversible: the reverse decrypts first).
 from django.db import migrations
 
 import peersupport.fields
-from peersupport.fields import encrypt_existing_text
+from peersupport.migration_operations import AlterToConfidential, encrypt_existing_text
 
 
 class Migration(migrations.Migration):
@@ -15,31 +15,31 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
+        AlterToConfidential(
             model_name="careteammembership",
             name="reason",
             field=peersupport.fields.ConfidentialTextField(blank=True, verbose_name="reason"),
         ),
-        migrations.AlterField(
+        AlterToConfidential(
             model_name="client",
             name="closed_note",
             field=peersupport.fields.ConfidentialTextField(blank=True, verbose_name="closing note"),
         ),
-        migrations.AlterField(
+        AlterToConfidential(
             model_name="client",
             name="gender_self_described",
             field=peersupport.fields.ConfidentialCharField(
                 blank=True, max_length=80, verbose_name="gender, in their words"
             ),
         ),
-        migrations.AlterField(
+        AlterToConfidential(
             model_name="client",
             name="referral_detail",
             field=peersupport.fields.ConfidentialCharField(
                 blank=True, max_length=200, verbose_name="referral detail"
             ),
         ),
-        migrations.AlterField(
+        AlterToConfidential(
             model_name="client",
             name="where_to_find",
             field=peersupport.fields.ConfidentialTextField(
@@ -48,19 +48,19 @@ class Migration(migrations.Migration):
                 verbose_name="where to find them",
             ),
         ),
-        migrations.AlterField(
+        AlterToConfidential(
             model_name="clientmerge",
             name="reason",
             field=peersupport.fields.ConfidentialTextField(
                 verbose_name="why they are the same person"
             ),
         ),
-        migrations.AlterField(
+        AlterToConfidential(
             model_name="consent",
             name="comment",
             field=peersupport.fields.ConfidentialTextField(blank=True, verbose_name="comment"),
         ),
-        migrations.AlterField(
+        AlterToConfidential(
             model_name="livingsituation",
             name="detail",
             field=peersupport.fields.ConfidentialCharField(

@@ -5,7 +5,7 @@ stored is encrypted with the first key (reversible: the reverse decrypts first).
 from django.db import migrations
 
 import peersupport.fields
-from peersupport.fields import encrypt_existing_text
+from peersupport.migration_operations import AlterToConfidential, encrypt_existing_text
 
 
 class Migration(migrations.Migration):
@@ -15,33 +15,33 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
+        AlterToConfidential(
             model_name="emergencyaccess",
             name="disclosed_to",
             field=peersupport.fields.ConfidentialCharField(
                 blank=True, max_length=200, verbose_name="to whom"
             ),
         ),
-        migrations.AlterField(
+        AlterToConfidential(
             model_name="emergencyaccess",
             name="disclosure_purpose",
             field=peersupport.fields.ConfidentialTextField(
                 blank=True, verbose_name="why it was disclosed"
             ),
         ),
-        migrations.AlterField(
+        AlterToConfidential(
             model_name="emergencyaccess",
             name="justification",
             field=peersupport.fields.ConfidentialTextField(verbose_name="justification"),
         ),
-        migrations.AlterField(
+        AlterToConfidential(
             model_name="emergencyaccess",
             name="review_comment",
             field=peersupport.fields.ConfidentialTextField(
                 blank=True, verbose_name="review comment"
             ),
         ),
-        migrations.AlterField(
+        AlterToConfidential(
             model_name="encounter",
             name="anonymous_description",
             field=peersupport.fields.ConfidentialCharField(
@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                 verbose_name="short description",
             ),
         ),
-        migrations.AlterField(
+        AlterToConfidential(
             model_name="peerrequest",
             name="reason",
             field=peersupport.fields.ConfidentialTextField(

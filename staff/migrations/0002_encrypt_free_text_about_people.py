@@ -5,7 +5,7 @@ stored is encrypted with the first key (reversible: the reverse decrypts first).
 from django.db import migrations
 
 import peersupport.fields
-from peersupport.fields import encrypt_existing_text
+from peersupport.migration_operations import AlterToConfidential, encrypt_existing_text
 
 
 class Migration(migrations.Migration):
@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
+        AlterToConfidential(
             model_name="onboardingitem",
             name="comment",
             field=peersupport.fields.ConfidentialCharField(
