@@ -21,11 +21,19 @@ from peersupport.fields import (
     UndecryptableText,
     encrypt_text,
 )
-from peersupport.key_check import KNOWN_TEXT, check_keys, key_status
+from peersupport.key_check import KNOWN_TEXT, check_keys, forget_key_status, key_status
 from peersupport.models import KeyCheck
 from tests.factories import ClientFactory, put_on_team
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_key_status():
+    """A failing answer cached by one test must not close the pages of the next."""
+    yield
+    forget_key_status()
+
 
 WRONG_KEY = Fernet.generate_key().decode()
 wrong_keys = override_settings(NOTE_ENCRYPTION_KEYS=[WRONG_KEY])

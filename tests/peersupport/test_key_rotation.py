@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from peersupport.key_check import KNOWN_TEXT
+from peersupport.key_check import KNOWN_TEXT, forget_key_status
 from peersupport.models import KeyCheck
 from tests.peersupport.encrypted_rows import (
     column_id,
@@ -22,6 +22,14 @@ from tests.peersupport.encrypted_rows import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_key_status():
+    """A failing answer cached by one test must not close the pages of the next."""
+    yield
+    forget_key_status()
+
 
 NEW_KEY = Fernet.generate_key().decode()
 
