@@ -12,6 +12,11 @@ up exactly that way.
 
 The HTTP client is the standard library only (urllib, http.cookiejar, html.parser):
 this script runs where nothing but the runtime requirements is installed.
+
+Production settings require two-factor sign-in, so each demo account gets an
+authenticator app with a key made for this run, and the check gives the code
+the app would show (django-otp's own TOTP, a runtime requirement), as a person
+would at the second step.
 """
 
 import argparse
@@ -122,7 +127,7 @@ class Browser:
         except (urllib.error.URLError, OSError) as error:
             return 0, None, str(error).encode(), ""
 
-    def sign_in(self, username):
+    def sign_in(self, username, key=None):
         status, _, body, _ = self.request("/accounts/login/")
         if status != 200:
             return f"the login page answered {status}"
@@ -143,9 +148,52 @@ class Browser:
         if status != 302 or "login" in (location or ""):
             return f"signing in answered {status} (to {location!r}), not a redirect into the app"
         status, location, _, _ = self.request("/")
+        if status == 302 and key is not None and "two-factor" in (location or ""):
+            problem = self.give_code(location, key)
+            if problem:
+                return problem
+            status, location, _, _ = self.request("/")
         if status != 200:
             return f"the home page answered {status} after signing in (to {location!r})"
         return None
+
+    def give_code(self, location, key):
+        """The second step: the code the account's app shows now."""
+        from django_otp.oath import totp
+
+        status, _, body, _ = self.request(location)
+        if status != 200:
+            return f"the second step answered {status}"
+        page = Links()
+        page.feed(body.decode("utf-8", "replace"))
+        # Not the menu's sign-out form, nor the language switch: the code's own.
+        form = next(
+            (form for form in page.forms if form["token"] and "two-factor" in form["action"]),
+            None,
+        )
+        if form is None:
+            return "the second step has no form with a CSRF token"
+        status, location, _, _ = self.request(
+            urllib.parse.urljoin(location, form["action"]),
+            data={
+                "csrfmiddlewaretoken": form["token"],
+                "code": f"{totp(bytes.fromhex(key)):06d}",
+                "next": "/",
+            },
+            headers={"Referer": self.origin + location},
+        )
+        if status != 302 or "two-factor" in (location or ""):
+            return f"the second step answered {status} (to {location!r}), not into the app"
+        return None
+
+
+# Gives each demo account a confirmed authenticator app with the key of this run.
+SET_UP_APPS = """
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from peersupport.models import User
+for user in User.objects.filter(username__in={accounts!r}):
+    TOTPDevice.objects.create(user=user, name="smoke", key={key!r}, confirmed=True)
+"""
 
 
 def shape(path):
@@ -166,10 +214,10 @@ def same_site(base, current, href):
     return None if NOT_PAGES.search(target.path) else path
 
 
-def check_account(base, username, fixed_urls, per_shape, max_pages, second_language):
+def check_account(base, username, fixed_urls, per_shape, max_pages, second_language, key):
     """Sign in and request every page; return (requests made, failures)."""
     browser = Browser(base, "en")
-    problem = browser.sign_in(username)
+    problem = browser.sign_in(username, key)
     if problem:
         return 0, [f"{username}: {problem}"], {}
     failures, answered = [], {}
@@ -301,6 +349,8 @@ def main():
     print(f"== smoke: runtime-only environment ({sys.executable}), database in {workdir}")
     manage(env, "migrate", "--no-input", "--verbosity", "0")
     manage(env, "seed_demo", "--force")
+    app_key = secrets.token_hex(20)
+    manage(env, "shell", "-c", SET_UP_APPS.format(accounts=ACCOUNTS, key=app_key))
     manage(env, "collectstatic", "--no-input", "--verbosity", "0")
     fixed_urls = sorted(set(urls_without_arguments(env)) | set(EXPORT_URLS))
 
@@ -324,7 +374,7 @@ def main():
         print(f"== smoke: gunicorn on {base}; {len(fixed_urls)} fixed URLs per account")
         for username in ACCOUNTS:
             requested, account_failures, answered = check_account(
-                base, username, fixed_urls, options.per_shape, options.max_pages, "fr"
+                base, username, fixed_urls, options.per_shape, options.max_pages, "fr", app_key
             )
             failures.extend(account_failures)
             summary.append(f"{username} {requested}")
