@@ -13,7 +13,7 @@ DEV_ENV := DJANGO_DEBUG=true
 PORT ?= 8000
 BIND ?= 127.0.0.1:$(PORT)
 
-.PHONY: run test lint audit-deps smoke serve install install-dev browser axe messages makemessages lock clean
+.PHONY: run test lint audit-deps smoke loadtest serve install install-dev browser axe messages makemessages lock clean
 
 run: install
 	$(DEV_ENV) $(MANAGE) migrate --no-input
@@ -53,6 +53,14 @@ smoke: .smoke/installed
 	$(SMOKE_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(SMOKE_VENV)/bin/pip install --quiet -r requirements/base.txt
 	@touch $@
+
+# Fifty simulated users (locust) for five minutes on a fresh PostgreSQL database
+# (LOADTEST_DATABASE_URL, peersupport_loadtest on the local server by default),
+# against gunicorn with production settings on loopback; then each write they
+# saw accepted is looked up in the database, exactly once. A quick run:
+# `make loadtest LOADTEST_USERS=5 LOADTEST_TIME=30s`. Results in loadtest-results/.
+loadtest: install-dev
+	$(BIN)/python scripts/loadtest/run.py
 
 # Production-like: gunicorn with whitenoise serving the collected static files.
 # Needs the production variables (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL...).
