@@ -28,16 +28,17 @@ import random
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from django_otp.oath import totp
 from locust import HttpUser, between, task
 from pages import (
     Page,
     answer_links,
     answer_submission,
+    code_submission,
     conversation_links,
     encounter_submission,
     new_marker,
     people_on_encounter_form,
+    sign_in_submission,
 )
 
 PLAN = json.loads(Path(os.environ["LOADTEST_PLAN"]).read_text())
@@ -112,16 +113,14 @@ class Journey(HttpUser):
     def sign_in(self):
         page = Page(self.get("/accounts/login/", "sign-in page").text)
         form = page.form(has_field="username")
-        data = [(n, v) for n, v in form.values if n not in ("username", "password")]
-        data += [("username", self.username), ("password", PLAN["password"])]
+        data = sign_in_submission(form, username=self.username, password=PLAN["password"])
         if self.post_form("/accounts/login/", data, "sign in (POST)", "/") is None:
             return
         home = self.get("/", "home", allow_redirects=False)
         location = home.headers.get("Location", "")
         if home.status_code == 302 and "two-factor" in location:
             step = Page(self.get(location, "two-factor step").text).form(has_field="code")
-            code = f"{totp(bytes.fromhex(PLAN['key'])):06d}"
-            data = [(n, v) for n, v in step.values if n != "code"] + [("code", code)]
+            data = code_submission(step, key=PLAN["key"])
             action = urljoin(location, step.action or location)
             self.post_form(action, data, "two-factor code (POST)", "/")
 

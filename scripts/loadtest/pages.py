@@ -129,6 +129,18 @@ def replace(values: list[tuple[str, str]], **fields: str | list[str]) -> list[tu
     return kept
 
 
+def sign_in_submission(form: Form, *, username: str, password: str) -> list[tuple[str, str]]:
+    return replace(form.values, username=username, password=password)
+
+
+def code_submission(form: Form, *, key: str) -> list[tuple[str, str]]:
+    """The second step: the code an authenticator app holding ``key`` (hex)
+    shows now. django-otp's own TOTP, with no settings to read."""
+    from django_otp.oath import totp
+
+    return replace(form.values, code=f"{totp(bytes.fromhex(key)):06d}")
+
+
 def people_on_encounter_form(form: Form) -> list[str]:
     """The people the encounter form offers (its first option is the anonymous contact)."""
     return [value for value in form.choices.get("client", []) if value]
