@@ -244,9 +244,14 @@ class Coordinator(Journey):
         self.get("/audit/sign-ins/", "sign-ins")
 
 
-# Exactly as many simulated users of each role as prepare.py made accounts;
-# run.py asks locust for their sum.
-for _journey in (Peer, Clinician, Researcher, Coordinator):
-    _count = len(PLAN["accounts"].get(_journey.role, []))
-    _journey.fixed_count = _count
-    _journey.abstract = _count == 0
+def _count_users() -> None:
+    """Exactly as many simulated users of each role as prepare.py made
+    accounts; run.py asks locust for their sum. (In a function: locust takes
+    every User class a module-level name points to, a loop variable too.)"""
+    for journey in (Peer, Clinician, Researcher, Coordinator):
+        count = len(PLAN["accounts"].get(journey.role, []))
+        journey.fixed_count = count
+        journey.abstract = count == 0
+
+
+_count_users()
