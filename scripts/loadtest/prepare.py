@@ -29,16 +29,19 @@ def prepare(counts: dict[str, int], password: str, key: str) -> dict:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.services import account_create
+    from clients.access import client_policy
     from clients.choices import TeamRole
-    from clients.models import Client
     from clients.services import team_add_member
     from interventions.access import note_policy
     from peersupport.models import User
     from peersupport.roles import Role
 
     coordinator = User.objects.get(username="coordinator")
+    # The open files, as the coordinator who puts people on care teams sees them.
     people = list(
-        Client.objects.filter(closed_on__isnull=True, merged_into__isnull=True).order_by("pk")
+        client_policy.visible_to(coordinator)
+        .filter(closed_on__isnull=True, merged_into__isnull=True)
+        .order_by("pk")
     )
     plan: dict = {"password": password, "key": key, "accounts": {}}
     turn = 0
