@@ -20,16 +20,18 @@ def database_down(*, only=None):
     """While inside, the database refuses; ``only(sql)`` narrows it to some
     statements (the others run)."""
     if only is None:
-        original = BaseDatabaseWrapper.ensure_connection
+        # Where a request meets a restart: CONN_HEALTH_CHECKS finds the old
+        # connection dead and the new one is refused as the cursor is made.
+        original = BaseDatabaseWrapper._cursor
 
-        def refuse(self):
+        def refuse(self, name=None):
             raise OperationalError(REFUSED)
 
-        BaseDatabaseWrapper.ensure_connection = refuse
+        BaseDatabaseWrapper._cursor = refuse
         try:
             yield
         finally:
-            BaseDatabaseWrapper.ensure_connection = original
+            BaseDatabaseWrapper._cursor = original
         return
 
     from django.db import connection
