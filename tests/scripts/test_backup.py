@@ -73,7 +73,8 @@ def _read_back(cursor, written, placeholder):
 def _postgres_url(name):
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    return f"postgres://{db['USER']}{password}@{host}:{port}/{name}"
 
 
 def _keys():
@@ -194,6 +195,7 @@ def test_a_restore_refuses_what_is_not_a_backup(tmp_path):
         "restore", str(not_a_backup), env={"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     )
     assert refused.returncode != 0
-    assert not (tmp_path / "db.sqlite3").exists() or backup_script.sqlite_tables(
-        tmp_path / "db.sqlite3"
-    ) == []
+    assert (
+        not (tmp_path / "db.sqlite3").exists()
+        or backup_script.sqlite_tables(tmp_path / "db.sqlite3") == []
+    )
