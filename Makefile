@@ -13,7 +13,7 @@ DEV_ENV := DJANGO_DEBUG=true
 PORT ?= 8000
 BIND ?= 127.0.0.1:$(PORT)
 
-.PHONY: run test lint audit-deps smoke loadtest serve install install-dev browser axe messages makemessages lock clean
+.PHONY: run test lint audit-deps smoke loadtest serve install install-dev browser axe messages makemessages lock clean backup restore
 
 run: install
 	$(DEV_ENV) $(MANAGE) migrate --no-input
@@ -112,6 +112,18 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@test -f node_modules/axe-core/axe.min.js || { echo "npm ci did not install axe-core" >&2; exit 1; }
 	@touch $@
+
+# Backups (scripts/backup.py): `make backup` writes backups/peersupport-<date>.dump
+# (PostgreSQL) or .sqlite3 from the database DATABASE_URL names (BACKUP_DIR=...
+# for another folder); `make restore FILE=backups/...` puts one back, refusing a
+# database that has tables unless FORCE=1. The encryption keys never go in a
+# backup: keep them apart (README, "Backups").
+backup: $(STAMPS)/base
+	$(BIN)/python scripts/backup.py backup $(if $(BACKUP_DIR),--to $(BACKUP_DIR))
+
+restore: $(STAMPS)/base
+	@test -n "$(FILE)" || { echo "Which backup? make restore FILE=backups/peersupport-....dump" >&2; exit 2; }
+	$(BIN)/python scripts/backup.py restore $(FILE) $(if $(filter 1 true yes,$(FORCE)),--force)
 
 # Refresh the French catalogue after adding strings, then translate the new entries.
 makemessages: $(STAMPS)/dev

@@ -107,7 +107,10 @@ MIDDLEWARE = [
     # no-store for signed-in users, Permissions-Policy for all; static files keep their caching.
     "peersupport.middleware.PrivacyHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # The database away (a restart): 503 in the person's language, not 500s (outage.py).
+    "peersupport.outage.OutageMiddleware",
+    # Django's, telling a database outage at the session's save from a deleted session.
+    "peersupport.outage.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -383,9 +386,12 @@ if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"outage": {"()": "peersupport.outage.DropOutageTracebacks"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # A request the database failed is logged once by peersupport.outage.
+        "django.request": {"filters": ["outage"]},
         # Axes logs every attempt at INFO; warnings are enough in the console.
         "axes": {"level": "WARNING"},
     },

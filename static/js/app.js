@@ -135,6 +135,7 @@ function keepDrafts(form) {
     restore(form, state);
     form.dispatchEvent(new Event("draft:restored"));
     announce(form, "restored");
+    offerDiscard(form, () => window.sessionStorage.removeItem(key));
   }
   const keep = () => window.sessionStorage.setItem(key, snapshot(form));
   form.addEventListener("input", keep);
@@ -157,6 +158,53 @@ function keepDrafts(form) {
   });
   form.addEventListener("htmx:sendError", () => announce(form, "offline"));
 }
+
+// What was put back is said where it shows (templates/includes/restored_notice.html),
+// with a way to drop it: the copy is forgotten and the form shows again what
+// the server has.
+function offerDiscard(form, forget) {
+  const notice = form.querySelector("[data-restored-notice]");
+  const button = notice && notice.querySelector("[data-discard-restored]");
+  if (!button) return;
+  notice.hidden = false;
+  button.addEventListener(
+    "click",
+    () => {
+      forget();
+      form.reset();
+      form.dispatchEvent(new Event("draft:restored"));
+      notice.textContent = notice.dataset.discarded;
+      notice.focus();
+    },
+    { once: true },
+  );
+}
+
+// The database away (peersupport/outage.py): an htmx request answered 503
+// with X-Records-Unavailable swaps nothing away and leaves the offline copy
+// alone (the request did not succeed); the server's short message shows in
+// the form's status line, or in an alert at the top of the page.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const xhr = event.detail.xhr;
+  if (!xhr || xhr.status !== 503 || xhr.getResponseHeader("X-Records-Unavailable") !== "1") return;
+  event.preventDefault();
+  const message = xhr.responseText.trim();
+  const form = event.detail.elt.closest && event.detail.elt.closest("form[data-draft-key]");
+  const status = form && form.querySelector("[data-restored]");
+  if (status) {
+    status.textContent = message;
+    return;
+  }
+  let alert = document.getElementById("records-unavailable");
+  if (!alert) {
+    alert = document.createElement("p");
+    alert.id = "records-unavailable";
+    alert.className = "alert alert-warning";
+    alert.setAttribute("role", "alert");
+    (document.querySelector("main") || document.body).prepend(alert);
+  }
+  alert.textContent = message;
+});
 
 // The encounter form offers the buttons that fit what was typed: "Save
 // encounter" without a note; with one, the explicit choice between keeping

@@ -55,6 +55,9 @@ def browser():
 # A test marked `cuts_network` takes the browser offline on purpose; the
 # failed requests that follows are the point, not a fault.
 NETWORK_NOISE = ("ERR_INTERNET_DISCONNECTED", "htmx:sendError", "htmx:afterRequest")
+# A test marked `takes_database_away` has the app answer 503 on purpose
+# (tests/database_outage.py): the browser reports each such answer.
+OUTAGE_NOISE = ("the server responded with a status of 503",)
 
 
 # Runs in every document before its own scripts, so the page's CSP does not
@@ -156,6 +159,8 @@ def page(browser, live_server, request):
     if not AXE.exists():
         pytest.fail(f"axe-core is missing ({AXE}): `make test` installs it (npm install).")
     ignore = NETWORK_NOISE if request.node.get_closest_marker("cuts_network") else ()
+    if request.node.get_closest_marker("takes_database_away"):
+        ignore += OUTAGE_NOISE
     ARTIFACTS.mkdir(exist_ok=True)
     # Reduced motion: Bootstrap then skips its transitions, so nothing is
     # checked half-faded.
