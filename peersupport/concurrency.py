@@ -158,9 +158,7 @@ def _who_and_when(row: models.Model) -> tuple[str, str] | None:
         return None
     actor = entry.actor
     name = (actor.get_full_name() or actor.get_username()).strip()
-    when = formats.date_format(
-        entry.timestamp.astimezone(), "SHORT_DATETIME_FORMAT", use_l10n=True
-    )
+    when = formats.date_format(entry.timestamp.astimezone(), "SHORT_DATETIME_FORMAT", use_l10n=True)
     return name, when
 
 
@@ -182,9 +180,7 @@ def refusal(
         ) % {"who": who[0], "when": who[1], "fields": names}
     errors: dict[str, list[str]] = {NON_FIELD_ERRORS: [summary]}
     for name in changed:
-        errors[name] = [
-            _("Changed meanwhile to: %(value)s") % {"value": shown_value(row, name)}
-        ]
+        errors[name] = [_("Changed meanwhile to: %(value)s") % {"value": shown_value(row, name)}]
     return ConcurrentEdit(errors, version)
 
 
@@ -231,9 +227,7 @@ def check_before_save(sender: type[models.Model], instance: models.Model, **kwar
         return
     del table[_key(instance)]  # once per row and request: the service's own later saves pass
     using = kwargs.get("using") or "default"
-    stored = (
-        type(instance)._base_manager.using(using).select_for_update().get(pk=instance.pk)
-    )
+    stored = type(instance)._base_manager.using(using).select_for_update().get(pk=instance.pk)
     now = digests(stored, expected.version)
     changed = changed_fields(expected.version, now)
     if changed:

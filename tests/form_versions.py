@@ -25,3 +25,17 @@ def with_version(client, url, data=None, *, page_url=None):
     if version is not None:
         data["version"] = version
     return data
+
+
+class versioned:
+    """``client`` whose posts carry the version the page shows first, as a
+    browser's would (the page: the posted address, or ``page_url``)."""
+
+    def __init__(self, client, page_url=None):
+        self.client = client
+        self.page_url = page_url
+
+    def post(self, url, data=None, **extra):
+        return self.client.post(
+            url, with_version(self.client, url, data, page_url=self.page_url), **extra
+        )

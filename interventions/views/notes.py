@@ -14,9 +14,9 @@ from clients.access import client_policy
 from peersupport import submissions
 from peersupport.access import ability_required
 from peersupport.audit import record_reads
+from peersupport.concurrency import version_of
 from peersupport.form_tools import apply_service
 from peersupport.roles import Ability
-from peersupport.concurrency import version_of
 from peersupport.submissions import mark_drafts_saved, offline_key
 
 from .. import selectors, services
