@@ -7,6 +7,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from peersupport.concurrency import VersionedFormMixin
 from peersupport.form_tools import submit_helper
 from peersupport.models import User
 from peersupport.roles import Role
@@ -88,7 +89,7 @@ class AccountCreateForm(OnceFormMixin, TemporaryPasswordMixin, forms.ModelForm):
         }
 
 
-class AccountUpdateForm(forms.ModelForm):
+class AccountUpdateForm(VersionedFormMixin, forms.ModelForm):
     roles = RolesField()
 
     class Meta:

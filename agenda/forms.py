@@ -12,6 +12,7 @@ from interventions.forms import EncounterForm
 from interventions.models import Activity
 from partners.forms import PartnerChoiceField
 from partners.selectors import partners_to_pick
+from peersupport.concurrency import VersionedFormMixin
 from peersupport.form_tools import DateInput, submit_helper
 from peersupport.submissions import OnceFormMixin
 
@@ -40,7 +41,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return obj.display_name
 
 
-class FollowUpForm(OnceFormMixin, forms.Form):
+class FollowUpForm(VersionedFormMixin, OnceFormMixin, forms.Form):
     """What was promised, when, and who is in charge; for an accompaniment,
     also its kind and place. The person is fixed when the form is opened from
     their page or an encounter, else chosen among the viewer's open files."""
@@ -72,7 +73,7 @@ class FollowUpForm(OnceFormMixin, forms.Form):
     ACCOMPANIMENT_ONLY = ("kind", "place_partner", "place_text")
 
     def __init__(self, *args, user, client=None, accompaniment=False, follow_up=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, row=follow_up, **kwargs)
         self.user = user
         self.accompaniment = accompaniment
         self.fixed_client = client if follow_up is None else follow_up.client
@@ -194,7 +195,7 @@ class AccompanimentEncounterForm(EncounterForm):
         return arguments
 
 
-class KindForm(OnceFormMixin, forms.ModelForm):
+class KindForm(VersionedFormMixin, OnceFormMixin, forms.ModelForm):
     """A kind's names in both languages, the activity its encounter records,
     and its place in lists. Retiring is a separate button."""
 

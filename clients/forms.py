@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from peersupport.concurrency import VersionedFormMixin
 from peersupport.form_tools import DateInput, ServiceArgumentsMixin, submit_helper
 from peersupport.models import User
 from peersupport.submissions import OnceFormMixin
@@ -36,7 +37,7 @@ def _situation_field(required):
     )
 
 
-class ClientForm(OnceFormMixin, forms.ModelForm):
+class ClientForm(VersionedFormMixin, OnceFormMixin, forms.ModelForm):
     """A person's details. Only the name used is required."""
 
     estimated_age = forms.IntegerField(

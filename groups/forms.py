@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.access import partner_policy
 from partners.selectors import partners_to_pick
+from peersupport.concurrency import VersionedFormMixin
 from peersupport.form_tools import DateInput
 from peersupport.submissions import OnceFormMixin
 
@@ -48,7 +49,7 @@ def _helper() -> FormHelper:
     return helper
 
 
-class GroupForm(OnceFormMixin, forms.Form):
+class GroupForm(VersionedFormMixin, OnceFormMixin, forms.Form):
     """A group's name, place, rhythm and facilitators. Editing it also says
     whether it still meets (retiring keeps its sessions)."""
 
@@ -83,7 +84,7 @@ class GroupForm(OnceFormMixin, forms.Form):
     )
 
     def __init__(self, *args, user, group: SupportGroup | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, row=group, **kwargs)
         self.user = user
         partners = partners_to_pick(user)
         if group is not None and group.place_partner_id:
@@ -119,7 +120,7 @@ NOTE_RULE = _(
 )
 
 
-class SessionForm(OnceFormMixin, forms.Form):
+class SessionForm(VersionedFormMixin, OnceFormMixin, forms.Form):
     """A session: when, on what, the viewer's people who came (ticked), how
     many others came, and the note. A new note is written with its audience;
     a written one is only added to."""
@@ -181,7 +182,7 @@ class SessionForm(OnceFormMixin, forms.Form):
         can_read_note: bool = False,
         **kwargs,
     ):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, row=session, **kwargs)
         self.user = user
         self.session = session
         self.fields["attendees"].queryset = group_attendance_policy.clients_for_record(

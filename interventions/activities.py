@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from peersupport.access import require_ability
 from peersupport.audit import acting_as
+from peersupport.concurrency import VersionedFormMixin
 from peersupport.form_tools import submit_helper
 from peersupport.roles import Ability
 from peersupport.submissions import OnceFormMixin
@@ -87,7 +88,7 @@ def _set_offered(*, acting_user, activity: Activity, offered: bool) -> Activity:
     return activity
 
 
-class ActivityForm(OnceFormMixin, forms.ModelForm):
+class ActivityForm(VersionedFormMixin, OnceFormMixin, forms.ModelForm):
     """Names in both languages, the matching service types, and the place in lists.
 
     Retiring is a separate button, never a field that could be unticked by mistake.

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from clients.choices import grouped_situation_choices
 from partners.forms import PartnerChoiceField
 from partners.selectors import partners_to_pick
+from peersupport.concurrency import VersionedFormMixin
 from peersupport.form_tools import ServiceArgumentsMixin
 from peersupport.submissions import OnceFormMixin
 
@@ -174,7 +175,7 @@ class TeammateCheckboxes(forms.CheckboxSelectMultiple):
         return option
 
 
-class NoteForm(forms.Form):
+class NoteForm(VersionedFormMixin, forms.Form):
     """A note's text, audience and the teammates to let know. ``refused``: why
     the audience a link asked for (an answer shared with the care team, say) is
     not the one offered, shown on the field when the form opens. With
@@ -197,6 +198,8 @@ class NoteForm(forms.Form):
             "Only teammates who may read the note can be told."
         ),
     )
+    # A draft's version is its text and audience: an autosave reads no teammates.
+    version_fields = ("body", "audience")
 
     def __init__(self, *args, audiences, author=None, client=None, refused=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from partners.access import partner_policy
+from peersupport.concurrency import VersionedFormMixin
 from peersupport.form_tools import DateInput, submit_helper
 from peersupport.models import User
 from peersupport.submissions import OnceFormMixin
@@ -90,7 +91,7 @@ class StageFilterField(forms.ModelChoiceField):
         return value if value == OUTSIDE_STAGES else super().prepare_value(value)
 
 
-class EntryForm(OnceFormMixin, forms.ModelForm):
+class EntryForm(VersionedFormMixin, OnceFormMixin, forms.ModelForm):
     involved = forms.MultipleChoiceField(
         label=_("Roles involved"),
         choices=Involved.choices,
@@ -241,7 +242,7 @@ class EntryFilterForm(forms.Form):
         )
 
 
-class ThemeForm(OnceFormMixin, forms.ModelForm):
+class ThemeForm(VersionedFormMixin, OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Theme
         fields = ["name", "name_fr", "polarity", "description", "parent"]
@@ -268,7 +269,7 @@ class ThemeMergeForm(forms.Form):
         self.helper = submit_helper(_("Merge"))
 
 
-class StageForm(OnceFormMixin, forms.ModelForm):
+class StageForm(VersionedFormMixin, OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Stage
         fields = ["name", "starts_on", "ends_on", "description"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from peersupport.concurrency import VersionedFormMixin
 from peersupport.form_tools import ServiceArgumentsMixin, submit_helper
 from peersupport.submissions import OnceFormMixin
 
@@ -17,7 +18,7 @@ from .choices import ServiceStatus
 from .models import Partner, PartnerStatus
 
 
-class PartnerForm(OnceFormMixin, forms.ModelForm):
+class PartnerForm(VersionedFormMixin, OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Partner
         fields = ["name", "kind", "is_internal", "address", "phone", "hours", "notes", "is_active"]

@@ -77,9 +77,12 @@ def partner_detail(request, pk):
 def _partner_form(request, partner, title):
     form = PartnerForm(request.POST or None, instance=partner)
     if request.method == "POST" and form.is_valid():
-        saved = services.partner_save(acting_user=request.user, partner=form.instance)
-        messages.success(request, _("%(name)s saved.") % {"name": saved})
-        return redirect("partners:detail", pk=saved.pk)
+        saved = apply_service(
+            form, lambda: services.partner_save(acting_user=request.user, partner=form.instance)
+        )
+        if saved is not None:
+            messages.success(request, _("%(name)s saved.") % {"name": saved})
+            return redirect("partners:detail", pk=saved.pk)
     return render(request, "partners/form.html", {"form": form, "partner": partner, "title": title})
 
 

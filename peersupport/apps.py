@@ -7,10 +7,14 @@ class PeersupportConfig(AppConfig):
     verbose_name = _("Peer support")
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.core.signals import request_started
+        from django.db.models.signals import post_migrate, pre_save
 
-        from . import audit, checks, key_check  # noqa: F401 (checks registers the key check)
+        from . import audit, checks, concurrency, key_check  # noqa: F401 (checks: the key check)
 
         audit.register_models()
         # After migrate (and a test's flush), the key check is there again.
         post_migrate.connect(key_check.after_migrate, sender=self)
+        # Every row an edit form checked is checked again, under a lock, as it is written.
+        pre_save.connect(concurrency.check_before_save, dispatch_uid="concurrency")
+        request_started.connect(concurrency.forget_expectations, dispatch_uid="concurrency")

@@ -37,6 +37,11 @@ def apply_service(form, service_call):
     try:
         return service_call()
     except ValidationError as error:
+        # Saved by someone else meanwhile: the form shown again carries the
+        # row's version now, so sending it again is a choice, not a race.
+        version = getattr(error, "version", None)
+        if version is not None and hasattr(form, "take_version"):
+            form.take_version(version)
         if hasattr(error, "error_dict"):
             for field, errors in error.error_dict.items():
                 target = field if field in form.fields else None

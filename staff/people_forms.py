@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from peersupport.concurrency import VersionedFormMixin
 from peersupport.form_tools import DateInput, ServiceArgumentsMixin, submit_helper
 from peersupport.models import User
 from peersupport.submissions import OnceFormMixin
@@ -73,7 +74,7 @@ class OnboardingStartForm(OnceFormMixin, forms.Form):
         self.helper = submit_helper(_("Start the checklist"))
 
 
-class OnboardingItemForm(ServiceArgumentsMixin, forms.Form):
+class OnboardingItemForm(VersionedFormMixin, ServiceArgumentsMixin, forms.Form):
     service_fields = ("due_on", "comment")
 
     due_on = forms.DateField(label=_("Due on"), widget=DateInput())
@@ -97,7 +98,7 @@ class OnboardingDoneForm(forms.Form):
         self.helper = submit_helper(_("Mark done"))
 
 
-class WellnessPlanForm(ServiceArgumentsMixin, forms.Form):
+class WellnessPlanForm(VersionedFormMixin, ServiceArgumentsMixin, forms.Form):
     """The four parts of the plan, and whether the supervisor may read it."""
 
     service_fields = (
@@ -182,7 +183,7 @@ class DeclarationLinkForm(forms.Form):
         self.helper = submit_helper(_("Link this record"))
 
 
-class StaffTeamForm(ServiceArgumentsMixin, OnceFormMixin, forms.Form):
+class StaffTeamForm(VersionedFormMixin, ServiceArgumentsMixin, OnceFormMixin, forms.Form):
     service_fields = ("name", "members", "is_active")
 
     name = forms.CharField(label=_("Name"), max_length=120)

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from partners.selectors import partners_to_pick
+from peersupport.concurrency import VersionedFormMixin
 from peersupport.form_tools import DateInput, submit_helper
 from peersupport.submissions import OnceFormMixin
 
@@ -45,7 +46,7 @@ SHARED_NOTE_HELP = _(
 )
 
 
-class WorkForm(OnceFormMixin, forms.Form):
+class WorkForm(VersionedFormMixin, OnceFormMixin, forms.Form):
     """When, how long, who was there and a short note, for one kind of work.
     Editing (``activity``) adds to the note instead of rewriting it, and keeps
     the kind and, for a supervision or a debriefing, its two people."""
@@ -81,7 +82,7 @@ class WorkForm(OnceFormMixin, forms.Form):
     )
 
     def __init__(self, *args, user, kind: str, activity: WorkActivity | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, row=activity, **kwargs)
         self.kind = kind
         self.activity = activity
         private = kind in PRIVATE_KINDS

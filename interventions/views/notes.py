@@ -14,6 +14,7 @@ from clients.access import client_policy
 from peersupport import submissions
 from peersupport.access import ability_required
 from peersupport.audit import record_reads
+from peersupport.concurrency import version_of
 from peersupport.form_tools import apply_service
 from peersupport.roles import Ability
 from peersupport.submissions import mark_drafts_saved, offline_key
@@ -65,6 +66,7 @@ def _page(request, note, **forms):
                 audiences=note_policy.audiences_for_draft(request.user, note),
                 author=request.user,
                 client=note.client,
+                row=note,
             ),
         )
     if context["can_amend"]:
@@ -185,6 +187,7 @@ def note_new(request, client_pk):
         client=client,
         initial=initial,
         refused=why,
+        row=draft,
     )
     key = _compose_key(request.user, client, answered, draft)
     token = request.POST.get(DRAFT_FIELD, "")
@@ -247,11 +250,7 @@ def note_new(request, client_pk):
                     response, key, offline_key(request.user, f"note-{note.pk}")
                 )
     if request.htmx:
-        return render(
-            request,
-            "interventions/fragments/save_status.html",
-            {"saved": False, "at": timezone.now(), "form": form},
-        )
+        return _not_saved_fragment(request, form)
     latest_answers, earlier_answers = [], 0
     if answered is not None:
         # Above the form: the note that began the conversation and its latest
@@ -287,13 +286,32 @@ def _draft_saved_fragment(request, note, *, created):
     response = render(
         request,
         "interventions/fragments/save_status.html",
-        {"saved": True, "at": timezone.now(), "created_draft": note if created else None},
+        {
+            "saved": True,
+            "at": timezone.now(),
+            "created_draft": note if created else None,
+            # The page's next autosave says it builds on this save.
+            "version": version_of(note, NoteForm.version_fields or ()),
+        },
     )
     if created:
         query = request.GET.copy()
         query["draft"] = note.pk
         response["HX-Replace-Url"] = f"{request.path}?{query.urlencode()}"
         response["X-Draft-Key"] = offline_key(request.user, f"note-{note.pk}")
+    return response
+
+
+def _not_saved_fragment(request, form):
+    """An autosave refused (saved meanwhile from another tab, say): the page
+    keeps the text and its version, so each later autosave is refused too until
+    the author saves on purpose; the tab keeps its offline copy."""
+    response = render(
+        request,
+        "interventions/fragments/save_status.html",
+        {"saved": False, "at": timezone.now(), "form": form},
+    )
+    response["X-Draft-Not-Saved"] = "1"
     return response
 
 
@@ -307,6 +325,7 @@ def note_save(request, pk):
         audiences=note_policy.audiences_for_draft(request.user, note),
         author=request.user,
         client=note.client,
+        row=note,
     )
     saved = form.is_valid() and apply_service(
         form,
@@ -315,11 +334,10 @@ def note_save(request, pk):
         ),
     )
     if request.htmx:
-        return render(
-            request,
-            "interventions/fragments/save_status.html",
-            {"saved": bool(saved), "at": timezone.now(), "form": form},
-        )  # 200 either way: htmx swaps only successful responses, and the author must see why
+        # 200 either way: htmx swaps only successful responses, and the author must see why
+        if saved:
+            return _draft_saved_fragment(request, saved, created=False)
+        return _not_saved_fragment(request, form)
     if not saved:
         return _page(request, note, form=form)
     if "sign" in request.POST:

@@ -61,7 +61,7 @@ def checklist_start(request, peer_pk):
 def item_edit(request, pk):
     item = onboarding_item_policy.get_for(request.user, pk, A.KEEP)
     form = OnboardingItemForm(
-        request.POST or None, initial={"due_on": item.due_on, "comment": item.comment}
+        request.POST or None, initial={"due_on": item.due_on, "comment": item.comment}, row=item
     )
     if request.method == "POST" and form.is_valid():
         saved = apply_service(

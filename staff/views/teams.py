@@ -33,7 +33,7 @@ def _team_form_page(request, team):
             "members": list(team.members.all()),
             "is_active": team.is_active,
         }
-    form = StaffTeamForm(request.POST or None, initial=initial)
+    form = StaffTeamForm(request.POST or None, initial=initial, row=team)
     if team is not None:
         # A change sent twice is applied twice: no one-time token.
         form.fields.pop("submission_token", None)

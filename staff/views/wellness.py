@@ -37,7 +37,7 @@ def plan_edit(request):
     initial = {name: getattr(newest, name) for name in PLAN_FIELDS} if newest else {}
     if newest is not None:
         record_view(newest)
-    form = WellnessPlanForm(request.POST or None, initial=initial)
+    form = WellnessPlanForm(request.POST or None, initial=initial, row=newest)
     if request.method == "POST" and form.is_valid():
         result = apply_service(
             form,

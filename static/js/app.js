@@ -40,7 +40,9 @@ const SAVED_COOKIE = "peersupport_drafts_saved";
 // Never kept: the CSRF token changes, a draft's id is the server's business,
 // and a one-time token put back into a later form would turn that form's
 // submit into a repeat of one already saved.
-const NOT_KEPT = new Set(["csrfmiddlewaretoken", "draft", "submission_token", "draft_token"]);
+// Nor the version a form was drawn from (peersupport.concurrency): a page
+// opened again carries the version saved now.
+const NOT_KEPT = new Set(["csrfmiddlewaretoken", "draft", "submission_token", "draft_token", "version"]);
 
 function copyKeys() {
   const keys = [];
@@ -152,7 +154,9 @@ function keepDrafts(form) {
       form.dataset.draftKey = moved;
       if (copy !== null) window.sessionStorage.setItem(key, copy);
     }
-    if (event.detail.successful && window.sessionStorage.getItem(key) === snapshot(form)) {
+    // An answer saying "Not saved" (saved meanwhile in another tab) keeps the copy.
+    const refused = event.detail.xhr && event.detail.xhr.getResponseHeader("X-Draft-Not-Saved");
+    if (event.detail.successful && !refused && window.sessionStorage.getItem(key) === snapshot(form)) {
       window.sessionStorage.removeItem(key);
     }
   });

@@ -6,6 +6,7 @@ from peersupport.roles import Role
 from tests.conftest import PERSONAS
 from tests.db_snapshot import snapshot
 from tests.factories import UserFactory
+from tests.form_versions import versioned
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +119,7 @@ def test_a_taken_username_is_explained_on_the_field(client, coordinator, target)
 
 def test_coordinator_changes_roles(client, coordinator, target):
     client.force_login(coordinator)
-    response = client.post(
+    response = versioned(client).post(
         reverse("accounts:edit", args=[target.pk]),
         {"first_name": "T", "last_name": "G", "email": "", "roles": ["peer"]},
     )
@@ -130,7 +131,7 @@ def test_coordinator_changes_roles(client, coordinator, target):
 def test_removing_ones_own_coordinator_role_is_explained_and_changes_nothing(client, coordinator):
     client.force_login(coordinator)
     before = snapshot()
-    response = client.post(
+    response = versioned(client).post(
         reverse("accounts:edit", args=[coordinator.pk]),
         {"first_name": "", "last_name": "", "email": "", "roles": ["peer"]},
     )

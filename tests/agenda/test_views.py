@@ -21,6 +21,7 @@ from interventions.models import Encounter, Notification
 from partners.models import Partner
 from peersupport.roles import Role
 from tests.factories import ClientFactory, UserFactory, put_on_team
+from tests.form_versions import versioned
 
 SECRET = "Call the housing office back about the flat."
 
@@ -368,7 +369,7 @@ def test_editing_changes_the_words_and_the_day(client, peer, make_follow_up):
     follow_up = make_follow_up()
     client.force_login(peer)
     due = (timezone.localdate() + timedelta(days=5)).isoformat()
-    client.post(
+    versioned(client).post(
         reverse("follow_ups:edit", args=[follow_up.pk]),
         {"what": "New words", "due_on": due, "assigned_to": peer.pk},
     )

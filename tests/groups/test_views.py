@@ -15,6 +15,7 @@ from django.utils import timezone
 from groups.choices import SessionNoteAudience
 from groups.models import GroupAttendance, GroupSession, SupportGroup
 from tests.factories import ClientFactory, put_on_team
+from tests.form_versions import versioned
 
 pytestmark = pytest.mark.django_db
 
@@ -164,7 +165,7 @@ def test_a_group_form_says_what_is_wrong_on_its_fields(client, peer):
 
 def test_a_facilitator_retires_the_group_from_its_form(client, peer, group):
     client.force_login(peer)
-    response = client.post(
+    response = versioned(client).post(
         reverse("groups:edit", args=[group.pk]),
         {
             "name": group.name,
@@ -326,7 +327,7 @@ def test_the_edit_form_says_the_note_is_only_added_to_and_adds(client, peer, ses
     form = page.context["form"]
     assert "note" not in form.fields and "note_addition" in form.fields
     assert "never rewritten" in page.content.decode()
-    response = client.post(
+    response = versioned(client).post(
         url,
         {
             "held_on": session.held_on.isoformat(),
@@ -346,7 +347,7 @@ def test_unticking_one_s_own_person_takes_them_off_and_leaves_the_others(
     client, peer, session, person, elsewhere
 ):
     client.force_login(peer)
-    response = client.post(
+    response = versioned(client).post(
         reverse("groups:session_edit", args=[session.pk]),
         {"held_on": session.held_on.isoformat(), "anonymous_count": 2, "attendees": []},
     )
@@ -416,7 +417,7 @@ def test_an_empty_note_may_be_written_later_with_its_audience(client, clinician,
     session = make_session()
     client.force_login(clinician)
     url = reverse("groups:session_edit", args=[session.pk])
-    response = client.post(
+    response = versioned(client).post(
         url,
         {
             "held_on": session.held_on.isoformat(),

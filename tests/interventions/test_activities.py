@@ -9,6 +9,7 @@ from interventions.forms import EncounterForm
 from interventions.models import Activity
 from peersupport.roles import Ability, Role, abilities_for
 from tests.db_snapshot import snapshot
+from tests.form_versions import versioned
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +111,7 @@ def test_coordinator_adds_an_activity_in_both_languages_with_its_service_codes(c
 
 def test_coordinator_renames_an_activity_in_both_languages(client, coordinator, listening):
     client.force_login(coordinator)
-    client.post(
+    versioned(client).post(
         reverse("activities:edit", args=[listening.pk]),
         {
             "name_en": "Listening",
@@ -164,7 +165,7 @@ def test_retiring_keeps_the_activity_and_its_encounters_but_stops_offering_it(
 def test_every_change_is_audited_with_its_author(client, coordinator, listening):
     client.force_login(coordinator)
     client.post(reverse("activities:create"), NEW_ACTIVITY)
-    client.post(
+    versioned(client).post(
         reverse("activities:edit", args=[listening.pk]),
         {"name_en": "Listening", "name_fr": "Écoute", "position": "0"},
     )

@@ -26,6 +26,7 @@ from interventions.access import note_policy
 from interventions.choices import Audience, NotificationKind
 from interventions.models import Note, NoteRead, Notification
 from interventions.templatetags.notes_tags import notification_text
+from tests.form_versions import versioned
 
 pytestmark = pytest.mark.django_db
 
@@ -497,12 +498,13 @@ def test_a_drafts_page_keeps_the_teammates_to_let_know_and_signing_tells_them(
     client.force_login(peer)
     form = client.get(reverse("notes:detail", args=[draft.pk])).context["form"]
     assert form["mentions"].value() == [clinician.pk]
-    response = client.post(
+    page = reverse("notes:detail", args=[draft.pk])
+    response = versioned(client, page).post(
         reverse("notes:save", args=[draft.pk]),
         {"body": "She starts Monday.", "audience": "care_team", "mentions": [clinician.pk]},
     )
     assert response.status_code == 302 and not Notification.objects.exists()
-    client.post(
+    versioned(client, page).post(
         reverse("notes:save", args=[draft.pk]),
         {"body": "She starts Monday.", "audience": "care_team", "sign": "1"},
     )

@@ -14,6 +14,7 @@ from interventions.models import Note
 from interventions.views.notes import DRAFT_FIELD
 from peersupport import submissions
 from peersupport.submissions import Submission, new_token
+from tests.form_versions import version_on
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -54,7 +55,13 @@ def test_the_first_autosave_with_words_creates_the_draft_and_the_next_fill_it(cl
     assert f'<input type="hidden" name="draft" value="{note.pk}">' in page
     assert first["X-Draft-Key"] == f"u{peer.pk}:note-{note.pk}"
     assert first["HX-Replace-Url"].endswith(f"draft={note.pk}")
-    client.post(url, {"body": "Went with her", "audience": "peer_team", "draft": note.pk}, **HTMX)
+    # The first answer hands the page the draft's version, which the next carries.
+    version = version_on(page)
+    client.post(
+        url,
+        {"body": "Went with her", "audience": "peer_team", "draft": note.pk, "version": version},
+        **HTMX,
+    )
     note.refresh_from_db()
     assert note.body == "Went with her" and Note.objects.count() == 1
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from partners.models import Partner
 from tests.db_snapshot import snapshot
+from tests.form_versions import versioned
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def test_coordinator_adds_and_deactivates_a_partner(client, coordinator):
     )
     partner = Partner.objects.get(name="Banque alimentaire")
     assert response.url == reverse("partners:detail", args=[partner.pk])
-    client.post(
+    versioned(client).post(
         reverse("partners:edit", args=[partner.pk]), {"name": "Banque alimentaire", "kind": "food"}
     )
     partner.refresh_from_db()

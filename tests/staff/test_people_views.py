@@ -17,6 +17,7 @@ from peersupport.roles import Role
 from staff import people_services as services
 from staff.models import Backing, OnboardingItem, WellnessPlan
 from tests.factories import ClientFactory, UserFactory
+from tests.form_versions import versioned
 from tests.staff.people_world import supervisor  # noqa: F401 (fixtures, by name)
 
 pytestmark = pytest.mark.django_db
@@ -69,11 +70,11 @@ def test_saving_the_plan_writes_a_version_and_an_unchanged_one_nothing(client, p
         "who_to_call": "Jo",
         "shared_with_supervisor": "on",
     }
-    assert client.post(reverse("me:wellness_edit"), data).status_code == 302
-    assert client.post(reverse("me:wellness_edit"), data).status_code == 302
+    assert versioned(client).post(reverse("me:wellness_edit"), data).status_code == 302
+    assert versioned(client).post(reverse("me:wellness_edit"), data).status_code == 302
     assert WellnessPlan.objects.filter(peer=peer).count() == 1
     data["what_helps"] = "Cooking with two friends"
-    client.post(reverse("me:wellness_edit"), data)
+    versioned(client).post(reverse("me:wellness_edit"), data)
     assert WellnessPlan.objects.filter(peer=peer).count() == 2
     history = client.get(reverse("me:wellness_history")).content.decode()
     assert "Cooking with a friend" in history and "Cooking with two friends" in history
@@ -184,7 +185,7 @@ def test_staff_teams_are_created_and_a_name_taken_is_refused_on_the_field(
     response = client.post(url, {"name": "clinic a"})
     assert response.status_code == 200 and "name" in response.context["form"].errors
     edit = reverse("supervision:team_edit", args=[team.pk])
-    assert client.post(edit, {"name": "Clinic A", "members": []}).status_code == 302
+    assert versioned(client).post(edit, {"name": "Clinic A", "members": []}).status_code == 302
     team.refresh_from_db()
     assert not team.is_active and not team.members.exists()
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from staff.models import WorkActivity
+from tests.form_versions import versioned
 from tests.staff.work_world import (  # noqa: F401 (fixtures)
     MEETING_NOTE,
     SUPERVISION_NOTE,
@@ -193,7 +194,7 @@ def test_a_change_adds_to_the_note(client, peer, clinician, meeting):  # noqa: F
     url = reverse("work:edit", args=[meeting.pk])
     form = client.get(url).context["form"]
     assert "note" not in form.fields and "add_to_note" in form.fields
-    response = client.post(
+    response = versioned(client).post(
         url,
         {
             "occurred_on": meeting.occurred_on.isoformat(),
