@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from django import forms
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client as Browser
 from django.test import override_settings
 from django.urls import reverse
@@ -350,7 +350,7 @@ def test_a_new_note_hands_its_draft_version_to_the_page(person, peer, client):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
+@pytest.mark.postgresql_only
 def test_of_two_saves_racing_past_the_form_check_only_one_wins():
     """Both requests pass the check on the page's row; the write's check
     under the lock lets the first through and refuses the second."""
