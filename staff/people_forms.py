@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peersupport.form_tools import DateInput, ServiceArgumentsMixin, submit_helper
 from peersupport.models import User
+from peersupport.query import QueryForm, SearchField
 from peersupport.submissions import OnceFormMixin
 
 from .access import backing_policy
@@ -205,3 +206,9 @@ class StaffTeamForm(ServiceArgumentsMixin, OnceFormMixin, forms.Form):
             "first_name", "last_name", "username"
         )
         self.helper = submit_helper(_("Save the team"))
+
+
+class DeclarationLinkQuery(QueryForm):
+    """The search for the record a declaration names."""
+
+    q = SearchField()
