@@ -94,8 +94,8 @@ class DayField(forms.DateField):
     browser's date picker sends it (or in the language's own format). A day that
     does not exist (2025-02-30) is an error, as is one out of those years."""
 
+    # Django's own "Enter a valid date." for a day that does not exist.
     default_error_messages = {
-        "invalid": _("Give a real date, such as 2025-03-31."),
         "out_of_range": _("Give a date between %(first)s and %(last)s."),
     }
 
