@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Record numbers are big integers (DEFAULT_AUTO_FIELD): anything larger names nothing.
 RECORD_ID_MAX = 2**63 - 1
+RECORD_ID_DIGITS = len(str(RECORD_ID_MAX))
 # A day a day can be added to and subtracted from, and that PostgreSQL and
 # SQLite both store: years 1900 to 9998 cover every real use.
 FIRST_YEAR, LAST_YEAR = 1900, 9998
@@ -60,18 +61,18 @@ class RecordIdField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", len(str(RECORD_ID_MAX)))
+        kwargs.setdefault("max_length", RECORD_ID_DIGITS)
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("inputmode", "numeric")
 
     def to_python(self, value):
-        text = super().to_python(value)
-        if text in self.empty_values:
+        text = str(super().to_python(value) or "")
+        if not text:
             return None
         # int() of thousands of digits is itself an error: the length first.
-        if not (ascii_digits(text) and len(text) <= self.max_length and int(text) >= 1):
+        if not (ascii_digits(text) and len(text) <= RECORD_ID_DIGITS):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
-        if int(text) > RECORD_ID_MAX:
+        if not 1 <= int(text) <= RECORD_ID_MAX:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return int(text)
 
@@ -134,7 +135,7 @@ class RecordChoiceField(forms.ModelChoiceField):
 
     def to_python(self, value):
         if value not in self.empty_values and not (
-            ascii_digits(value) and len(value) <= len(str(RECORD_ID_MAX))
+            ascii_digits(value) and len(value) <= RECORD_ID_DIGITS
         ):
             raise ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice", params={"value": ""}
@@ -178,7 +179,7 @@ class NextPathField(SearchField):
         super().__init__(**kwargs)
 
     def to_python(self, value):
-        path = super().to_python(value)
+        path = str(super().to_python(value) or "")
         return path if path.startswith("/") and not path.startswith("//") else ""
 
 
