@@ -31,6 +31,7 @@ from audit.services import record_sign_in_event
 from peersupport import audit as audit_events
 from peersupport.audit import acting_as, record_event
 from peersupport.models import User
+from peersupport.query import ascii_digits
 from peersupport.roles import Ability, Role
 from peersupport.second_factor import MALFORMED, has_second_factor, normalised, verify_code
 
@@ -151,7 +152,7 @@ def second_factor_confirm(*, user: User, device: TOTPDevice, code: str) -> list[
     if device.user_id != user.pk or device.confirmed:
         raise ValidationError({"code": _("Start again from your account page.")})
     code = normalised(code)
-    if not (code.isdigit() and len(code) == 6):
+    if not (ascii_digits(code) and len(code) == 6):
         raise ValidationError({"code": _("Enter the 6 digits your app shows.")})
     if not device.verify_token(code):
         raise ValidationError(

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from peersupport.query import NextPathField, QueryForm
+
 
 def _app_code_input(*, autofocus: bool = True) -> forms.TextInput:
     # one-time-code: phones offer the code from a message or an app; numeric:
@@ -54,3 +56,11 @@ class ConfirmAppForm(forms.Form):
         # Not focused: on a phone the page would open below the QR code.
         widget=_app_code_input(autofocus=False),
     )
+
+
+class SecondStepQuery(QueryForm):
+    """What the second step's address may say: where the person was going,
+    and that they will type a recovery code."""
+
+    next = NextPathField()
+    use = forms.ChoiceField(choices=[("recovery", "recovery")], required=False)

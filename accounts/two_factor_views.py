@@ -11,17 +11,18 @@ from django.utils.translation import gettext as _
 
 from peersupport.access import ability_required
 from peersupport.form_tools import apply_service
+from peersupport.query import parse
 from peersupport.roles import Ability
 from peersupport.second_factor import has_second_factor
 
 from . import two_factor
 from .access import Action, account_policy
-from .two_factor_forms import ConfirmAppForm, SecondFactorForm
+from .two_factor_forms import ConfirmAppForm, SecondFactorForm, SecondStepQuery
 
 
 def _next_url(request: HttpRequest) -> str:
     """Where the person was going, if it is a page of this site."""
-    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    wanted = request.POST.get("next") or parse(request, SecondStepQuery).value("next", "")
     if url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -45,7 +46,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if not _owes_a_code(request):
         request.session.pop(two_factor.PENDING, None)
         return redirect(next_url)
-    recovery = (request.POST.get("use") or request.GET.get("use")) == "recovery"
+    use = request.POST.get("use") or parse(request, SecondStepQuery).value("use")
+    recovery = use == "recovery"
     form = SecondFactorForm(request.POST or None, recovery=recovery)
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from peersupport.access import ability_required
 from peersupport.audit import account_history
 from peersupport.form_tools import apply_service
+from peersupport.query import page_number
 from peersupport.roles import Ability
 from peersupport.slots import ACCOUNT_PAGE, OWN_ACCOUNT_PAGE
 
@@ -41,7 +42,7 @@ def own_account(request: HttpRequest) -> HttpResponse:
 @manage_accounts
 def account_list(request: HttpRequest) -> HttpResponse:
     accounts = account_policy.visible_to(request.user)
-    page = Paginator(accounts, 50).get_page(request.GET.get("page"))
+    page = Paginator(accounts, 50).get_page(page_number(request))
     return render(request, "accounts/list.html", {"page": page})
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,10 +15,12 @@ from partners.forms import PartnerChoiceField
 from partners.selectors import partners_to_pick
 from peersupport.concurrency import VersionedFormMixin
 from peersupport.form_tools import DateInput, submit_helper
+from peersupport.query import QueryForm, RecordIdField
 from peersupport.submissions import OnceFormMixin
 
 from . import selectors
 from .access import follow_up_policy
+from .choices import FollowUpStatus
 from .models import AccompanimentKind, FollowUp
 from .services import MOST_DAYS_AHEAD, MOST_DAYS_PAST, due_date_error
 
@@ -219,3 +222,20 @@ class KindForm(VersionedFormMixin, OnceFormMixin, forms.ModelForm):
         self.fields["activity"].queryset = offered.order_by("position", "pk")
         self.fields["activity"].label_from_instance = lambda activity: activity.label
         self.helper = submit_helper(_("Save"))
+
+
+class FollowUpQuery(QueryForm):
+    """What the follow-up pages read from the query string: the list's scope
+    and status; the person or encounter a new one is about, and its kind."""
+
+    scope = forms.ChoiceField(choices=[("mine", "mine"), ("teams", "teams")], required=False)
+    status = forms.ChoiceField(choices=FollowUpStatus.choices, required=False)
+    kind = forms.ChoiceField(choices=[("accompaniment", "accompaniment")], required=False)
+    client = RecordIdField()
+    encounter = RecordIdField()
+
+
+class CalendarFeedQuery(QueryForm):
+    """The language a calendar feed is written in."""
+
+    lang = forms.ChoiceField(choices=settings.LANGUAGES, required=False)

@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from peersupport.access import ability_required
 from peersupport.audit import readable_entries
+from peersupport.query import page_number, parse
 from peersupport.roles import Ability
 
 from . import selectors
@@ -18,10 +19,10 @@ PAGE_SIZE = 50
 
 @ability_required(Ability.VIEW_AUDIT_TRAIL)
 def audit_trail(request: HttpRequest) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None)
-    filters = form.values() if form.is_bound else {}
+    form = parse(request, AuditFilterForm)
+    filters = form.values()
     entries = selectors.trail_entries(viewer=request.user, filters=filters)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(entries, PAGE_SIZE).get_page(page_number(request))
     rows = list(page)
     person = filters.get("person")
     people_ids = {person} if person else set()
@@ -49,10 +50,10 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
 @ability_required(Ability.VIEW_AUDIT_TRAIL)
 def sign_ins(request: HttpRequest) -> HttpResponse:
     """Sign-ins, sign-outs, failures and lock-outs of every account."""
-    form = SignInFilterForm(request.GET or None)
-    filters = form.values() if form.is_bound else {}
+    form = parse(request, SignInFilterForm)
+    filters = form.values()
     events = selectors.sign_in_events(viewer=request.user, filters=filters)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(events, PAGE_SIZE).get_page(page_number(request))
     rows = list(page)
     for event in rows:
         event.browser = browser_in_words(event.user_agent)

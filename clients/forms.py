@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from peersupport.concurrency import VersionedFormMixin
 from peersupport.form_tools import DateInput, ServiceArgumentsMixin, submit_helper
 from peersupport.models import User
+from peersupport.query import NextPathField, QueryForm, RecordIdField, SearchField
 from peersupport.submissions import OnceFormMixin
 
 from .access import ClientJoinPolicy, client_join_policy
@@ -240,10 +241,32 @@ class MergeForm(ServiceArgumentsMixin, forms.Form):
     service_fields = ("reason",)
 
 
-class ClientFilterForm(forms.Form):
+class MergeStartForm(QueryForm):
+    """The merge's first step, in the query string: the duplicate to compare."""
+
+    duplicate = RecordIdField(
+        label=MergeForm.base_fields["duplicate"].label,
+        help_text=MergeForm.base_fields["duplicate"].help_text,
+    )
+
+
+class ConsentAddQuery(QueryForm):
+    """What a link to record a consent may say: the purpose, and where to go back."""
+
+    purpose = forms.ChoiceField(choices=Purpose.choices, required=False)
+    next = NextPathField()
+
+
+class JoinQuery(QueryForm):
+    """The search that found the person joined."""
+
+    q = SearchField()
+
+
+class ClientFilterForm(QueryForm):
     """The list's search and filters, read from the query string."""
 
-    q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
+    q = SearchField(label=_("Search by name"), max_length=100)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any")), *Status.choices]
     )
@@ -270,13 +293,14 @@ class ClientFilterForm(forms.Form):
     def filters(self):
         from .selectors import ClientFilters
 
-        if not self.is_valid():
-            return ClientFilters()
-        data = self.cleaned_data
+        # A filter that does not parse filters nothing; its field says why.
+        data = self.values()
         return ClientFilters(
-            q=data["q"].strip(),
-            status=Status(data["status"]) if data["status"] else None,
-            situation=Situation(data["situation"]) if data["situation"] else None,
-            consent_purpose=Purpose(data["consent_purpose"]) if data["consent_purpose"] else None,
-            consent_state=ConsentState(data["consent_state"]) if data["consent_state"] else None,
+            q=data.get("q", ""),
+            status=Status(data["status"]) if "status" in data else None,
+            situation=Situation(data["situation"]) if "situation" in data else None,
+            consent_purpose=Purpose(data["consent_purpose"]) if "consent_purpose" in data else None,
+            consent_state=(
+                ConsentState(data["consent_state"]) if "consent_state" in data else None
+            ),
         )

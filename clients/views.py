@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from peersupport.access import ability_required
 from peersupport.audit import record_view
 from peersupport.form_tools import apply_service
+from peersupport.query import page_number, parse
 from peersupport.roles import Ability
 from peersupport.slots import PERSON_PAGE
 
@@ -31,9 +32,12 @@ from .forms import (
     ClientForm,
     ClientRegisterForm,
     CloseForm,
+    ConsentAddQuery,
     ConsentForm,
+    JoinQuery,
     JoinTeamForm,
     MergeForm,
+    MergeStartForm,
     SituationForm,
     TeamAddForm,
     WithdrawConsentForm,
@@ -56,10 +60,10 @@ def _form_page(request, client, form, title, intro=""):
 
 @use_register
 def client_list(request):
-    filter_form = ClientFilterForm(request.GET or None)
+    filter_form = parse(request, ClientFilterForm)
     filters = filter_form.filters()
     clients = selectors.client_list(viewer=request.user, filters=filters)
-    page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(clients, PAGE_SIZE).get_page(page_number(request))
     others = selectors.others_matching(viewer=request.user, q=filters.q) if filters.q else []
     return render(
         request,
@@ -168,7 +172,8 @@ def situation_add(request, pk):
 @use_register
 def consent_add(request, pk):
     client = client_policy.get_for(request.user, pk, Action.RECORD_CONSENT)
-    initial = {"purpose": request.GET.get("purpose")} if request.GET.get("purpose") else None
+    query = parse(request, ConsentAddQuery)
+    initial = {"purpose": query.value("purpose")} if query.value("purpose") else None
     form = ConsentForm(request.POST or None, initial=initial)
     if (
         request.method == "POST"
@@ -183,8 +188,8 @@ def consent_add(request, pk):
         messages.success(request, _("Consent decision recorded."))
         # Back where the consent was found missing (a referral's form, say),
         # when that is a page of this site; else to the person.
-        back = request.GET.get("next", "")
-        if back.startswith("/") and url_has_allowed_host_and_scheme(
+        back = query.value("next", "")
+        if back and url_has_allowed_host_and_scheme(
             back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
             return redirect(back)
@@ -287,7 +292,7 @@ def team_end(request, pk, membership_pk):
 def team_join(request, pk):
     # Reached from a search result only: the search that found the person comes
     # along, so the page cannot be used to walk the register by record number.
-    q = request.POST.get("q") or request.GET.get("q", "")
+    q = request.POST.get("q") or parse(request, JoinQuery).value("q", "")
     client = client_join_policy.get_for(request.user, pk, ClientJoinPolicy.Action.JOIN)
     if not selectors.matches_findable_query(client, q):
         raise Http404
@@ -316,12 +321,18 @@ def team_join(request, pk):
 @use_register
 def client_merge(request, pk):
     client = client_policy.get_for(request.user, pk, Action.MERGE)
-    form = MergeForm(request.POST or request.GET or None)
+    # The comparison step comes as a query (?duplicate=), the merge as a POST.
+    form: MergeForm | MergeStartForm
+    if request.method == "POST":
+        form = MergeForm(request.POST)
+        form.is_valid()
+        wanted = form.cleaned_data.get("duplicate")
+    else:
+        form = parse(request, MergeStartForm)
+        wanted = form.value("duplicate")
     duplicate = None
-    if form.is_bound and form.is_valid():
-        duplicate = (
-            client_policy.visible_to(request.user).filter(pk=form.cleaned_data["duplicate"]).first()
-        )
+    if wanted is not None:
+        duplicate = client_policy.visible_to(request.user).filter(pk=wanted).first()
         if (
             duplicate is None
             or duplicate.pk == client.pk
@@ -329,9 +340,13 @@ def client_merge(request, pk):
         ):
             form.add_error("duplicate", _("No open record with this number can be merged here."))
             duplicate = None
-        elif request.method == "POST" and not form.cleaned_data["confirm"]:
+        elif request.method == "GET":
+            form = MergeForm(initial={"duplicate": duplicate.pk})
+        elif not form.is_valid():
+            pass  # the second step again, the reason's error on its field
+        elif not form.cleaned_data["confirm"]:
             form.add_error("confirm", _("Tick this once you have compared both records."))
-        elif request.method == "POST":
+        else:
             merge = apply_service(
                 form,
                 lambda: services.client_merge(
@@ -359,6 +374,6 @@ def client_merge(request, pk):
 def team_joins(request):
     """People who joined a care team on their own, for the coordinator to see."""
     page = Paginator(selectors.self_joins(viewer=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
+        page_number(request)
     )
     return render(request, "clients/joins.html", {"page": page})

@@ -15,6 +15,7 @@ from partners.forms import PartnerChoiceField
 from partners.selectors import partners_to_pick
 from peersupport.concurrency import VersionedFormMixin
 from peersupport.form_tools import ServiceArgumentsMixin
+from peersupport.query import DayField, QueryForm, RecordIdField, SearchField
 from peersupport.submissions import OnceFormMixin
 
 from .access import encounter_policy, note_policy
@@ -325,3 +326,31 @@ class PeerRequestForm(ServiceArgumentsMixin, OnceFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Request a peer"), css_class="btn-lg"))
+
+
+class SharedFeedQuery(QueryForm):
+    """The shared feed's filters: a person, and the days between two dates."""
+
+    client = RecordIdField()
+    since = DayField(label=_("From"))
+    until = DayField(label=_("To"))
+
+
+class EncounterNewQuery(QueryForm):
+    """The person a new encounter is with, when a page already knows."""
+
+    client = RecordIdField()
+
+
+class NoteNewQuery(QueryForm):
+    """What a link to write a note may say: the draft to go on with, the note
+    answered, the audience wished for."""
+
+    draft = RecordIdField()
+    answer = RecordIdField()
+    # Any text: an audience the viewer may not choose is explained on the form.
+    audience = SearchField(max_length=40)
+
+
+class EmergencyQueueQuery(QueryForm):
+    status = forms.ChoiceField(choices=ReviewStatus.choices, required=False)

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from clients.models import Client
 from peersupport.audit import record_reads
+from peersupport.query import page_number
 
 from . import selectors, today
 from .access import emergency_access_policy, encounter_policy, note_policy, peer_request_policy
@@ -48,10 +49,7 @@ def person_page(request: HttpRequest, *, client: Client) -> dict[str, Any]:
     safety exception in force, and what the viewer may start about the person.
     The notes whose bodies the timeline shows are recorded as read."""
     user = request.user
-    page_number = request.GET.get("page", "1")
-    timeline = selectors.timeline(
-        viewer=user, client=client, page=int(page_number) if page_number.isdigit() else 1
-    )
+    timeline = selectors.timeline(viewer=user, client=client, page=page_number(request))
     record_reads(timeline.shown_notes, via="timeline")
     return {
         "timeline": timeline,

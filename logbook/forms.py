@@ -10,6 +10,14 @@ from partners.access import partner_policy
 from peersupport.concurrency import VersionedFormMixin
 from peersupport.form_tools import DateInput, submit_helper
 from peersupport.models import User
+from peersupport.query import (
+    DayField,
+    FlagField,
+    QueryForm,
+    RecordChoiceField,
+    RecordIdField,
+    SearchField,
+)
 from peersupport.submissions import OnceFormMixin
 
 from .choices import Involved, Kind, Source
@@ -57,7 +65,7 @@ class ThemeChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.label} ({obj.get_polarity_display()})"
 
 
-class ThemeFilterField(forms.ModelChoiceField):
+class ThemeFilterField(RecordChoiceField):
     """A theme filter finds what is coded below the theme too: its label shows
     where the theme sits, under the themes above it."""
 
@@ -77,7 +85,7 @@ class _StagesAndOutside(ModelChoiceIterator):
         return super().__len__() + 1
 
 
-class StageFilterField(forms.ModelChoiceField):
+class StageFilterField(RecordChoiceField):
     """A stage, or the entries dated outside every stage (a matrix column)."""
 
     iterator = _StagesAndOutside
@@ -194,8 +202,8 @@ def initial_from_work(activity) -> dict[str, Any]:
     }
 
 
-class EntryFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+class EntryFilterForm(QueryForm):
+    q = SearchField(label=_("Search"))
     stage = StageFilterField(
         label=_("Stage"), queryset=Stage.objects.none(), required=False, empty_label=ANY
     )
@@ -206,11 +214,11 @@ class EntryFilterForm(forms.Form):
     theme = ThemeFilterField(
         label=_("Theme"), queryset=Theme.objects.none(), required=False, empty_label=ANY
     )
-    author = forms.ModelChoiceField(
+    author = RecordChoiceField(
         label=_("Author"), queryset=User.objects.none(), required=False, empty_label=ANY
     )
-    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    since = DayField(label=_("From"))
+    until = DayField(label=_("To"))
 
     def __init__(self, *args, stages, codebook, authors, **kwargs):
         super().__init__(*args, **kwargs)
@@ -240,6 +248,25 @@ class EntryFilterForm(forms.Form):
             q=data.get("q", "").strip(),
             deleted=deleted,
         )
+
+
+class LogbookQuery(QueryForm):
+    """What the logbook's pages read from the query string besides the list's
+    filters: the bin, the export's format, the meeting a new entry counts, the
+    matrix's kind and source."""
+
+    deleted = FlagField()
+    format = SearchField(max_length=20)
+    from_work = RecordIdField()
+    kind = forms.ChoiceField(choices=Kind.choices, required=False)
+    source = forms.ChoiceField(choices=Source.choices, required=False)
+
+
+class ResearchExportQuery(QueryForm):
+    format = forms.ChoiceField(
+        choices=[("csv", "csv"), ("dictionary", "dictionary")], required=False
+    )
+    dates = forms.ChoiceField(choices=[("shift", "shift"), ("week", "week")], required=False)
 
 
 class ThemeForm(VersionedFormMixin, OnceFormMixin, forms.ModelForm):

@@ -10,11 +10,13 @@ from interventions.models import Activity
 from partners.choices import PartnerKind
 from peersupport.access import ability_required
 from peersupport.audit import record_export
+from peersupport.query import parse
 from peersupport.roles import Ability
 from referrals.choices import ReferralStatus
 
 from . import research
 from .exports import csv_stream
+from .forms import ResearchExportQuery
 
 stats = ability_required(Ability.VIEW_PROGRAMME_STATS)
 
@@ -80,7 +82,10 @@ def activity(request):
 
 @stats
 def export(request):
-    fmt = request.GET.get("format", "csv")
+    query = parse(request, ResearchExportQuery)
+    if query.refused("format"):
+        raise Http404
+    fmt = query.value("format", "csv")
     if fmt == "dictionary":
         return StreamingHttpResponse(
             csv_stream(["column", "description"], research.EXPORT_COLUMNS),
@@ -89,7 +94,7 @@ def export(request):
         )
     if fmt != "csv":
         raise Http404
-    dates = "week" if request.GET.get("dates") == "week" else "shift"
+    dates = query.value("dates", "shift")
     encounters, rows = research.export_rows(viewer=request.user, dates=dates)
     record_export(
         user=request.user,

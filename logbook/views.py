@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from partners.selectors import partners_to_pick
 from peersupport.audit import history_of, readable_entries
 from peersupport.form_tools import apply_service
+from peersupport.query import page_number, parse
 from staff.access import work_activity_policy
 
 from . import exports, exports_http, selectors, services
@@ -21,6 +22,7 @@ from .choices import Kind, Source
 from .forms import (
     EntryFilterForm,
     EntryForm,
+    LogbookQuery,
     StageForm,
     ThemeForm,
     ThemeMergeForm,
@@ -38,13 +40,16 @@ def _require(allowed: bool) -> None:
 
 def _filters(request: HttpRequest) -> tuple[EntryFilterForm, selectors.EntryFilters]:
     """The list's filters from the query string; the export reads the same ones."""
-    form = EntryFilterForm(
-        request.GET or None,
+    form = parse(
+        request,
+        EntryFilterForm,
         stages=stage_policy.visible_to(request.user),
         codebook=theme_policy.visible_to(request.user),
         authors=selectors.entry_authors(viewer=request.user),
     )
-    in_bin = request.GET.get("deleted") == "1" and entry_policy.can(request.user, Action.RESTORE)
+    in_bin = parse(request, LogbookQuery).value("deleted", False) and entry_policy.can(
+        request.user, Action.RESTORE
+    )
     return form, form.entry_filters(deleted=in_bin)
 
 
@@ -53,7 +58,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     page = Paginator(
         selectors.entry_list(viewer=request.user, filters=filters), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    ).get_page(page_number(request))
     return render(
         request,
         "logbook/list.html",
@@ -72,7 +77,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 def entry_export(request: HttpRequest) -> HttpResponse:
     """The list, as a file: same filters, same policy, every export recorded."""
     _require(entry_policy.can(request.user, Action.EXPORT))
-    fmt = request.GET.get("format", "csv")
+    fmt = parse(request, LogbookQuery).value("format", "csv")
     if fmt not in exports.FORMATS:
         raise Http404
     form, filters = _filters(request)
@@ -89,13 +94,13 @@ def entry_export(request: HttpRequest) -> HttpResponse:
 def _from_work(request: HttpRequest):
     """The meeting or debriefing a new entry counts (``?from_work=``): one the
     user may turn into an entry, else 404 (or 403 for one they may only see)."""
-    chosen = request.GET.get("from_work", "")
-    if not chosen:
-        return None
-    if not chosen.isdigit():
+    query = parse(request, LogbookQuery)
+    if query.refused("from_work"):
         raise Http404
+    if (chosen := query.value("from_work")) is None:
+        return None
     return work_activity_policy.get_for(
-        request.user, int(chosen), work_activity_policy.Action.TO_LOGBOOK
+        request.user, chosen, work_activity_policy.Action.TO_LOGBOOK
     )
 
 
@@ -293,7 +298,8 @@ HEAT_LEVELS = 5
 
 def matrix(request: HttpRequest) -> HttpResponse:
     _require(entry_policy.can(request.user, Action.VIEW))
-    kind, source = request.GET.get("kind", ""), request.GET.get("source", "")
+    query = parse(request, LogbookQuery)
+    kind, source = query.value("kind", ""), query.value("source", "")
     stages, rows = selectors.theme_matrix(viewer=request.user, kind=kind, source=source)
     peak = max((max(row.cells) for row in rows), default=0)
     columns = [stage.pk for stage in stages] + [selectors.OUTSIDE_STAGES]

@@ -9,8 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from peersupport.form_tools import DateInput
 from peersupport.models import StaffTeam
+from peersupport.query import DayField, QueryForm, RecordChoiceField
 
 from .selectors import Filters, Period, last_weeks
 
@@ -22,7 +22,7 @@ DEFAULT = "4w"
 LONGEST_DAYS = 366
 
 
-class OverviewFilterForm(forms.Form):
+class OverviewFilterForm(QueryForm):
     period = forms.ChoiceField(
         label=_("Period"),
         required=False,
@@ -33,9 +33,9 @@ class OverviewFilterForm(forms.Form):
             (DATES, _("Between the dates below")),
         ],
     )
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
-    team = forms.ModelChoiceField(
+    start = DayField(label=_("From"))
+    end = DayField(label=_("To"))
+    team = RecordChoiceField(
         label=_("Staff team"),
         required=False,
         queryset=StaffTeam.objects.filter(is_active=True),

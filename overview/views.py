@@ -14,6 +14,7 @@ from django.utils.translation import gettext, pgettext
 
 from clients.choices import ConsentState
 from peersupport.access import ability_required
+from peersupport.query import parse
 from peersupport.roles import Ability
 
 from . import charts, selectors
@@ -62,7 +63,7 @@ def _consent_links(consents: selectors.ConsentsEnding) -> list[tuple[str, int, s
 
 @ability_required(Ability.VIEW_OVERVIEW)
 def overview(request):
-    form = OverviewFilterForm(request.GET or None)
+    form = parse(request, OverviewFilterForm)
     filters = form.filters()
     viewer = request.user
     encounters = selectors.encounters(viewer=viewer, filters=filters)

@@ -12,10 +12,21 @@ from django.utils.translation import gettext_lazy as _
 
 from peersupport.concurrency import VersionedFormMixin
 from peersupport.form_tools import ServiceArgumentsMixin, submit_helper
+from peersupport.query import FlagField, QueryForm, SearchField
 from peersupport.submissions import OnceFormMixin
 
-from .choices import ServiceStatus
+from .choices import PartnerKind, ServiceStatus
 from .models import Partner, PartnerStatus
+from .selectors import STALE
+
+
+class PartnerListQuery(QueryForm):
+    """The directory's search, read from the query string."""
+
+    q = SearchField(label=_("Name or address"))
+    kind = forms.ChoiceField(choices=PartnerKind.choices, required=False)
+    status = forms.ChoiceField(choices=[*ServiceStatus.choices, (STALE, STALE)], required=False)
+    inactive = FlagField()
 
 
 class PartnerForm(VersionedFormMixin, OnceFormMixin, forms.ModelForm):

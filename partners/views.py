@@ -10,13 +10,14 @@ from django.utils.translation import ngettext
 
 from peersupport.access import ability_required
 from peersupport.form_tools import apply_service
+from peersupport.query import page_number, parse
 from peersupport.roles import Ability
 from peersupport.slots import PARTNER_PAGE
 
 from . import selectors, services
 from .access import Action, partner_policy
 from .choices import PartnerKind, ServiceStatus
-from .forms import PartnerForm, PartnerStatusForm
+from .forms import PartnerForm, PartnerListQuery, PartnerStatusForm
 from .models import Partner
 
 view_partners = ability_required(Ability.VIEW_PARTNERS)
@@ -29,20 +30,20 @@ HISTORY_PER_PAGE = 10
 
 @view_partners
 def partner_list(request):
-    q = request.GET.get("q", "").strip()
-    kind = request.GET.get("kind", "")
-    status = request.GET.get("status", "")
-    show_inactive = request.GET.get("inactive") == "1"
+    query = parse(request, PartnerListQuery)
+    q, kind, status = query.value("q", ""), query.value("kind", ""), query.value("status", "")
+    show_inactive = query.value("inactive", False)
     partners = selectors.partner_list(
         fetched_by=request.user, q=q, kind=kind, status=status, include_inactive=show_inactive
     )
-    page = Paginator(partners, 50).get_page(request.GET.get("page"))
+    page = Paginator(partners, 50).get_page(page_number(request))
     return render(
         request,
         "partners/list.html",
         {
             "page": page,
             "q": q,
+            "query": query,
             "kind": kind,
             "kinds": PartnerKind.choices,
             "status": status,
@@ -67,7 +68,7 @@ def partner_detail(request, pk):
         "partner": partner,
         "can_edit": partner_policy.can(request.user, Action.EDIT, partner),
         "can_update_status": partner_policy.can(request.user, Action.UPDATE_STATUS, partner),
-        "history": Paginator(history, HISTORY_PER_PAGE).get_page(request.GET.get("history")),
+        "history": Paginator(history, HISTORY_PER_PAGE).get_page(page_number(request, "history")),
     }
     # What the apps above add (referrals received), through the slot.
     context |= PARTNER_PAGE.context(request, taken=context, partner=partner)

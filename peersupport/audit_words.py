@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import ExportRecord, RoleGrant, User
+from .query import record_id
 from .roles import Role
 
 
@@ -105,7 +106,9 @@ class _Names:
                 target = field.related_model
                 if target._meta.label == "clients.Client":
                     continue  # named by its record number, never read
-                wanted.setdefault(target, set()).update(int(v) for v in values if str(v).isdigit())
+                wanted.setdefault(target, set()).update(
+                    pk for v in values if (pk := record_id(v)) is not None
+                )
         self.objects: dict = {}
         for target, pks in wanted.items():
             if not pks:
@@ -121,7 +124,8 @@ class _Names:
         return self.objects.get((User, pk), "")
 
     def of(self, model, pk) -> str | None:
-        return self.objects.get((model, int(pk))) if str(pk).isdigit() else None
+        number = record_id(pk)
+        return self.objects.get((model, number)) if number is not None else None
 
 
 def _field(model, name):

@@ -17,6 +17,9 @@ from django.views.i18n import set_language
 
 from .views import health, home, session
 
+# A form sent with too much in it gets a page that says so, in the person's language.
+handler400 = "peersupport.views.errors.bad_request"
+
 
 def app_urls(dotted_path: str, namespace: str | None = None) -> Any:
     """``include()`` of the pattern list at ``dotted_path``

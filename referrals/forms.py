@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.forms import partner_choice_label
 from peersupport.form_tools import DateInput, ServiceArgumentsMixin, submit_helper
+from peersupport.query import FlagField, QueryForm, RecordIdField
 from peersupport.submissions import OnceFormMixin
 
 from .choices import NEXT_STATUSES, ReferralStatus
@@ -82,3 +83,10 @@ class StatusChangeForm(ServiceArgumentsMixin, OnceFormMixin, forms.Form):
 
     def clean_status(self) -> ReferralStatus:
         return ReferralStatus(self.cleaned_data["status"])
+
+
+class ReferralQuery(QueryForm):
+    """The list's switch for ended referrals; the partner a new referral is to."""
+
+    ended = FlagField()
+    partner = RecordIdField()

@@ -15,11 +15,12 @@ from partners.selectors import partners_to_pick
 from peersupport.access import ability_required
 from peersupport.audit import record_view
 from peersupport.form_tools import apply_service
+from peersupport.query import page_number, parse, record_id
 from peersupport.roles import Ability
 
 from . import selectors, services
 from .access import consents_missing, consents_needed, referral_policy
-from .forms import ReferralForm, StatusChangeForm
+from .forms import ReferralForm, ReferralQuery, StatusChangeForm
 from .models import Referral
 
 Action = referral_policy.Action
@@ -30,9 +31,9 @@ use_register = ability_required(Ability.USE_REGISTER)
 @use_register
 def referral_list(request):
     """The referrals not ended yet of the people the viewer works with (or all)."""
-    include_ended = request.GET.get("ended") == "1"
+    include_ended = parse(request, ReferralQuery).value("ended", False)
     referrals = selectors.open_referrals(viewer=request.user, include_ended=include_ended)
-    page = Paginator(referrals, LIST_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(referrals, LIST_PAGE).get_page(page_number(request))
     return render(request, "referrals/list.html", {"page": page, "include_ended": include_ended})
 
 
@@ -66,8 +67,10 @@ def referral_new(request, client_pk):
     partners = partners_to_pick(request.user).order_by("-is_internal", "name", "pk")
     here = reverse("referrals:new", args=[client.pk])
     data = request.POST if request.method == "POST" else None
-    chosen = request.POST.get("partner") or request.GET.get("partner")
-    partner = partners.filter(pk=chosen).first() if chosen and chosen.isdigit() else None
+    chosen = record_id(request.POST.get("partner", "")) or parse(request, ReferralQuery).value(
+        "partner"
+    )
+    partner = partners.filter(pk=chosen).first() if chosen else None
     form = ReferralForm(
         data,
         partners=partners,

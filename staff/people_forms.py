@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from peersupport.concurrency import VersionedFormMixin
 from peersupport.form_tools import DateInput, ServiceArgumentsMixin, submit_helper
 from peersupport.models import User
+from peersupport.query import QueryForm, SearchField
 from peersupport.submissions import OnceFormMixin
 
 from .access import backing_policy
@@ -206,3 +207,9 @@ class StaffTeamForm(VersionedFormMixin, ServiceArgumentsMixin, OnceFormMixin, fo
             "first_name", "last_name", "username"
         )
         self.helper = submit_helper(_("Save the team"))
+
+
+class DeclarationLinkQuery(QueryForm):
+    """The search for the record a declaration names."""
+
+    q = SearchField()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.selectors import partners_to_pick
 from peersupport.concurrency import VersionedFormMixin
 from peersupport.form_tools import DateInput, submit_helper
+from peersupport.query import QueryForm, RecordIdField
 from peersupport.submissions import OnceFormMixin
 
 from .access import backing_policy, supervisor_of, work_activity_policy
@@ -193,3 +194,17 @@ class HoldForm(forms.Form):
             "duration_minutes": data["duration_minutes"],
             "note": data["note"],
         }
+
+
+class WorkQuery(QueryForm):
+    """The kind of work a list shows or a new activity is, and the peer
+    whose time a coordinator counts."""
+
+    kind = forms.ChoiceField(choices=WorkKind.choices, required=False)
+    peer = RecordIdField()
+
+
+class DebriefingAskQuery(QueryForm):
+    """The encounter a debriefing is asked about, if any."""
+
+    encounter = RecordIdField()

@@ -18,8 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from peersupport.query import parse
+
 from .. import calendar, services
 from ..access import calendar_feed_policy
+from ..forms import CalendarFeedQuery
 
 View = Callable[..., HttpResponse]
 FEED_TEMPLATE = "agenda/calendar.html"
@@ -40,8 +43,7 @@ def _feed_user_required(view: View) -> View:
 def _feed_language(request: HttpRequest) -> str:
     """The language the events are written in: the one the address was given in
     (``?lang=``), since a calendar app sends no session and no useful preference."""
-    wanted = request.GET.get("lang", "")
-    return wanted if wanted in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    return parse(request, CalendarFeedQuery).value("lang", settings.LANGUAGE_CODE)
 
 
 def _page(request: HttpRequest, *, secret: str | None = None) -> HttpResponse:

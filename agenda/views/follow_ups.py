@@ -17,12 +17,13 @@ from interventions.access import encounter_policy
 from peersupport.access import ability_required
 from peersupport.audit import record_reads, record_view
 from peersupport.form_tools import apply_service
+from peersupport.query import parse
 from peersupport.roles import Ability
 
 from .. import selectors, services
 from ..access import follow_up_policy
 from ..choices import FollowUpStatus
-from ..forms import CloseForm, FollowUpForm
+from ..forms import CloseForm, FollowUpForm, FollowUpQuery
 
 A = follow_up_policy.Action
 works_on_teams = ability_required(Ability.JOIN_CARE_TEAMS)
@@ -38,10 +39,9 @@ def _after(follow_up):
 
 @works_on_teams
 def follow_up_list(request):
-    scope = "teams" if request.GET.get("scope") == "teams" else "mine"
-    status = request.GET.get("status", FollowUpStatus.OPEN)
-    if status not in FollowUpStatus.values:
-        status = FollowUpStatus.OPEN
+    query = parse(request, FollowUpQuery)
+    scope = query.value("scope", "mine")
+    status = query.value("status", FollowUpStatus.OPEN)
     rows = selectors.follow_ups_list(viewer=request.user, scope=scope, status=status)
     record_reads(rows, via="follow_ups")
     return render(
@@ -59,12 +59,13 @@ def follow_up_list(request):
 
 @works_on_teams
 def follow_up_new(request):
-    accompaniment = request.GET.get("kind") == "accompaniment"
+    query = parse(request, FollowUpQuery)
+    accompaniment = query.value("kind") == "accompaniment"
     client = encounter = None
     initial = {"due_on": timezone.localdate() + timedelta(days=DEFAULT_DAYS_AHEAD)}
     if accompaniment:
         initial.pop("due_on")
-    if (encounter_id := request.GET.get("encounter", "")).isdigit():
+    if (encounter_id := query.value("encounter")) is not None:
         encounter = encounter_policy.get_for(request.user, encounter_id)
         if encounter.client_id is None or not encounter_policy.can(
             request.user, encounter_policy.Action.READ_NEXT_STEPS, encounter
@@ -72,11 +73,11 @@ def follow_up_new(request):
             raise Http404
         client = encounter.client
         initial["what"] = encounter.next_steps
-    elif (client_id := request.GET.get("client", "")).isdigit():
+    elif (client_id := query.value("client")) is not None:
         # Someone the user may not see is not found; someone they see but may
         # not make a promise about (a closed file) is refused.
-        client = client_policy.get_for(request.user, int(client_id))
-    if (request.GET.get("client") or request.GET.get("encounter")) and client is None:
+        client = client_policy.get_for(request.user, client_id)
+    if (query.refused("client") or query.refused("encounter")) and client is None:
         raise Http404
     if (
         client is not None

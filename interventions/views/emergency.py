@@ -14,13 +14,14 @@ from clients.access import client_policy
 from peersupport.access import ability_required
 from peersupport.audit import acting_as, record_event
 from peersupport.form_tools import apply_service
+from peersupport.query import page_number, parse
 from peersupport.roles import Ability
 from peersupport.second_factor import MALFORMED, has_second_factor, verify_code
 
 from .. import selectors, services
 from ..access import emergency_access_policy
 from ..choices import ReviewStatus
-from ..forms import DisclosureForm, EmergencyAccessForm, ReviewForm
+from ..forms import DisclosureForm, EmergencyAccessForm, EmergencyQueueQuery, ReviewForm
 from ..models import EmergencyAccess
 
 Action = emergency_access_policy.Action
@@ -83,9 +84,9 @@ def emergency_review_queue(request):
     """Every use of the exception, those to review first (coordinators see all)."""
     if not emergency_access_policy.can(request.user, Action.REVIEW):
         raise Http404
-    status = request.GET.get("status")
+    status = parse(request, EmergencyQueueQuery).value("status")
     grants = selectors.emergency_review_list(viewer=request.user, status=status)
-    page = Paginator(grants, REVIEW_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(grants, REVIEW_PAGE).get_page(page_number(request))
     return render(
         request,
         "interventions/emergency_queue.html",

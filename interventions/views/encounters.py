@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from peersupport.access import ability_required
 from peersupport.audit import record_reads
 from peersupport.form_tools import apply_service
+from peersupport.query import parse
 from peersupport.roles import Ability
 from peersupport.slots import ENCOUNTER_PAGE
 from peersupport.submissions import mark_drafts_saved, offline_key
@@ -14,7 +15,7 @@ from peersupport.submissions import mark_drafts_saved, offline_key
 from .. import selectors, services
 from ..access import encounter_policy, note_policy
 from ..choices import Audience
-from ..forms import EncounterForm
+from ..forms import EncounterForm, EncounterNewQuery
 
 
 def _logged_message(request, arguments) -> str:
@@ -36,10 +37,10 @@ def _logged_message(request, arguments) -> str:
 @ability_required(Ability.JOIN_CARE_TEAMS)
 def encounter_new(request):
     initial = {}
-    client_id = request.GET.get("client")
+    client_id = parse(request, EncounterNewQuery).value("client")
     # One offline copy per form opened for a person, kept in the tab until saved.
     draft_key = offline_key(request.user, "encounter-new")
-    if client_id and client_id.isdigit():
+    if client_id is not None:
         client = encounter_policy.clients_for_new(request.user).filter(pk=client_id).first()
         if client is not None:
             initial["client"] = client

@@ -16,13 +16,14 @@ from peersupport.access import ability_required
 from peersupport.audit import record_reads
 from peersupport.concurrency import version_of
 from peersupport.form_tools import apply_service
+from peersupport.query import parse, query_string, record_id
 from peersupport.roles import Ability
 from peersupport.submissions import mark_drafts_saved, offline_key
 
 from .. import selectors, services
 from ..access import note_policy
 from ..choices import Audience, is_widening
-from ..forms import AddendumForm, AudienceForm, NoteForm
+from ..forms import AddendumForm, AudienceForm, NoteForm, NoteNewQuery
 
 Action = note_policy.Action
 
@@ -90,10 +91,10 @@ def _answered_note(request, client):
     """The note being answered (``?answer=``), through the access policy: one
     the user may not read is a 404, like any other way of opening it. An answer
     to an answer answers the conversation: the note that began it."""
-    pk = request.GET.get("answer", "")
-    if not pk.isdigit():
+    pk = parse(request, NoteNewQuery).value("answer")
+    if pk is None:
         return None
-    answered = note_policy.get_for(request.user, int(pk))
+    answered = note_policy.get_for(request.user, pk)
     if answered.answers_note_id:
         answered = note_policy.get_for(request.user, answered.answers_note_id)
     if answered.client_id != client.pk or not answered.is_signed:
@@ -151,10 +152,11 @@ def note_new(request, client_pk):
     )
     if not audiences:
         raise Http404
-    draft_pk = request.POST.get("draft") or request.GET.get("draft") or ""
+    query = parse(request, NoteNewQuery)
+    draft_pk = record_id(request.POST.get("draft", "")) or query.value("draft")
     draft = None
-    if draft_pk.isdigit():
-        draft = note_policy.get_for(request.user, int(draft_pk), Action.EDIT)
+    if draft_pk is not None:
+        draft = note_policy.get_for(request.user, draft_pk, Action.EDIT)
         if draft.client_id != client.pk:
             raise Http404
     if request.method == "POST" and "body" not in request.POST:
@@ -164,7 +166,7 @@ def note_new(request, client_pk):
     # A link may ask for an audience (the shared feed's "Answer": the care team).
     # The policy says which the form opens with; a refusal is shown on the field.
     # An answer opens with the audience of the note it answers, if it may.
-    wanted = request.GET.get("audience") or (draft.audience if draft else None)
+    wanted = query.value("audience") or (draft.audience if draft else None)
     if wanted is None and answered is not None and answered.audience in audiences:
         wanted = answered.audience
     opening, refused = note_policy.opening_audience(audiences, wanted)
@@ -295,9 +297,7 @@ def _draft_saved_fragment(request, note, *, created):
         },
     )
     if created:
-        query = request.GET.copy()
-        query["draft"] = note.pk
-        response["HX-Replace-Url"] = f"{request.path}?{query.urlencode()}"
+        response["HX-Replace-Url"] = f"{request.path}?{query_string(request, draft=note.pk)}"
         response["X-Draft-Key"] = offline_key(request.user, f"note-{note.pk}")
     return response
 

@@ -1,14 +1,14 @@
 """The co-intervention feed (conversations with the care team), and requests
 for a peer."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,34 +17,30 @@ from peersupport.access import ability_required
 from peersupport.audit import record_reads
 from peersupport.dates import start_of
 from peersupport.form_tools import apply_service
+from peersupport.query import page_number, parse
 from peersupport.roles import Ability
 
 from .. import selectors, services
 from ..access import note_policy, peer_request_policy
-from ..forms import PeerRequestForm
+from ..forms import PeerRequestForm, SharedFeedQuery
 from ..models import PeerRequest
 
 FEED_PAGE = 20
 Action = peer_request_policy.Action
 
 
-def _day_start(value):
-    day = parse_date(value or "")
-    return start_of(day) if day else None
-
-
 @ability_required(Ability.JOIN_CARE_TEAMS)
 def shared_feed(request):
-    client_id = request.GET.get("client")
-    until = _day_start(request.GET.get("until"))
+    query = parse(request, SharedFeedQuery)
+    since, until = query.value("since"), query.value("until")
     filters = selectors.FeedFilters(
-        client_id=int(client_id) if client_id and client_id.isdigit() else None,
-        since=_day_start(request.GET.get("since")),
-        until=until + timezone.timedelta(days=1) if until else None,
+        client_id=query.value("client"),
+        since=start_of(since) if since else None,
+        until=start_of(until + timedelta(days=1)) if until else None,
     )
     page = Paginator(
         selectors.shared_feed(viewer=request.user, filters=filters), FEED_PAGE
-    ).get_page(request.GET.get("page"))
+    ).get_page(page_number(request))
     conversations = list(page)
     for start in conversations:
         start.latest_answers.reverse()  # read top to bottom, the newest last
@@ -62,8 +58,7 @@ def shared_feed(request):
             "conversations": conversations,
             "people": client_policy.visible_to(request.user).order_by("search_text"),
             "selected_client": filters.client_id,
-            "since": request.GET.get("since", ""),
-            "until": request.GET.get("until", ""),
+            "query": query,
         },
     )
 

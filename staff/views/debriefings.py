@@ -11,11 +11,12 @@ from django.views.decorators.http import require_POST
 
 from interventions.access import encounter_policy
 from peersupport.form_tools import apply_service
+from peersupport.query import parse
 
 from .. import work_services
 from ..access import debriefing_request_policy, supervisor_of
 from ..choices import DebriefingStatus
-from ..work_forms import HoldForm
+from ..work_forms import DebriefingAskQuery, HoldForm
 
 D = debriefing_request_policy.Action
 
@@ -54,10 +55,11 @@ def debriefing_ask(request):
     user = request.user
     _require(debriefing_request_policy.can(user, D.ASK))
     encounter = None
-    if encounter_id := request.GET.get("encounter", ""):
-        if not encounter_id.isdigit():
-            raise Http404
-        encounter = encounter_policy.get_for(user, int(encounter_id))
+    query = parse(request, DebriefingAskQuery)
+    if query.refused("encounter"):
+        raise Http404
+    if (encounter_id := query.value("encounter")) is not None:
+        encounter = encounter_policy.get_for(user, encounter_id)
     try:
         asked, new = work_services.debriefing_ask(acting_user=user, encounter=encounter)
     except ValidationError as error:

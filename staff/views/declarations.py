@@ -11,10 +11,11 @@ from clients.selectors import ClientFilters, client_list
 from peersupport.access import ability_required
 from peersupport.audit import record_reads
 from peersupport.form_tools import apply_service
+from peersupport.query import parse
 from peersupport.roles import Ability
 
 from .. import people_reads
-from ..people_forms import DeclarationForm, DeclarationLinkForm
+from ..people_forms import DeclarationForm, DeclarationLinkForm, DeclarationLinkQuery
 from ..people_services import declaration_link as link_service
 from ..people_services import declaration_make
 from .profile import be_supervised
@@ -62,7 +63,7 @@ def declaration_link(request, pk):
     declaration = dual_relationship_policy.get_for(request.user, pk, A.LINK)
     if declaration.details:
         record_reads([declaration], via="declaration_link")
-    q = (request.GET.get("q") or "").strip()
+    q = parse(request, DeclarationLinkQuery).value("q", "")
     found = client_list(viewer=request.user, filters=ClientFilters(q=q)) if q else None
     records = list(found[:PICKER_SIZE]) if found is not None else []
     form = None

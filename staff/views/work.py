@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from peersupport.access import ability_required
 from peersupport.audit import record_view
 from peersupport.form_tools import apply_service
+from peersupport.query import page_number, parse
 from peersupport.roles import Ability
 
 from .. import work_selectors, work_services
 from ..access import work_activity_policy
 from ..choices import LOGBOOK_KINDS, PRIVATE_KINDS, WorkKind
-from ..work_forms import WorkForm
+from ..work_forms import WorkForm, WorkQuery
 
 A = work_activity_policy.Action
 logs_work = ability_required(Ability.LOG_WORK)
@@ -27,11 +28,9 @@ MONTHS_SHOWN = 6
 
 @logs_work
 def work_list(request):
-    kind = request.GET.get("kind", "")
-    if kind not in WorkKind.values:
-        kind = ""
+    kind = parse(request, WorkQuery).value("kind", "")
     page = Paginator(work_selectors.work_list(viewer=request.user, kind=kind), PAGE_SIZE).get_page(
-        request.GET.get("page")
+        page_number(request)
     )
     return render(
         request,
@@ -42,7 +41,7 @@ def work_list(request):
 
 @logs_work
 def work_create(request):
-    kind = request.GET.get("kind", "")
+    kind = parse(request, WorkQuery).value("kind", "")
     if kind not in WorkKind.values:
         # The kind first: each asks for what it needs.
         return render(request, "staff/work/choose_kind.html", {"kinds": WorkKind.choices})
@@ -132,10 +131,11 @@ def time_by_kind(request):
     """The viewer's own months; a coordinator picks any peer (``?peer=``)."""
     peer = request.user
     peers = work_selectors.peers_to_count(request.user)
-    if (chosen := request.GET.get("peer", "")) and chosen != str(request.user.pk):
-        if not chosen.isdigit():
-            raise Http404
-        peer = get_object_or_404(peers, pk=int(chosen))
+    query = parse(request, WorkQuery)
+    if query.refused("peer"):
+        raise Http404
+    if (chosen := query.value("peer")) and chosen != request.user.pk:
+        peer = get_object_or_404(peers, pk=chosen)
     months = work_selectors.time_by_kind(request.user, peer, MONTHS_SHOWN)
     return render(
         request,

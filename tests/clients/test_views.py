@@ -369,6 +369,38 @@ def test_merge_asks_for_a_comparison_first(client, coordinator, person, elsewher
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_nul_in_the_merge_reason_is_explained_on_the_second_step(
+    client, coordinator, person, elsewhere, settings, lang
+):
+    client.force_login(coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    before = snapshot()
+    response = client.post(
+        reverse("clients:merge", args=[person.pk]),
+        {"duplicate": elsewhere.pk, "reason": "Same\x00person", "confirm": "on"},
+    )
+    assert response.status_code == 200
+    # Still comparing the two records, the reason's field saying what is wrong.
+    assert response.context["duplicate"] == elsewhere
+    assert response.context["form"].errors["reason"]
+    page = response.content.decode()
+    message = {
+        "en": "Null characters are not allowed.",
+        "fr": "Le caractère nul n’est pas autorisé.",
+    }
+    assert message[lang] in page
+    assert snapshot() == before
+
+
+def test_a_merge_number_that_is_not_one_is_explained_on_the_first_step(client, coordinator, person):
+    client.force_login(coordinator)
+    response = client.get(reverse("clients:merge", args=[person.pk]), {"duplicate": "²"})
+    assert response.status_code == 200
+    assert response.context["duplicate"] is None
+    assert "Type a record number with the digits 0 to 9 only" in response.content.decode()
+
+
 def test_a_bad_consent_is_explained_on_its_fields(client, peer, person):
     client.force_login(peer)
     before = snapshot()
