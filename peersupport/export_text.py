@@ -49,7 +49,9 @@ def spreadsheet_cell(value: Any) -> Any:
 
 
 def truncation_marker(cut: int, full_text_in: str) -> str:
-    return _("[… %(cut)s characters cut here: Excel holds at most %(limit)s in a cell. %(where)s]") % {
+    return _(
+        "[… %(cut)s characters cut here: Excel holds at most %(limit)s in a cell. %(where)s]"
+    ) % {
         "cut": f"{cut:,}".replace(",", " "),
         "limit": f"{XLSX_CELL_LIMIT:,}".replace(",", " "),
         "where": full_text_in,
