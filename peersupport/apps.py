@@ -9,8 +9,10 @@ class PeersupportConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import audit, checks, key_check  # noqa: F401 (checks registers the key check)
+        from . import audit, checks, form_tools, key_check  # noqa: F401 (checks registers the key check)
 
         audit.register_models()
+        # Control characters are refused by every text field of every form.
+        form_tools.install_text_checks()
         # After migrate (and a test's flush), the key check is there again.
         post_migrate.connect(key_check.after_migrate, sender=self)
