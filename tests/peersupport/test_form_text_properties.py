@@ -226,7 +226,10 @@ def field_errors(document, name: str) -> bool:
 
 
 def expected_values(typed: str, name: str) -> set[str]:
+    """What may be stored for ``typed``; nothing to look for when only spaces were typed."""
     stripped = typed.strip()
+    if not stripped:
+        return set()
     values = {typed, stripped}
     if name == "username":
         values.add(unicodedata.normalize("NFKC", stripped))
