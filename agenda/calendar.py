@@ -23,6 +23,7 @@ from icalendar import Calendar, Event
 from icalendar.enums import CLASS
 
 from peersupport.audit import acting_as, record_event
+from peersupport.export_text import export_text
 
 from .access import follow_up_policy
 from .choices import FollowUpStatus
@@ -113,10 +114,12 @@ def calendar_ics(
         calendar.add_component(
             Event.new(
                 uid=f"follow-up-{follow_up.pk}@{domain}",
-                summary=summary_of(follow_up),
+                # Names typed by people (a kind, a partner, a place) may hold
+                # control characters no calendar file may carry.
+                summary=export_text(summary_of(follow_up)),
                 start=start,
                 end=end,
-                location=location_of(follow_up) or None,
+                location=export_text(location_of(follow_up)) or None,
                 url=link(follow_up),
                 stamp=now,
                 last_modified=follow_up.updated_at,

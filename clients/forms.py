@@ -128,6 +128,15 @@ class ClientRegisterForm(ClientForm):
             *rest,
         ]
 
+    def clean(self):
+        cleaned = super().clean()
+        # Without a situation nothing is recorded, so the detail would be lost unseen.
+        if cleaned.get("situation_detail") and not cleaned.get("situation"):
+            self.add_error(
+                "situation", _("Choose the living situation that “where exactly” describes.")
+            )
+        return cleaned
+
     def service_arguments(self) -> dict[str, Any]:
         return {
             **super().service_arguments(),

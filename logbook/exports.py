@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import uuid
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -20,8 +19,10 @@ from typing import Any, BinaryIO
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peersupport.audit import HistoryPolicy
+from peersupport.export_text import XlsxCells, export_text, spreadsheet_cell
 
 from .access import entry_bin_policy, entry_policy
 from .choices import Involved
@@ -52,26 +53,14 @@ COLUMNS = [
     "who_decided",
     "author",
 ]
-# A spreadsheet runs a cell starting with these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Stable identifiers, so a second export of the same project lines up with the first.
 GUID_NAMESPACE = uuid.UUID("5f0c5f47-2c59-4d7e-9c6a-7b1e8a6f3d21")
 
 
-# Characters XML 1.0 (and so XLSX and QDPX) cannot hold; text pasted from PDFs has some.
-ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def clean(text: str) -> str:
-    """Line ends as LF, and nothing an XML file cannot carry."""
-    return ILLEGAL_XML.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def neutralise(value: Any) -> Any:
-    """A text a spreadsheet would run as a formula, quoted so that it stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+def clean(text: str | None) -> str:
+    """Line ends as LF, and nothing an XML file cannot carry (text pasted from
+    PDFs has some); ``peersupport.export_text`` decides what goes."""
+    return export_text(text or "")
 
 
 def guid(kind: str, pk: Any) -> str:
@@ -87,7 +76,7 @@ def entry_record(entry: Any) -> dict[str, Any]:
     return {
         "id": entry.pk,
         "date": entry.occurred_on.isoformat(),
-        "stage": entry.stage_name or "",
+        "stage": clean(entry.stage_name),
         "kind": entry.kind,
         "source": entry.source,
         "title": clean(entry.title),
@@ -121,9 +110,9 @@ def csv_stream(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> Iterator
     so spreadsheets keep the accents, and no cell a spreadsheet would run as a
     formula."""
     writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield "\ufeff" + writer.writerow([neutralise(value) for value in header])
+    yield "\ufeff" + writer.writerow([spreadsheet_cell(value) for value in header])
     for row in rows:
-        yield writer.writerow([neutralise(value) for value in row])
+        yield writer.writerow([spreadsheet_cell(value) for value in row])
 
 
 def csv_chunks(entries: QuerySet[Entry]) -> Iterator[str]:
@@ -135,11 +124,11 @@ def codebook_records(codebook: Iterable[Theme]) -> list[dict[str, Any]]:
     return [
         {
             "id": t.pk,
-            "name": t.name,
-            "name_fr": t.name_fr,
+            "name": clean(t.name),
+            "name_fr": clean(t.name_fr),
             "polarity": t.polarity,
-            "description": t.description,
-            "parent": t.parent.name if t.parent_id else None,
+            "description": clean(t.description),
+            "parent": clean(t.parent.name) if t.parent_id else None,
         }
         for t in codebook
     ]
@@ -160,33 +149,67 @@ def json_chunks(
     yield "]}"
 
 
+CODEBOOK_COLUMNS = ["id", "name", "name_fr", "polarity", "description", "parent"]
+
+
 def write_xlsx(entries: QuerySet[Entry], codebook: Iterable[Theme], fileobj: BinaryIO) -> None:
-    """One row per entry with a column per theme, and the codebook on a second sheet."""
+    """One row per entry with a column per theme, the codebook on a second
+    sheet, and notes on a third: among them every cell cut to what Excel holds."""
     from openpyxl import Workbook
 
     themes = list(codebook)
+    cells = XlsxCells(full_text_in=_("The full text is in the CSV, JSON and QDPX exports."))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("entries")
     base = [c for c in COLUMNS if c != "themes"]
-    sheet.append(base + [f"theme: {t.name}" for t in themes])
-    for entry in iter_entries(entries):
+    header = base + [f"theme: {clean(t.name)}" for t in themes]
+    sheet.append(cells.row("entries", 1, header, header))
+    for number, entry in enumerate(iter_entries(entries), start=2):
         record = entry_record(entry)
         coded = set(record["theme_ids"])
-        row = [
-            neutralise("; ".join(v) if isinstance(v, list) else v)
-            for v in (record[c] for c in base)
-        ]
-        sheet.append(row + [1 if t.pk in coded else None for t in themes])
+        values = ["; ".join(v) if isinstance(v, list) else v for v in (record[c] for c in base)]
+        values += [1 if t.pk in coded else None for t in themes]
+        sheet.append(cells.row("entries", number, header, values))
     book = workbook.create_sheet("codebook")
-    book.append(["id", "name", "name_fr", "polarity", "description", "parent"])
-    for record in codebook_records(themes):
+    book.append(CODEBOOK_COLUMNS)
+    for number, record in enumerate(codebook_records(themes), start=2):
         book.append(
-            [
-                neutralise(record[k])
-                for k in ("id", "name", "name_fr", "polarity", "description", "parent")
-            ]
+            cells.row("codebook", number, CODEBOOK_COLUMNS, [record[k] for k in CODEBOOK_COLUMNS])
         )
+    notes = workbook.create_sheet("notes")
+    for line in xlsx_notes(cells):
+        notes.append([spreadsheet_cell(value) for value in line])
     workbook.save(fileobj)
+
+
+def xlsx_notes(cells: XlsxCells) -> list[list[Any]]:
+    """The notes sheet: what the workbook holds, and each cell cut to fit."""
+    lines: list[list[Any]] = [
+        [_("Logbook export")],
+        [
+            _(
+                "Invisible control characters, which spreadsheets cannot hold, "
+                "were removed from the text."
+            )
+        ],
+    ]
+    if not cells.truncations:
+        lines.append([_("No cell was cut: every text is whole.")])
+        return lines
+    lines.append(
+        [
+            _(
+                "Excel holds at most 32 767 characters in a cell. These cells were cut, "
+                "each ends with a note saying so:"
+            )
+            + " "
+            + cells.full_text_in
+        ]
+    )
+    lines.append([_("sheet"), _("row"), _("column"), _("characters"), _("characters cut")])
+    for cut in cells.truncations:
+        lines.append([cut.sheet, cut.row, cut.column, cut.length, cut.cut])
+    return lines
 
 
 def source_text(record: dict[str, Any]) -> str:
@@ -293,7 +316,7 @@ def write_qdpx(
             with xf.element(
                 f"{{{ns}}}Project",
                 nsmap={None: ns},
-                name=project_name,
+                name=clean(project_name),
                 origin="peersupport",
                 creationDateTime=now,
             ):
@@ -317,10 +340,10 @@ def write_qdpx(
                                 parent_element,
                                 f"{{{ns}}}Code",
                                 guid=guid("theme", theme.pk),
-                                name=theme.name,
+                                name=clean(theme.name),
                                 isCodable="true" if codable else "false",
                             )
-                            description = (
+                            description = clean(
                                 f"{theme.get_polarity_display()}. {theme.description}".strip()
                             )
                             etree.SubElement(code, f"{{{ns}}}Description").text = description

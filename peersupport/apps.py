@@ -10,9 +10,11 @@ class PeersupportConfig(AppConfig):
         from django.core.signals import request_started
         from django.db.models.signals import post_migrate, pre_save
 
-        from . import audit, checks, concurrency, key_check  # noqa: F401 (checks: the key check)
+        from . import audit, checks, concurrency, form_tools, key_check  # noqa: F401 (checks: the key check)
 
         audit.register_models()
+        # Control characters are refused by every text field of every form.
+        form_tools.install_text_checks()
         # After migrate (and a test's flush), the key check is there again.
         post_migrate.connect(key_check.after_migrate, sender=self)
         # Every row an edit form checked is checked again, under a lock, as it is written.
