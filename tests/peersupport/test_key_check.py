@@ -24,6 +24,7 @@ from peersupport.fields import (
 from peersupport.key_check import KNOWN_TEXT, check_keys, forget_key_status, key_status
 from peersupport.models import KeyCheck
 from tests.factories import ClientFactory, put_on_team
+from tests.form_versions import with_version
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,12 @@ def test_with_a_wrong_key_saving_a_draft_is_refused_and_nothing_is_rewritten(cli
     assert Note.objects.get(pk=draft.pk).body == "Met at the drop-in."
     response = client.post(
         reverse("notes:save", args=[draft.pk]),
-        {"body": "Met at the drop-in, then lunch.", "audience": "peer_team"},
+        with_version(
+            client,
+            reverse("notes:save", args=[draft.pk]),
+            {"body": "Met at the drop-in, then lunch.", "audience": "peer_team"},
+            page_url=reverse("notes:detail", args=[draft.pk]),
+        ),
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
