@@ -292,6 +292,11 @@ class VersionedFormMixin:
             return
         labels = {name: str(self.fields[name].label or name) for name in now}
         changed = changed_fields(sent, now)
+        # Changed meanwhile to exactly what this form sends (the same form sent
+        # twice: a double tap, a retry after a lost answer): nothing is lost,
+        # so it is no conflict, and the write expects the row as it is now.
+        same = {name for name in changed if self._sends_what_is_saved(row, name, now[name])}
+        changed = [name for name in changed if name not in same]
         if changed:
             error = refusal(row, changed, labels, now)
             for field, messages in error.error_dict.items():
@@ -299,7 +304,22 @@ class VersionedFormMixin:
                     self.add_error(None if field == NON_FIELD_ERRORS else field, message)  # type: ignore[attr-defined]
             self.take_version(now)
             return
-        expect(row, Expected(version={name: sent[name] for name in now}, labels=labels))
+        expected = {name: now[name] if name in same else sent[name] for name in now}
+        expect(row, Expected(version=expected, labels=labels))
+
+    def _sends_what_is_saved(self, row: models.Model, name: str, digest_now: str) -> bool:
+        field = _model_field(row, name)
+        if field is None or field.many_to_many or name in self.errors:  # type: ignore[attr-defined]
+            return False  # unsure: a conflict, as before
+        instance = getattr(self, "instance", None)
+        if instance is not None and not instance._state.adding:
+            value = field.value_from_object(instance)  # a ModelForm wrote what was typed on it
+        elif name in self.cleaned_data:  # type: ignore[attr-defined]
+            value = self.cleaned_data[name]  # type: ignore[attr-defined]
+            value = getattr(value, "pk", value)
+        else:
+            return False
+        return constant_time_compare(_digest(row, name, value), digest_now)
 
 
 _OUT_OF_DATE = gettext_lazy(

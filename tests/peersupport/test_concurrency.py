@@ -23,23 +23,12 @@ from partners.models import Partner
 from peersupport import concurrency
 from peersupport.roles import Role
 from tests.factories import ClientFactory, UserFactory, put_on_team
+from tests.form_modules import form_modules
 from tests.form_versions import version_on
 
 # Every module holding the project's forms: a ModelForm found here that is
 # ever given a saved instance must carry the version.
-FORM_MODULES = [
-    "accounts.forms",
-    "agenda.forms",
-    "clients.forms",
-    "groups.forms",
-    "interventions.activities",
-    "interventions.forms",
-    "logbook.forms",
-    "partners.forms",
-    "referrals.forms",
-    "staff.people_forms",
-    "staff.work_forms",
-]
+FORM_MODULES = form_modules()
 # ModelForms that only ever create (their views give them no saved row).
 CREATE_ONLY = {"AccountCreateForm", "SituationForm", "ConsentForm", "ClientRegisterForm"}
 # Plain forms that change a saved row, given as ``row=``.
@@ -256,6 +245,28 @@ def test_a_change_elsewhere_on_the_row_is_no_conflict(person, peer, client):
     data = form_as_sent(client.get(url))
     Client.objects.filter(pk=person.pk).update(last_contact_on=date(2025, 6, 1))
     assert client.post(url, {**data, "phone": "514 555 0100"}).status_code == 302
+
+
+def test_the_same_edit_sent_twice_is_saved_not_refused(person, peer, client):
+    """A double tap or a retry after a lost answer: the row already holds
+    exactly what the second send carries, so nothing can be lost."""
+    client.force_login(peer)
+    url = reverse("clients:edit", args=[person.pk])
+    data = {**form_as_sent(client.get(url)), "phone": "514 555 0100"}
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    person.refresh_from_db()
+    assert person.phone == "514 555 0100"
+
+
+def test_two_people_typing_the_same_value_do_not_conflict_but_another_field_does(person, peer):
+    url = reverse("clients:edit", args=[person.pk])
+    (first, first_data), (second, second_data) = two_on_the_same_page(peer, url)
+    first.post(url, {**first_data, "phone": "514 555 0100", "pronouns": "elle"})
+    # The same phone, and the pronouns the second never saw changed: refused on those.
+    page = second.post(url, {**second_data, "phone": "514 555 0100"}).content.decode()
+    assert "Their changes: Pronouns" in page
+    assert "Changed meanwhile to: elle" in page
 
 
 def test_an_edit_sent_without_a_version_is_refused(person, peer, client):
