@@ -14,13 +14,13 @@ of every form a page parses.
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 # Record numbers are big integers (DEFAULT_AUTO_FIELD): anything larger names nothing.
@@ -39,16 +39,6 @@ def ascii_digits(value: Any) -> bool:
     """Whether ``value`` is a non-empty string of the digits 0 to 9 only:
     ``str.isdigit()`` also accepts "²" and "٣", which ``int()`` refuses or reads."""
     return isinstance(value, str) and value.isascii() and value.isdecimal()
-
-
-def refuse_control_characters(value: str) -> None:
-    """Refuse NUL and the other control characters: nobody types them in a
-    search, and PostgreSQL refuses NUL in text."""
-    if any(unicodedata.category(character) in ("Cc", "Cs") for character in value):
-        raise ValidationError(
-            _("Remove the control characters (such as NUL) from this text."),
-            code="control_characters",
-        )
 
 
 class RecordIdField(forms.CharField):
@@ -115,7 +105,11 @@ class DayField(forms.DateField):
             raise ValidationError(
                 self.error_messages["out_of_range"],
                 code="out_of_range",
-                params={"first": date(FIRST_YEAR, 1, 1), "last": date(LAST_YEAR, 12, 31)},
+                # In words, in the reader's language: never 1900-01-01.
+                params={
+                    "first": date_format(date(FIRST_YEAR, 1, 1), "DATE_FORMAT"),
+                    "last": date_format(date(LAST_YEAR, 12, 31), "DATE_FORMAT"),
+                },
             )
         return day
 
@@ -127,7 +121,8 @@ class SearchField(forms.CharField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", SEARCH_LENGTH)
         super().__init__(**kwargs)
-        self.validators.append(refuse_control_characters)
+        # Control characters, NUL included, are refused by every CharField of
+        # the project (peersupport.form_tools.install_text_checks), this one too.
 
 
 class RecordChoiceField(forms.ModelChoiceField):
