@@ -64,10 +64,17 @@ loadtest: install-dev
 
 # Production-like: gunicorn with whitenoise serving the collected static files.
 # Needs the production variables (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL...).
+# Sync workers behind a buffering proxy (README, "Deployment"). A worker busy
+# past GUNICORN_TIMEOUT seconds is killed and restarted: 60, twice gunicorn's
+# default, because `make bench` shows the longest request anyone can make (the
+# research export at a million encounters) finishing well inside it, and a
+# request still running after a minute is stuck, not working.
+GUNICORN_TIMEOUT ?= 60
 serve: install
 	$(MANAGE) collectstatic --no-input
 	$(MANAGE) migrate --no-input
-	$(BIN)/gunicorn peersupport.wsgi --bind $(BIND) --workers $${WORKERS:-3} --access-logfile -
+	$(BIN)/gunicorn peersupport.wsgi --bind $(BIND) --workers $${WORKERS:-3} \
+	  --timeout $(GUNICORN_TIMEOUT) --graceful-timeout 30 --access-logfile -
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \

@@ -104,6 +104,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and exports compressed (static files come precompressed from
+    # whitenoise, brotli and gzip, above). Above every middleware that reads or
+    # writes a body; why it is safe against BREACH: README, "Compression".
+    "django.middleware.gzip.GZipMiddleware",
     # no-store for signed-in users, Permissions-Policy for all; static files keep their caching.
     "peersupport.middleware.PrivacyHeadersMiddleware",
     "csp.middleware.CSPMiddleware",

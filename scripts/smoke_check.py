@@ -21,6 +21,7 @@ would at the second step.
 
 import argparse
 import base64
+import gzip
 import http.cookiejar
 import json
 import os
@@ -78,6 +79,40 @@ class Links(HTMLParser):
             and self.forms[-1]["token"] is None
         ):
             self.forms[-1]["token"] = attributes.get("value")
+
+
+def fetch_encoded(base, path, encoding):
+    """(status, headers, raw body) of ``path`` asked for with ``Accept-Encoding: encoding``."""
+    request = urllib.request.Request(
+        urllib.parse.urljoin(base, path),
+        headers={"Accept-Encoding": encoding, "X-Forwarded-Proto": "https"},
+    )
+    with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+        return response.status, response.headers, response.read()
+
+
+def compression_failures(base):
+    """Pages come gzipped (GZipMiddleware) and static files precompressed with
+    brotli and gzip (whitenoise, with the runtime requirement Brotli)."""
+    failures = []
+    status, headers, body = fetch_encoded(base, "/accounts/login/", "gzip")
+    if headers.get("Content-Encoding") != "gzip" or b"<form" not in gzip.decompress(body):
+        encoding = headers.get("Content-Encoding")
+        failures.append(f"/accounts/login/ not gzipped ({status}, {encoding})")
+    if "Accept-Encoding" not in (headers.get("Vary") or ""):
+        failures.append("/accounts/login/ gzipped without Vary: Accept-Encoding")
+    _, _, page = fetch_encoded(base, "/accounts/login/", "identity")
+    stylesheet = re.search(rb'<link[^>]+href="(/static/[^"]+\.css)"', page)
+    if stylesheet is None:
+        return [*failures, "the login page links no stylesheet under /static/"]
+    for encoding in ("br", "gzip"):
+        status, headers, _ = fetch_encoded(base, stylesheet.group(1).decode(), encoding)
+        if status != 200 or headers.get("Content-Encoding") != encoding:
+            failures.append(
+                f"{stylesheet.group(1).decode()} asked for {encoding}: "
+                f"{status}, Content-Encoding {headers.get('Content-Encoding')}"
+            )
+    return failures
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -371,6 +406,7 @@ def main():
     failures, summary, export_statuses = [], [], {url: [] for url in EXPORT_URLS}
     try:
         wait_until_up(base, server, log)
+        failures.extend(compression_failures(base))
         print(f"== smoke: gunicorn on {base}; {len(fixed_urls)} fixed URLs per account")
         for username in ACCOUNTS:
             requested, account_failures, answered = check_account(
