@@ -22,6 +22,7 @@ from clients.models import CareTeamMembership, Client, Consent
 from demo import clients as clients_demo
 from demo.accounts import moment, not_after_now, restamp
 from interventions import services
+from interventions.access import note_policy
 from interventions.choices import Audience, NoteStatus, NotificationKind, ReviewStatus, Setting
 from interventions.models import Activity, EmergencyAccess, Encounter, Note, NoteRead, Notification
 from partners.models import Partner
@@ -1314,6 +1315,28 @@ def _reads(demo) -> None:
         "member"
     ):
         members.setdefault(membership.client_id, []).append(membership)
+
+    def answered(note, reader):
+        return [at for at in written.get((note.client_id, reader.pk), []) if at > note.signed_at]
+
+    # Each reader's two newest notes left unanswered wait for them whatever the
+    # day of the week: the demo always has something new in the feed.
+    newest_waiting = {}
+    readable = {
+        user.pk: set(note_policy.visible_to(user).values_list("pk", flat=True))
+        for user in demo.users.values()
+        if user.username in READ_AFTER_DAYS
+    }
+    for note in reversed(notes):
+        for membership in members.get(note.client_id, []):
+            reader = membership.member
+            if reader.username not in READ_AFTER_DAYS or reader.pk == note.author_id:
+                continue
+            if note.pk not in readable[reader.pk]:
+                continue
+            waiting = newest_waiting.setdefault(reader.pk, [])
+            if len(waiting) < 2 and not answered(note, reader):
+                waiting.append(note.pk)
     for note in notes:
         reads = [(note.author_id, note.signed_at)]
         for membership in members.get(note.client_id, []):
@@ -1321,11 +1344,10 @@ def _reads(demo) -> None:
             lag = READ_AFTER_DAYS.get(reader.username)
             if reader.pk == note.author_id or lag is None:
                 continue
-            answered = [
-                at for at in written.get((note.client_id, reader.pk), []) if at > note.signed_at
-            ]
-            if answered:
-                reads.append((reader.pk, answered[0] - timedelta(minutes=10)))
+            if note.pk in newest_waiting.get(reader.pk, ()):
+                continue
+            if answers := answered(note, reader):
+                reads.append((reader.pk, answers[0] - timedelta(minutes=10)))
             elif note.signed_at < now - timedelta(days=lag):
                 start = max(note.signed_at, membership.created_at)
                 hours = timedelta(hours=demo.rng.randint(1, 30))
