@@ -73,6 +73,11 @@ ACTIVITY_WEIGHTS = {
     "Support group": 2,
 }
 DURATIONS = (10, 15, 20, 30, 30, 30, 45, 45, 60, 90, 120)
+# The busy person's first encounters have, whatever the dice say, a
+# conversation (a shared note, answered, answered back, with an addendum),
+# a note for the clinicians and one for the peers; their latest has a draft.
+# So even a small dataset shows every audience and status.
+BUSY_SCRIPT = {0: "conversation", 1: "clinical", 2: "peer"}
 
 
 @dataclass(slots=True)
@@ -207,6 +212,8 @@ class _Encounters:
     def write(self, moments: list[tuple[int, int, int]]) -> None:
         first = self.encounters.take_pks(len(moments))
         people = self.ctx.people
+        self.busy_seen = 0
+        self.busy_last = max((at for at, index, _day in moments if index == BUSY), default=None)
         for offset, (at, index, day) in enumerate(moments):
             if index < 0:
                 self._anonymous(first + offset, at, day)
@@ -314,10 +321,17 @@ class _Encounters:
 
     def _with_person(self, pk: int, person: Person, at: int, day: int) -> None:
         rng = self.rng
+        script = None
+        if person.index == BUSY:
+            script = BUSY_SCRIPT.get(self.busy_seen)
+            if at == self.busy_last and self.busy_seen:
+                script = "draft"
+            self.busy_seen += 1
         present = person.members_on(day)
         peers = [m for m in present if m.is_peer]
         clinical = [m for m in present if not m.is_peer]
-        if peers and (not clinical or rng.random() < 0.75):
+        by_peer = rng.random() < 0.75 if script is None else script != "clinical"
+        if peers and (not clinical or by_peer):
             author, peer_side = rng.choice(peers).user, True
         elif clinical:
             author, peer_side = rng.choice(clinical).user, False
@@ -349,19 +363,34 @@ class _Encounters:
         self._links(pk, activities, others)
         if self.ctx.trail is not None:
             self.ctx.trail.encounter(pk, person, at, minutes, setting, author, created, activities)
-        if rng.random() < NOTE_SHARE:
-            self._note(pk, person, day, author, peer_side, created)
+        if script is not None or rng.random() < NOTE_SHARE:
+            self._note(pk, person, day, author, peer_side, created, script)
 
     def _note(
-        self, encounter: int, person: Person, day: int, author: int, peer_side: bool, at: int
+        self,
+        encounter: int,
+        person: Person,
+        day: int,
+        author: int,
+        peer_side: bool,
+        at: int,
+        script: str | None = None,
     ):
         rng = self.rng
-        if person.shares_on(day) and rng.random() < CARE_TEAM_WHEN_SHARING:
+        shared = person.shares_on(day) and rng.random() < CARE_TEAM_WHEN_SHARING
+        if script == "conversation" and person.shares_on(day):
+            shared = True
+        elif script in ("clinical", "peer"):
+            shared = False
+        if shared:
             audience = Audience.CARE_TEAM
         else:
             audience = Audience.PEER_TEAM if peer_side else Audience.CLINICAL_TEAM
         recent = day >= self.cal.days - RECENT_DAYS
         draft = rng.random() < (DRAFT_RECENT if recent else DRAFT_OLD)
+        if script is not None:
+            draft = script == "draft"
+        talk = script == "conversation"
         body = words.note(rng, person.language, person.name)
         seq = self._add_note(
             at, person, encounter, author, audience, body, None, None if draft else at
@@ -370,9 +399,9 @@ class _Encounters:
             return
         if audience == Audience.CARE_TEAM:
             self._reads(seq, person, day, author, at)
-            if rng.random() < ANSWERED:
-                self._answers(seq, person, author, peer_side, at)
-        if rng.random() < ADDENDUM:
+            if talk or rng.random() < ANSWERED:
+                self._answers(seq, person, author, peer_side, at, answer_back=talk)
+        if talk or rng.random() < ADDENDUM:
             when = self.cal.in_working_hours(at + rng.randrange(3 * 3600, 30 * 3600), rng)
             if when < self.end:
                 body = words.addendum(rng, person.language, person.name)
@@ -385,8 +414,11 @@ class _Encounters:
         )
         return seq
 
-    def _answers(self, root: int, person: Person, author: int, peer_side: bool, at: int) -> None:
-        """An answer from the other side of the team, sometimes answered back."""
+    def _answers(
+        self, root: int, person: Person, author: int, peer_side: bool, at: int, answer_back: bool
+    ) -> None:
+        """An answer from the other side of the team, sometimes (``answer_back``:
+        always) answered back."""
         rng, cal = self.rng, self.cal
         when = cal.in_working_hours(at + rng.randrange(3600, 48 * 3600), rng)
         if when >= self.end:
@@ -402,7 +434,8 @@ class _Encounters:
         body = words.answer(rng, person.language, person.name)
         seq = self._add_note(when, person, None, replier, Audience.CARE_TEAM, body, root, when)
         self._reads(seq, person, day, replier, when)
-        if rng.random() < ANSWERED_AGAIN and any(m.user == author for m in present):
+        answered_again = answer_back or rng.random() < ANSWERED_AGAIN
+        if answered_again and any(m.user == author for m in present):
             again = cal.in_working_hours(when + rng.randrange(3600, 24 * 3600), rng)
             if again < self.end and person.shares_on(cal.day_of(again)):
                 body = words.answer(rng, person.language, person.name)

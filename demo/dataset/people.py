@@ -85,6 +85,9 @@ CONSENT_STATES = {
     ),
 }
 EXPIRING_SOON_DAYS = 30
+# The people after the busy one hold every state of every purpose in turn, so
+# that even a small dataset has them all.
+STATES = ("active", "expiring_soon", "expired", "withdrawn", "refused", "not_asked")
 SITUATIONS = (
     (Situation.STREET, 14),
     (Situation.ENCAMPMENT, 5),
@@ -199,9 +202,15 @@ def plan_people(ctx: Context) -> list[Person]:
     others = list(range(1, n))
     with_peer = {BUSY, *rng.sample(others, min(BENCH_PEER_PEOPLE - 1, len(others)))}
     shared = rng.sample(sorted(with_peer - {BUSY}), min(BENCH_SHARED_PEOPLE, len(with_peer) - 1))
+    # bench-clinician: those shared with bench-peer, then others, then (in a
+    # small dataset) more of bench-peer's.
+    target = min(BENCH_CLINICIAN_PEOPLE, n)
+    with_clinician = {BUSY, *shared}
     rest = [i for i in others if i not in with_peer]
-    wanted = BENCH_CLINICIAN_PEOPLE - 1 - len(shared)
-    with_clinician = {BUSY, *shared, *rng.sample(rest, max(0, min(wanted, len(rest))))}
+    with_clinician |= set(rng.sample(rest, min(target - len(with_clinician), len(rest))))
+    if len(with_clinician) < target:
+        spare = sorted(with_peer - with_clinician)
+        with_clinician |= set(rng.sample(spare, target - len(with_clinician)))
     people = []
     planner = _TeamPlanner(ctx, staff, rng)
     states = {purpose: Weighted(rng, choices) for purpose, choices in CONSENT_STATES.items()}
@@ -232,9 +241,14 @@ def plan_people(ctx: Context) -> list[Person]:
             )
             if ctx.trail is not None:
                 ctx.trail.membership(ctx, person, m)
-        for purpose, pick in states.items():
-            state = "active" if index == BUSY else pick()
-            for row in _consent_history(rng, person, state, ctx.calendar.days):
+        for turn, (purpose, pick) in enumerate(states.items()):
+            if index == BUSY:
+                history = [(person.intake, Decision.GIVEN, ConsentMethod.WRITTEN, None)]
+            else:
+                shown = index <= len(STATES)
+                state = STATES[(index - 1 + turn) % len(STATES)] if shown else pick()
+                history = _consent_history(rng, person, state, ctx.calendar.days)
+            for row in history:
                 decided, decision, method, expires = row
                 recorder = _member_on(person, decided)
                 pk = consents.take_pks(1)
@@ -392,7 +406,8 @@ class _TeamPlanner:
         language = "fr" if rng.random() < FRENCH else "en"
         if index == BUSY:
             return self._busy(pk, name, aliases, legal_first, legal_last, language)
-        intake = rng.randrange(0, days)
+        # Room for a decision and a later one for those who show every state.
+        intake = rng.randrange(0, days - 60 if index <= len(STATES) else days)
         closed = None
         if rng.random() < CLOSED and intake < days - 31:
             closed = rng.randint(intake + 30, days - 1)
