@@ -151,6 +151,10 @@ class Trail:
             "role_grant",
             (grant_pk, member.pk, member.role.value, installer, joined + 60),
         )
+        if not member.active:
+            day = member.left_day if member.left_day is not None else self.ctx.calendar.days - 1
+            at = self.ctx.calendar.at(day, 17 * 3600)
+            self._add(at, "user_deactivated", (member.pk, installer))
 
     def membership(self, ctx: Context, person, m) -> None:
         if self._kept("membership"):
@@ -359,6 +363,10 @@ class Trail:
             }
             actor = None if pk == installer else installer
             return User, pk, staff.name_of(pk), CREATE, _created(fields), actor, None, True
+
+        def user_deactivated(pk, installer):
+            changes = {"is_active": ["True", "False"]}
+            return User, pk, staff.name_of(pk), UPDATE, changes, installer, None, True
 
         def role_grant(pk, user_pk, role, installer, at):
             fields = {
@@ -593,6 +601,7 @@ class Trail:
 
         return {
             "user": user,
+            "user_deactivated": user_deactivated,
             "role_grant": role_grant,
             "client": client,
             "client_closed": client_closed,

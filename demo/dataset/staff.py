@@ -42,7 +42,6 @@ class Member:
     last_name: str = ""
     active: bool = True
     caseload: int = 0
-    joined_day: int = 0
     left_day: int | None = None  # set from the last team an inactive account left
 
 
@@ -93,7 +92,7 @@ def plan_staff(ctx: Context) -> Staff:
         first, last = rng.choice(words.FIRST_NAMES), rng.choice(words.LAST_NAMES)
         if username in BENCH_ACCOUNTS:
             first, last = "Bench", username.split("-")[1].capitalize()
-        member = Member(next_pk, username, role, first, last, active, rng.randrange(0, 60))
+        member = Member(next_pk, username, role, first, last, active)
         staff.members[member.pk] = member
         next_pk += 1
         return member
@@ -142,7 +141,6 @@ def plan_staff(ctx: Context) -> Staff:
 def write_staff(ctx: Context, staff: Staff, password: str) -> None:
     """Accounts, role grants and staff teams. Every account has the same
     password; its hash (one, salted from the seed) is computed once."""
-    rng = ctx.rng("staff-accounts")
     cal = ctx.calendar
     hashed = make_password(password, salt=f"dataset{ctx.seed}".replace("-", "0"))
     users = ctx.writer.table(
@@ -164,8 +162,10 @@ def write_staff(ctx: Context, staff: Staff, password: str) -> None:
     grants = ctx.writer.table(RoleGrant, ("id", "user_id", "role", "granted_by_id", "granted_at"))
     installer = staff.bench["bench-coordinator"]
     grant_pk = grants.take_pks(len(staff.members))
-    for member in staff.members.values():
-        joined = cal.at(member.joined_day, 9 * 3600 + rng.randrange(0, 8 * 3600))
+    for number, member in enumerate(staff.members.values(), start=1):
+        # Every account exists from the first morning, before anyone is met;
+        # the installation's coordinator (bench-coordinator) first, who creates the others.
+        joined = cal.at(0, 7 * 3600 + (0 if member.pk == installer else number * 2))
         users.add(
             (
                 member.pk,
