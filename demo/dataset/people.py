@@ -364,6 +364,28 @@ def _consent_history(rng: random.Random, person: Person, state: str, days: int):
     return [(given, Decision.GIVEN, method, expires)]
 
 
+class _Deck:
+    """Deals staff to care teams so that each ends up with about their own
+    caseload (as a coordinator assigns), not a random draw's spread."""
+
+    def __init__(self, rng: random.Random, caseloads: dict[int, int]):
+        self.rng = rng
+        self.caseloads = caseloads
+        self.cards: list[int] = []
+
+    def deal(self, avoid=()) -> int:
+        for _ in range(10):
+            if not self.cards:
+                self.cards = [pk for pk, load in self.caseloads.items() for _ in range(load)]
+                self.rng.shuffle(self.cards)
+            pk = self.cards.pop()
+            if pk not in avoid:
+                return pk
+            # Already on this team: back in the deck for someone else.
+            self.cards.insert(self.rng.randrange(len(self.cards) + 1), pk)
+        return pk
+
+
 class _TeamPlanner:
     def __init__(self, ctx: Context, staff: Staff, rng: random.Random):
         self.ctx, self.staff, self.rng = ctx, staff, rng
@@ -372,30 +394,23 @@ class _TeamPlanner:
         self.bench_peer = staff.bench["bench-peer"]
         self.bench_clinician = staff.bench["bench-clinician"]
         self.former_left: dict[int, int] = {}
+        self.peers = _Deck(rng, {pk: staff.members[pk].caseload for pk in staff.peers})
+        self.clinicians = _Deck(rng, {pk: staff.members[pk].caseload for pk in staff.clinicians})
 
     def _peer(self, avoid=()) -> int:
-        for _ in range(10):
-            pk = self.rng.choices(self.staff.peers, cum_weights=self.staff.peer_weights)[0]
-            if pk not in avoid:
-                return pk
-        return pk
+        return self.peers.deal(avoid)
 
     def _clinician(self, avoid=()) -> int:
+        return self.clinicians.deal(avoid)
+
+    def _former(self, pool: list[int], others: list[int], avoid) -> int:
+        # Half left the programme, half moved on to other people (a past
+        # membership: it takes no place in anyone's caseload today).
         for _ in range(10):
-            pk = self.rng.choices(self.staff.clinicians, cum_weights=self.staff.clinician_weights)[
-                0
-            ]
+            pk = self.rng.choice(pool if self.rng.random() < 0.5 else others)
             if pk not in avoid:
                 return pk
         return pk
-
-    def _former(self, pool: list[int], active_pick, avoid) -> int:
-        # Half left the programme, half moved on to other people.
-        if self.rng.random() < 0.5:
-            pk = self.rng.choice(pool)
-            if pk not in avoid:
-                return pk
-        return active_pick(avoid)
 
     def _coordinator(self) -> int:
         return self.rng.choice(self.coordinators)
@@ -427,7 +442,7 @@ class _TeamPlanner:
         if has_peer:
             current = self.bench_peer if bench_peer else self._peer()
             if not by_clinician and last - intake > 20 and rng.random() < PEER_CHANGED:
-                former = self._former(self.staff.former_peers, self._peer, {current})
+                former = self._former(self.staff.former_peers, self.staff.peers, {current})
                 switch = rng.randint(intake + 10, last)
                 add(former, TeamRole.PEER, intake, switch, JoinedHow.REGISTERED, former)
                 members[-1].ended_by = self._coordinator()
@@ -456,7 +471,9 @@ class _TeamPlanner:
             clinician = self.bench_clinician if bench_clinician else self._clinician()
             joined = min(last, intake + rng.randint(0, 90))
             if last - joined > 20 and rng.random() < CLINICIAN_CHANGED:
-                former = self._former(self.staff.former_clinicians, self._clinician, {clinician})
+                former = self._former(
+                    self.staff.former_clinicians, self.staff.clinicians, {clinician}
+                )
                 switch = rng.randint(joined + 10, last)
                 add(
                     former,

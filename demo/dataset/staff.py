@@ -29,7 +29,7 @@ CLINICIAN_CASELOAD = (60, 120)
 # Peer places per person (one peer, sometimes two) and clinician places per
 # person (most have one): with the caseloads, how many of each to hire.
 PEER_PLACES_PER_PERSON = 1.1
-CLINICIAN_PLACES_PER_PERSON = 0.75
+CLINICIAN_PLACES_PER_PERSON = 0.8
 LEFT_THE_PROGRAMME = 0.06
 
 
