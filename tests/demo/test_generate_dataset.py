@@ -178,6 +178,18 @@ class TestAGeneratedDataset:
         assert response.status_code == 302
         assert client.session["_auth_user_id"] == str(User.objects.get(username=username).pk)
 
+    def test_rows_added_afterwards_through_the_app_get_new_numbers(self):
+        newest = Encounter.objects.order_by("-pk").first().pk
+        newest_entry = LogEntry.objects.order_by("-pk").first().pk
+        encounter = Encounter.objects.create(
+            client=Client.objects.order_by("pk").first(),
+            setting="street",
+            author=User.objects.get(username="bench-peer"),
+        )
+        assert encounter.pk > newest
+        # Audited as usual once the dataset is in.
+        assert LogEntry.objects.get_for_object(encounter).get().pk > newest_entry
+
     def test_texts_are_encrypted_with_the_project_keys(self):
         with connection.cursor() as cursor:
             cursor.execute("SELECT id, body FROM interventions_note ORDER BY id")
