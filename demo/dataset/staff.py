@@ -49,12 +49,11 @@ class Member:
 class Staff:
     members: dict[int, Member] = field(default_factory=dict)
     bench: dict[str, int] = field(default_factory=dict)
-    # Generated accounts that carry caseloads, with cumulative weights (their
-    # caseloads) for ``random.choices``.
+    # Generated accounts that carry caseloads (``Member.caseload``); the peers'
+    # cumulative caseloads pick who met anonymous people (``random.choices``).
     peers: list[int] = field(default_factory=list)
     peer_weights: list[int] = field(default_factory=list)
     clinicians: list[int] = field(default_factory=list)
-    clinician_weights: list[int] = field(default_factory=list)
     # Accounts that left: they appear only as former members of care teams.
     former_peers: list[int] = field(default_factory=list)
     former_clinicians: list[int] = field(default_factory=list)
@@ -101,13 +100,12 @@ def plan_staff(ctx: Context) -> Staff:
         staff.bench[username] = hire(username, role).pk
     staff.coordinators.append(staff.bench["bench-coordinator"])
     staff.researchers.append(staff.bench["bench-researcher"])
-    for role, count, caseload, active_list, weights, former in (
+    for role, count, caseload, active_list, former in (
         (
             Role.PEER,
             _hired(people, PEER_PLACES_PER_PERSON, PEER_CASELOAD),
             PEER_CASELOAD,
             staff.peers,
-            staff.peer_weights,
             staff.former_peers,
         ),
         (
@@ -115,7 +113,6 @@ def plan_staff(ctx: Context) -> Staff:
             _hired(people, CLINICIAN_PLACES_PER_PERSON, CLINICIAN_CASELOAD),
             CLINICIAN_CASELOAD,
             staff.clinicians,
-            staff.clinician_weights,
             staff.former_clinicians,
         ),
     ):
@@ -127,11 +124,9 @@ def plan_staff(ctx: Context) -> Staff:
             else:
                 member.caseload = rng.randint(*caseload)
                 active_list.append(member.pk)
-                weights.append(member.caseload)
         if not former:  # every size has someone who left, for the history
             former.append(hire(f"{role.value}-former", role, active=False).pk)
-    staff.peer_weights = _cumulative(staff.peer_weights)
-    staff.clinician_weights = _cumulative(staff.clinician_weights)
+    staff.peer_weights = _cumulative([staff.members[pk].caseload for pk in staff.peers])
     for number in range(1, max(1, people // 10_000) + 1):
         staff.coordinators.append(hire(f"coordinator-{number:02d}", Role.COORDINATOR).pk)
         staff.researchers.append(hire(f"researcher-{number:02d}", Role.RESEARCHER).pk)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -150,10 +150,6 @@ class Table:
         self.count += 1
         if len(self._rows) >= self.writer.chunk:
             self.flush()
-
-    def add_many(self, rows: Iterable[tuple]) -> None:
-        for row in rows:
-            self.add(row)
 
     def flush(self) -> None:
         if self._rows:

@@ -34,11 +34,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--people", type=_count, required=True)
-        parser.add_argument("--encounters", type=_count, required=True)
+        parser.add_argument("--people", type=_count, required=True, help="People served.")
+        parser.add_argument("--encounters", type=_count, required=True, help="Encounters in all.")
         parser.add_argument("--logbook", type=_count, required=True, help="Logbook entries.")
         parser.add_argument("--audit", type=_count, required=True, help="Audit trail entries.")
-        parser.add_argument("--seed", type=int, required=True)
+        parser.add_argument(
+            "--seed", type=int, required=True, help="The same seed and sizes give the same data."
+        )
         parser.add_argument(
             "--busy-encounters",
             type=_count,
