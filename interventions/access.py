@@ -40,7 +40,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from clients.access import (
@@ -48,14 +48,17 @@ from clients.access import (
     client_research_policy,
     has_consent_in_force,
     not_on_own_record,
+    on_team_of,
     own_record_pk,
-    with_consent_in_force,
+    shares_with_care_team,
+    team_people,
     without_declarers,
 )
 from clients.choices import Purpose, TeamRole
 from clients.models import Client
 from peersupport.models import User
 from peersupport.policy import FollowsPolicy, Policy, has_ability, is_signed_in, users_with
+from peersupport.request_memo import in_request, remembered
 from peersupport.roles import Ability
 
 from .choices import Audience, NoteStatus, PeerRequestStatus, is_widening
@@ -73,26 +76,31 @@ CLINICAL_TEAM_ROLES = (TeamRole.CLINICIAN, TeamRole.REFERENCE)
 
 
 def _teams_of(user: Any, team_roles: Iterable[str] | None = None) -> QuerySet[Client]:
-    """The people on whose care team ``user`` is today (in one of ``team_roles``).
-
-    Starts from the register's policy, so it holds the viewer's own teams only."""
-    people = client_policy.visible_to(user)
-    if not is_signed_in(user):
-        return people
-    on_team: dict[str, Any] = {"memberships__member": user, "memberships__left_on__isnull": True}
-    if team_roles is not None:
-        on_team["memberships__team_role__in"] = list(team_roles)
-    return people.filter(**on_team)
+    """The people on whose care team ``user`` is today (in one of ``team_roles``),
+    among those the register shows them: read from their own memberships."""
+    return Client.objects.filter(pk__in=team_people(user, team_roles))
 
 
-def _is_on_team(user: Any, client: Client, team_roles: Iterable[str] | None = None) -> bool:
-    return _teams_of(user, team_roles).filter(pk=client.pk).exists()
-
-
-def _active_emergency(user: Any, now: datetime) -> QuerySet[EmergencyAccess]:
+def _opened_to(user: Any, now: datetime | None = None) -> list[int] | QuerySet[Any]:
+    """For ``client__in``: the people whose signed notes the safety exception
+    opens to ``user`` at ``now``. Inside a request, read once (a list of
+    numbers, like ``team_people``); else a subquery over ``user``'s own uses."""
+    if in_request() and now is None:
+        read_at = timezone.now()
+        uses = remembered(
+            ("emergency_access", user.pk),
+            lambda: list(
+                EmergencyAccess.objects.filter(user=user, expires_at__gt=read_at).values_list(
+                    "client_id", "granted_at", "expires_at"
+                )
+            ),
+        )
+        now = timezone.now()
+        return sorted({pk for pk, granted, expires in uses if granted <= now < expires})
+    now = now or timezone.now()
     return EmergencyAccess.objects.filter(
-        client=OuterRef("client"), user=user, granted_at__lte=now, expires_at__gt=now
-    )
+        user=user, granted_at__lte=now, expires_at__gt=now
+    ).values("client")
 
 
 # Notes.
@@ -119,28 +127,30 @@ class NotePolicy(Policy[Note]):
         """The only source of notes whose body ``user`` may read."""
         if not has_ability(user, Ability.USE_REGISTER):
             return Note.objects.none()
-        now = now or timezone.now()
-        as_peer = Q(client__in=_teams_of(user, [TeamRole.PEER]).values("pk"))
-        as_clinician = Q(client__in=_teams_of(user, CLINICAL_TEAM_ROLES).values("pk"))
-        sharing_with_clinician = Q(
-            client__in=with_consent_in_force(
-                _teams_of(user, CLINICAL_TEAM_ROLES), Purpose.CARE_TEAM_SHARING
-            ).values("pk")
-        )
+        # Every branch starts from the viewer's own people (their care teams, their
+        # uses of the safety exception) or their own drafts, each a condition an
+        # index answers: the planner reads those people's notes, never the
+        # register's. In a request they are lists of numbers read once.
+        as_peer = team_people(user, [TeamRole.PEER])
+        signed = Q(status=NoteStatus.SIGNED)
         by_audience = (
-            (Q(audience=Audience.PEER_TEAM) & as_peer)
-            | (Q(audience=Audience.CARE_TEAM) & (as_peer | sharing_with_clinician))
-            | (Q(audience=Audience.CLINICAL_TEAM) & as_clinician)
-        )
-        signed = Q(status=NoteStatus.SIGNED) & (
-            by_audience | Q(Exists(_active_emergency(user, now)))
+            Q(audience__in=[Audience.PEER_TEAM, Audience.CARE_TEAM], client__in=as_peer)
+            | Q(
+                audience=Audience.CARE_TEAM,
+                client__in=team_people(user, CLINICAL_TEAM_ROLES, sharing=True),
+            )
+            | Q(
+                audience=Audience.CLINICAL_TEAM,
+                client__in=team_people(user, CLINICAL_TEAM_ROLES),
+            )
         )
         # A signed note follows the care team, its author included: who leaves the
         # team stops reading it. A draft is its author's alone.
         own_draft = Q(author=user, status=NoteStatus.DRAFT)
+        readable = own_draft | (signed & (by_audience | Q(client__in=_opened_to(user, now))))
         # A staff member's own record stays out of their sight, drafts and
         # safety exceptions included (a dual relationship, clients.access).
-        return Note.objects.filter(own_draft | signed).exclude(not_on_own_record(user))
+        return Note.objects.filter(readable).exclude(not_on_own_record(user))
 
     def lookup(self, user: Any, action: StrEnum) -> QuerySet[Note]:
         return self.visible_to(user).select_related("client", "author")
@@ -182,11 +192,11 @@ class NotePolicy(Policy[Note]):
             return []
         own = (
             Audience.PEER_TEAM
-            if _is_on_team(user, client, [TeamRole.PEER])
+            if on_team_of(user, client, [TeamRole.PEER])
             else Audience.CLINICAL_TEAM
         )
         audiences = [own]
-        if has_consent_in_force(client, Purpose.CARE_TEAM_SHARING):
+        if shares_with_care_team(client, asked_by=user):
             audiences.append(Audience.CARE_TEAM)
         return audiences
 
@@ -228,8 +238,8 @@ class NotePolicy(Policy[Note]):
     def count_hidden_by_consent(self, user: Any, client: Client) -> int:
         """How many care-team notes a clinician on the team cannot read because the
         person's consent to share is not in force (the page says why)."""
-        if not _is_on_team(user, client, CLINICAL_TEAM_ROLES) or has_consent_in_force(
-            client, Purpose.CARE_TEAM_SHARING
+        if not on_team_of(user, client, CLINICAL_TEAM_ROLES) or shares_with_care_team(
+            client, asked_by=user
         ):
             return 0
         readable = self.visible_to(user).filter(client=client).values("pk")
@@ -395,12 +405,13 @@ class EncounterPolicy(Policy[Encounter]):
             return Encounter.objects.none()
         if user.can(Ability.SEE_ALL_CLIENTS):
             return Encounter.objects.exclude(not_on_own_record(user))
-        # With a registered person the care team decides, as for notes; an
-        # anonymous contact is seen by whoever logged it or took part.
-        anonymous_mine = Q(client__isnull=True) & (Q(author=user) | Q(participants=user))
-        return Encounter.objects.filter(
-            anonymous_mine | Q(client__in=client_policy.visible_to(user).values("pk"))
-        ).distinct()
+        # With a registered person the care team decides, as for notes (the
+        # viewer's own people: ``client_policy.visible_to`` of one who does not
+        # see everyone); an anonymous contact is seen by whoever logged it or
+        # took part (a subquery, not a join, so no row comes twice).
+        took_part = Encounter.participants.through.objects.filter(user=user).values("encounter")
+        anonymous_mine = Q(client__isnull=True) & (Q(author=user) | Q(pk__in=took_part))
+        return Encounter.objects.filter(anonymous_mine | Q(client__in=team_people(user)))
 
     def worked_by(self, user: Any, worker: Any) -> QuerySet[Encounter]:
         """The encounters ``worker`` logged or took part in, whoever they were
@@ -431,8 +442,13 @@ class EncounterPolicy(Policy[Encounter]):
                 return obj is None or action == A.TAKE_PART or obj._state.adding
             if action == A.TAKE_PART:
                 return client_policy.is_on_team(user, obj.client)
-            people = self.clients_for_new(user)
-            return obj._state.adding and people.filter(pk=obj.client.pk).exists()
+            # ``clients_for_new``, asked of one person: an open file on the
+            # user's care teams.
+            return (
+                obj._state.adding
+                and obj.client.closed_on is None
+                and on_team_of(user, obj.client)
+            )
         if obj is None:
             return has_ability(user, Ability.USE_REGISTER)
         if action == A.READ_NEXT_STEPS and obj.author_id != user.pk:
@@ -552,7 +568,7 @@ class EmergencyAccessPolicy(Policy[EmergencyAccess]):
             return False
         if user.can(Ability.SEE_ALL_CLIENTS):
             return True
-        return _is_on_team(user, client, CLINICAL_TEAM_ROLES)
+        return on_team_of(user, client, CLINICAL_TEAM_ROLES)
 
     def users_who_can(self, action: StrEnum, obj: EmergencyAccess | None = None) -> QuerySet[User]:
         """Those who review each use (told when the exception is used), never

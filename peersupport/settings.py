@@ -104,6 +104,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # What a request asks more than once (the viewer's care teams) is read once.
+    "peersupport.request_memo.RequestMemoMiddleware",
     # no-store for signed-in users, Permissions-Policy for all; static files keep their caching.
     "peersupport.middleware.PrivacyHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
