@@ -521,9 +521,7 @@ def _shown_places(user: Any, team_roles: Iterable[str] | None = None) -> QuerySe
 
 def _read_care_teams(user: Any) -> CareTeams:
     sharing = Purpose.CARE_TEAM_SHARING
-    rows = with_newest_decisions(
-        _current_places(user), [sharing], person="client"
-    ).annotate(
+    rows = with_newest_decisions(_current_places(user), [sharing], person="client").annotate(
         merged=ExpressionWrapper(Q(client__merged_into__isnull=False), BooleanField()),
         own=Exists(_declared_own(user, "client")),
     )

@@ -55,7 +55,7 @@ from clients.access import (
     without_declarers,
 )
 from clients.choices import Purpose, TeamRole
-from clients.models import Client
+from clients.models import CareTeamMembership, Client
 from peersupport.models import User
 from peersupport.policy import FollowsPolicy, Policy, has_ability, is_signed_in, users_with
 from peersupport.request_memo import in_request, remembered
@@ -81,22 +81,23 @@ def _teams_of(user: Any, team_roles: Iterable[str] | None = None) -> QuerySet[Cl
     return Client.objects.filter(pk__in=team_people(user, team_roles))
 
 
+def _own_uses(user: Any) -> list[EmergencyAccess]:
+    """``user``'s uses of the safety exception not ended yet, read once per request."""
+    read_at = timezone.now()
+    return remembered(
+        ("emergency_access", user.pk),
+        lambda: list(EmergencyAccess.objects.filter(user=user, expires_at__gt=read_at)),
+    )
+
+
 def _opened_to(user: Any, now: datetime | None = None) -> list[int] | QuerySet[Any]:
     """For ``client__in``: the people whose signed notes the safety exception
     opens to ``user`` at ``now``. Inside a request, read once (a list of
     numbers, like ``team_people``); else a subquery over ``user``'s own uses."""
     if in_request() and now is None:
-        read_at = timezone.now()
-        uses = remembered(
-            ("emergency_access", user.pk),
-            lambda: list(
-                EmergencyAccess.objects.filter(user=user, expires_at__gt=read_at).values_list(
-                    "client_id", "granted_at", "expires_at"
-                )
-            ),
-        )
+        uses = _own_uses(user)
         now = timezone.now()
-        return sorted({pk for pk, granted, expires in uses if granted <= now < expires})
+        return sorted({use.client_id for use in uses if use.granted_at <= now < use.expires_at})
     now = now or timezone.now()
     return EmergencyAccess.objects.filter(
         user=user, granted_at__lte=now, expires_at__gt=now
@@ -394,7 +395,8 @@ class EncounterPolicy(Policy[Encounter]):
         VIEW = "view"
         # Log one. Asked of an encounter not saved yet: with its person.
         CREATE = "create"
-        # Be named among who else took part: with a person, their care team.
+        # Be named among who else took part: with a person, their care team; at
+        # an anonymous contact, its author's colleagues on their care teams.
         TAKE_PART = "take_part"
         # Next steps are the care team's working text, not the coordinator's.
         READ_NEXT_STEPS = "read_next_steps"
@@ -412,6 +414,10 @@ class EncounterPolicy(Policy[Encounter]):
         took_part = Encounter.participants.through.objects.filter(user=user).values("encounter")
         anonymous_mine = Q(client__isnull=True) & (Q(author=user) | Q(pk__in=took_part))
         return Encounter.objects.filter(anonymous_mine | Q(client__in=team_people(user)))
+
+    def _colleagues_of(self, author: Any, user: Any) -> bool:
+        taking_part = Encounter(author=author)
+        return self.users_who_can(self.Action.TAKE_PART, taking_part).filter(pk=user.pk).exists()
 
     def worked_by(self, user: Any, worker: Any) -> QuerySet[Encounter]:
         """The encounters ``worker`` logged or took part in, whoever they were
@@ -438,16 +444,19 @@ class EncounterPolicy(Policy[Encounter]):
         if action in (A.CREATE, A.TAKE_PART):
             if not user.can(Ability.JOIN_CARE_TEAMS):
                 return False
-            if obj is None or obj.client is None:
-                return obj is None or action == A.TAKE_PART or obj._state.adding
+            if obj is None:
+                return True
+            if obj.client is None:
+                if action == A.CREATE:
+                    return obj._state.adding
+                # At an anonymous contact: one of its author's colleagues.
+                return obj.author_id is None or self._colleagues_of(obj.author, user)
             if action == A.TAKE_PART:
                 return client_policy.is_on_team(user, obj.client)
             # ``clients_for_new``, asked of one person: an open file on the
             # user's care teams.
             return (
-                obj._state.adding
-                and obj.client.closed_on is None
-                and on_team_of(user, obj.client)
+                obj._state.adding and obj.client.closed_on is None and on_team_of(user, obj.client)
             )
         if obj is None:
             return has_ability(user, Ability.USE_REGISTER)
@@ -462,13 +471,22 @@ class EncounterPolicy(Policy[Encounter]):
         return self.visible_to(user).filter(pk=obj.pk).exists()
 
     def users_who_can(self, action: StrEnum, obj: Encounter | None = None) -> QuerySet[User]:
-        """Who may log an encounter, or be named among who took part (with a
-        person: the members of their care team)."""
+        """Who may log an encounter, or be named among who took part: with a
+        person, the members of their care team; at an anonymous contact, the
+        members today of the care teams its author is on (their colleagues: the
+        form's picker offers these, never every staff account)."""
         if action not in (self.Action.CREATE, self.Action.TAKE_PART):
             return super().users_who_can(action, obj)
         users = users_with(Ability.JOIN_CARE_TEAMS)
-        if obj is None or obj.client is None:
+        if obj is None:
             return users
+        if obj.client is None:
+            if action == self.Action.CREATE or obj.author_id is None:
+                return users
+            teammates = CareTeamMembership.objects.filter(
+                client__in=team_people(obj.author), left_on__isnull=True
+            )
+            return users.filter(pk__in=teammates.values("member"))
         if action == self.Action.CREATE and obj.client.closed_on is not None:
             return users.none()
         return users.filter(
@@ -563,12 +581,34 @@ class EmergencyAccessPolicy(Policy[EmergencyAccess]):
         return obj is None or reviews or obj.user_id == user.pk
 
     def _can_open_for(self, user: Any, client: Client) -> bool:
-        """Clinicians on the person's care team and coordinators."""
-        if client.merged_into_id is not None or client.pk == own_record_pk(user):
+        """Clinicians on the person's care team and coordinators, never on their
+        own record."""
+        if client.merged_into_id is not None:
             return False
         if user.can(Ability.SEE_ALL_CLIENTS):
-            return True
+            return client.pk != own_record_pk(user)
+        # ``on_team_of`` never counts one's own record.
         return on_team_of(user, client, CLINICAL_TEAM_ROLES)
+
+    def in_force(self, user: Any, client: Client) -> EmergencyAccess | None:
+        """``user``'s own use of the exception for ``client`` in force now, if
+        any (the one ending last)."""
+        if not is_signed_in(user):
+            return None
+        now = timezone.now()
+        if in_request():
+            uses = [
+                use
+                for use in _own_uses(user)
+                if use.client_id == client.pk and use.granted_at <= now < use.expires_at
+            ]
+            return max(uses, key=lambda use: use.expires_at, default=None)
+        return (
+            self.visible_to(user)
+            .filter(user=user, client=client, granted_at__lte=now, expires_at__gt=now)
+            .order_by("-expires_at")
+            .first()
+        )
 
     def users_who_can(self, action: StrEnum, obj: EmergencyAccess | None = None) -> QuerySet[User]:
         """Those who review each use (told when the exception is used), never

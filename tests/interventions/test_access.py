@@ -277,6 +277,21 @@ def test_who_may_be_named_among_those_who_took_part(person, peer, peer_b, clinic
     assert in_the_field == ON_TEAM | {"other_peer", "other_clinician"}
 
 
+def test_at_an_anonymous_contact_the_authors_colleagues_may_be_named(
+    person, peer, peer_b, clinician, clinician_b, other_clinician
+):
+    TAKE_PART = encounter_policy.Action.TAKE_PART
+    contact = Encounter(author=peer)  # no person: their teammates on any of their teams
+    assert set(encounter_policy.users_who_can(TAKE_PART, contact)) == {
+        peer,
+        peer_b,
+        clinician,
+        clinician_b,
+    }
+    assert encounter_policy.can(clinician, TAKE_PART, contact)
+    assert not encounter_policy.can(other_clinician, TAKE_PART, contact)
+
+
 ANSWERS = {
     # action: personas allowed (with no request in particular)
     "list": {"peer", "peer_b", "other_peer", "coordinator"},
