@@ -575,6 +575,19 @@ def team_people(
     return places.values("client")
 
 
+def team_clients(user: Any, team_roles: Iterable[str] | None = None) -> QuerySet[Client]:
+    """The people of ``team_people(user, team_roles)``, as rows."""
+    return Client.objects.filter(pk__in=team_people(user, team_roles))
+
+
+def teammates_of(user: Any) -> QuerySet[Any]:
+    """For ``pk__in``: the members today of the care teams ``user`` is on (of
+    ``team_people``), ``user`` among them."""
+    return CareTeamMembership.objects.filter(
+        client__in=team_people(user), left_on__isnull=True
+    ).values("member")
+
+
 def on_team_of(user: Any, client: Client, team_roles: Iterable[str] | None = None) -> bool:
     """Whether ``client`` is among ``team_people(user, team_roles)``: asked of
     the request's ``care_teams`` inside a request, else one query."""

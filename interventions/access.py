@@ -51,11 +51,13 @@ from clients.access import (
     on_team_of,
     own_record_pk,
     shares_with_care_team,
+    team_clients,
     team_people,
+    teammates_of,
     without_declarers,
 )
 from clients.choices import Purpose, TeamRole
-from clients.models import CareTeamMembership, Client
+from clients.models import Client
 from peersupport.models import User
 from peersupport.policy import FollowsPolicy, Policy, has_ability, is_signed_in, users_with
 from peersupport.request_memo import in_request, remembered
@@ -78,7 +80,7 @@ CLINICAL_TEAM_ROLES = (TeamRole.CLINICIAN, TeamRole.REFERENCE)
 def _teams_of(user: Any, team_roles: Iterable[str] | None = None) -> QuerySet[Client]:
     """The people on whose care team ``user`` is today (in one of ``team_roles``),
     among those the register shows them: read from their own memberships."""
-    return Client.objects.filter(pk__in=team_people(user, team_roles))
+    return team_clients(user, team_roles)
 
 
 def _own_uses(user: Any) -> list[EmergencyAccess]:
@@ -483,10 +485,7 @@ class EncounterPolicy(Policy[Encounter]):
         if obj.client is None:
             if action == self.Action.CREATE or obj.author_id is None:
                 return users
-            teammates = CareTeamMembership.objects.filter(
-                client__in=team_people(obj.author), left_on__isnull=True
-            )
-            return users.filter(pk__in=teammates.values("member"))
+            return users.filter(pk__in=teammates_of(obj.author))
         if action == self.Action.CREATE and obj.client.closed_on is not None:
             return users.none()
         return users.filter(

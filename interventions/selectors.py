@@ -340,17 +340,20 @@ def waiting_work(*, viewer: Any) -> WaitingWork:
     # The shared feed's notes, as it shows them: the notes that began its
     # conversations and the answers to them the viewer reads.
     has_feed = has_ability(viewer, Ability.JOIN_CARE_TEAMS)
-    starts = _conversation_starts(viewer).values("pk")
-    # Among the signed notes the viewer reads, a conversation's start is one
-    # shared with the whole care team that answers none (no subquery needed);
-    # an answer counts when the viewer reads its start.
-    is_start = Q(audience=Audience.CARE_TEAM, answers_note__isnull=True)
-    unread_shared = (
-        note_policy.visible_to(viewer)
-        .filter(status=NoteStatus.SIGNED)
-        .filter(is_start | Q(answers_note__in=starts))
-        .filter(_unread(viewer))
-    )
+    # Counted only for those who have a feed (the others are shown none).
+    unread_shared: QuerySet[Note] = Note.objects.none()
+    if has_feed:
+        starts = _conversation_starts(viewer).values("pk")
+        # Among the signed notes the viewer reads, a conversation's start is one
+        # shared with the whole care team that answers none (no subquery
+        # needed); an answer counts when the viewer reads its start.
+        is_start = Q(audience=Audience.CARE_TEAM, answers_note__isnull=True)
+        unread_shared = (
+            note_policy.visible_to(viewer)
+            .filter(status=NoteStatus.SIGNED)
+            .filter(is_start | Q(answers_note__in=starts))
+            .filter(_unread(viewer))
+        )
     row = (
         get_user_model()
         .objects.filter(pk=viewer.pk)
