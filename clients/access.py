@@ -605,8 +605,8 @@ def on_team_of(user: Any, client: Client, team_roles: Iterable[str] | None = Non
 
 def shares_with_care_team(client: Client, *, asked_by: Any = None) -> bool:
     """Whether ``client``'s consent to share with the care team is in force
-    today: from ``asked_by``'s ``care_teams`` when ``client`` is on one of them
-    and the request read them, else one query (``has_consent_in_force``)."""
+    today. Inside a request, answered from ``asked_by``'s ``care_teams`` when
+    ``client`` is on one of them; else one query (``has_consent_in_force``)."""
     if in_request() and asked_by is not None:
         place = care_teams(asked_by).places.get(client.pk)
         if place is not None:

@@ -21,7 +21,13 @@ exist; 403 only for a row they may see but not change that way.
   a read mark is its reader's own, on a note they may read.
 - ``encounter_policy``: when, where and what was done, seen by the person's
   care team and by coordinators; an anonymous contact by whoever logged it or
-  took part, and by coordinators. Next steps are the care team's.
+  took part, and by coordinators. Next steps are the care team's. Who else
+  took part is one of the person's care team, or at an anonymous contact one
+  of its author's colleagues on their own care teams.
+
+Every rule about "the viewer's people" starts from the viewer's own care
+teams (``clients.access.team_people``: their memberships, read once per
+request), never from the whole register.
 - ``emergency_access_policy``: the records of the safety exception. Clinicians
   on the person's care team and coordinators may use it; coordinators see and
   review every use, others see their own.
