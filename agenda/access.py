@@ -27,7 +27,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from clients.access import client_policy
+from clients.access import client_policy, on_team_of
 from clients.models import Client
 from peersupport.models import User
 from peersupport.policy import Policy, has_ability, is_signed_in, users_with
@@ -106,8 +106,12 @@ class FollowUpPolicy(Policy[FollowUp]):
         if obj is None:
             return action in (A.LIST, A.VIEW, A.CREATE)
         if action == A.CREATE:
+            # ``clients_for_new``, asked of one person (once per request: clients.access).
             return (
-                obj._state.adding and self.clients_for_new(user).filter(pk=obj.client_id).exists()
+                obj._state.adding
+                and obj.client_id is not None
+                and obj.client.closed_on is None
+                and on_team_of(user, obj.client)
             )
         if action == A.HOLD:
             return self.users_who_can(A.HOLD, obj).filter(pk=user.pk).exists()

@@ -189,6 +189,7 @@ class AccompanimentEncounterForm(EncounterForm):
         self.fields["client"].required = True
         self.fields["client"].empty_label = None
         self.fields["client"].disabled = True
+        self.offer_participants(follow_up.client)
         for name in ("anonymous_count", "anonymous_description"):
             del self.fields[name]
 

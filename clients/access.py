@@ -20,15 +20,26 @@ research rows), so its SQL lives here as well.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any, ClassVar, TypeVar
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from peersupport.models import User
-from peersupport.policy import FollowsPolicy, Policy, has_ability, users_with
+from peersupport.policy import FollowsPolicy, Policy, has_ability, is_signed_in, users_with
+from peersupport.request_memo import in_request, remembered
 from peersupport.roles import Ability
 
 from . import consent
@@ -52,10 +63,10 @@ def _current_membership(user: Any) -> QuerySet[CareTeamMembership]:
     )
 
 
-def _declared_own(user: Any) -> QuerySet[DualRelationship]:
-    """For ``Exists``: the person of the outer query is ``user``'s own record,
-    declared as a dual relationship."""
-    return DualRelationship.objects.filter(record=OuterRef("pk"), user=user)
+def _declared_own(user: Any, person: str = "pk") -> QuerySet[DualRelationship]:
+    """For ``Exists``: the person of the outer query (at ``person``) is
+    ``user``'s own record, declared as a dual relationship."""
+    return DualRelationship.objects.filter(record=OuterRef(person), user=user)
 
 
 def own_record_pk(user: Any) -> int | None:
@@ -115,7 +126,10 @@ class ClientPolicy(Policy[Client]):
         return clients.filter(Exists(_current_membership(user)))
 
     def is_on_team(self, user: Any, client: Client) -> bool:
-        """Whether ``user`` is on ``client``'s care team today."""
+        """Whether ``user`` is on ``client``'s care team today (asked once per
+        request: ``care_teams``)."""
+        if in_request():
+            return client.pk in care_teams(user).places
         return CareTeamMembership.objects.filter(
             client=client, member=user, left_on__isnull=True
         ).exists()
@@ -404,22 +418,24 @@ def merged_destination_for(user: Any, pk: Any) -> Client | None:
 # Consent in force, in SQL. The rules themselves are in ``consent``.
 
 
-def _newest(purpose: Purpose, field: str) -> Subquery:
+def _newest(purpose: Purpose, field: str, person: str = "pk") -> Subquery:
     return Subquery(
-        Consent.objects.filter(client=OuterRef("pk"), purpose=purpose)
+        Consent.objects.filter(client=OuterRef(person), purpose=purpose)
         .order_by("-decided_on", "-recorded_at", "-pk")
         .values(field)[:1]
     )
 
 
 def with_newest_decisions(
-    clients: QuerySet[Client], purposes: Iterable[Purpose] = tuple(Purpose)
-) -> QuerySet[Client]:
-    """Annotate each person with the newest decision and expiry per purpose (no extra query)."""
+    clients: QuerySet[Any], purposes: Iterable[Purpose] = tuple(Purpose), person: str = "pk"
+) -> QuerySet[Any]:
+    """Annotate each person with the newest decision and expiry per purpose (no
+    extra query). ``person``: the path to the person, for rows that are not
+    people (a care team membership: ``"client"``)."""
     annotations = {}
     for purpose in purposes:
-        annotations[consent.decision_field(purpose)] = _newest(purpose, "decision")
-        annotations[consent.expiry_field(purpose)] = _newest(purpose, "expires_on")
+        annotations[consent.decision_field(purpose)] = _newest(purpose, "decision", person)
+        annotations[consent.expiry_field(purpose)] = _newest(purpose, "expires_on", person)
     return clients.annotate(**annotations)
 
 
@@ -441,6 +457,161 @@ def has_consent_in_force(client: Client, purpose: Purpose, today: date | None = 
     decision, expires_on = newest or (None, None)
     state = consent.state_of(decision, expires_on, today or timezone.localdate())
     return state in consent.IN_FORCE
+
+
+# The viewer's own care teams. Every rule about "the people a peer or clinician
+# works with" starts here, from the viewer's memberships (an index on the
+# member), so the planner works on one staff member's few dozen rows, never on
+# the whole register; and a page asks once (``care_teams``, remembered for the
+# request by peersupport.request_memo).
+
+# Inside a request, the people are given to SQL as a list of numbers
+# (``client_id IN (3, 8, 21)``), which PostgreSQL reads through each person's
+# index entries, with a plan small enough that it never compiles it (JIT). A
+# list this long or longer (a clinician on thousands of teams) is given as a
+# subquery over the viewer's memberships instead, which keeps statements short.
+LISTED_PEOPLE_AT_MOST = 1000
+
+
+@dataclass(frozen=True)
+class Place:
+    """The viewer's place on one person's care team today."""
+
+    team_role: str
+    # The register shows the record to its member: not merged away, not their own.
+    shown: bool
+    # The person's consent to share with the care team is in force today.
+    sharing: bool
+
+
+@dataclass(frozen=True)
+class CareTeams:
+    """Where a user is on a care team today: each person's number, with the
+    user's place on the team."""
+
+    places: Mapping[int, Place]
+
+    def people(self, team_roles: Iterable[str] | None = None, sharing: bool = False) -> list[int]:
+        """The people the register shows the user whose care team they are on
+        (in one of ``team_roles``; ``sharing``: whose consent to share with the
+        care team is in force), in order."""
+        roles = None if team_roles is None else set(team_roles)
+        return sorted(
+            pk
+            for pk, place in self.places.items()
+            if place.shown
+            and (roles is None or place.team_role in roles)
+            and (place.sharing or not sharing)
+        )
+
+
+def _current_places(user: Any) -> QuerySet[CareTeamMembership]:
+    return CareTeamMembership.objects.filter(member=user, left_on__isnull=True)
+
+
+def _shown_places(user: Any, team_roles: Iterable[str] | None = None) -> QuerySet[Any]:
+    """``user``'s current memberships on records the register shows them (as
+    ``client_policy.visible_to`` does: never merged away, never their own)."""
+    places = _current_places(user).filter(client__merged_into__isnull=True)
+    places = places.exclude(Exists(_declared_own(user, "client")))
+    if team_roles is not None:
+        places = places.filter(team_role__in=list(team_roles))
+    return places
+
+
+def _read_care_teams(user: Any) -> CareTeams:
+    sharing = Purpose.CARE_TEAM_SHARING
+    rows = with_newest_decisions(_current_places(user), [sharing], person="client").annotate(
+        merged=ExpressionWrapper(Q(client__merged_into__isnull=False), BooleanField()),
+        own=Exists(_declared_own(user, "client")),
+    )
+    today = timezone.localdate()
+    places = {}
+    for row in rows.values(
+        "client_id",
+        "team_role",
+        "merged",
+        "own",
+        consent.decision_field(sharing),
+        consent.expiry_field(sharing),
+    ):
+        state = consent.state_of(
+            row[consent.decision_field(sharing)], row[consent.expiry_field(sharing)], today
+        )
+        places[row["client_id"]] = Place(
+            team_role=row["team_role"],
+            shown=not (row["merged"] or row["own"]),
+            sharing=state in consent.IN_FORCE,
+        )
+    return CareTeams(places)
+
+
+def care_teams(user: Any) -> CareTeams:
+    """Where ``user`` is on a care team today, in one query over their own
+    memberships; inside a request, read once and remembered."""
+    if not (is_signed_in(user) and user.pk):
+        return CareTeams({})
+    return remembered(("care_teams", user.pk), lambda: _read_care_teams(user))
+
+
+def team_people(
+    user: Any, team_roles: Iterable[str] | None = None, *, sharing: bool = False
+) -> list[int] | QuerySet[Any]:
+    """For ``client__in``: the people the register shows ``user`` whose care
+    team they are on today (in one of ``team_roles``; ``sharing``: whose
+    consent to share with the care team is in force). Inside a request, a list
+    of numbers read once (``care_teams``); else, or when the list would be very
+    long, a subquery that starts from ``user``'s own memberships."""
+    if not has_ability(user, Ability.USE_REGISTER):
+        return []
+    if in_request():
+        people = care_teams(user).people(team_roles, sharing)
+        if len(people) < LISTED_PEOPLE_AT_MOST:
+            return people
+    places = _shown_places(user, team_roles)
+    if sharing:
+        places = with_newest_decisions(places, [Purpose.CARE_TEAM_SHARING], person="client")
+        places = places.filter(consent.in_force_filter(Purpose.CARE_TEAM_SHARING))
+    return places.values("client")
+
+
+def team_clients(user: Any, team_roles: Iterable[str] | None = None) -> QuerySet[Client]:
+    """The people of ``team_people(user, team_roles)``, as rows."""
+    return Client.objects.filter(pk__in=team_people(user, team_roles))
+
+
+def teammates_of(user: Any) -> QuerySet[Any]:
+    """For ``pk__in``: the members today of the care teams ``user`` is on (of
+    ``team_people``), ``user`` among them."""
+    return CareTeamMembership.objects.filter(
+        client__in=team_people(user), left_on__isnull=True
+    ).values("member")
+
+
+def on_team_of(user: Any, client: Client, team_roles: Iterable[str] | None = None) -> bool:
+    """Whether ``client`` is among ``team_people(user, team_roles)``: asked of
+    the request's ``care_teams`` inside a request, else one query."""
+    if not has_ability(user, Ability.USE_REGISTER):
+        return False
+    if in_request():
+        place = care_teams(user).places.get(client.pk)
+        return (
+            place is not None
+            and place.shown
+            and (team_roles is None or place.team_role in set(team_roles))
+        )
+    return _shown_places(user, team_roles).filter(client=client).exists()
+
+
+def shares_with_care_team(client: Client, *, asked_by: Any = None) -> bool:
+    """Whether ``client``'s consent to share with the care team is in force
+    today. Inside a request, answered from ``asked_by``'s ``care_teams`` when
+    ``client`` is on one of them; else one query (``has_consent_in_force``)."""
+    if in_request() and asked_by is not None:
+        place = care_teams(asked_by).places.get(client.pk)
+        if place is not None:
+            return place.sharing
+    return has_consent_in_force(client, Purpose.CARE_TEAM_SHARING)
 
 
 class DualRelationshipPolicy(Policy[DualRelationship]):

@@ -11,12 +11,18 @@ class ClientsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from peersupport.request_memo import forget_when_changed
         from peersupport.slots import HOME_PAGE
 
         from . import models, panels
 
         # The home page shows the register's cards without importing it.
         HOME_PAGE.register(panels.home_page, templates=panels.HOME_PAGE_TEMPLATES)
+        # A request reads the viewer's care teams once (access.care_teams), and
+        # again after it changes a team, a consent, a declaration or a record.
+        forget_when_changed(
+            models.Client, models.CareTeamMembership, models.Consent, models.DualRelationship
+        )
 
         # last_contact_on and search_text follow from other audited changes.
         # Encrypted free text never enters the trail, which would keep it in

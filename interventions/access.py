@@ -21,7 +21,13 @@ exist; 403 only for a row they may see but not change that way.
   a read mark is its reader's own, on a note they may read.
 - ``encounter_policy``: when, where and what was done, seen by the person's
   care team and by coordinators; an anonymous contact by whoever logged it or
-  took part, and by coordinators. Next steps are the care team's.
+  took part, and by coordinators. Next steps are the care team's. Who else
+  took part is one of the person's care team, or at an anonymous contact one
+  of its author's colleagues on their own care teams.
+
+Every rule about "the viewer's people" starts from the viewer's own care
+teams (``clients.access.team_people``: their memberships, read once per
+request), never from the whole register.
 - ``emergency_access_policy``: the records of the safety exception. Clinicians
   on the person's care team and coordinators may use it; coordinators see and
   review every use, others see their own.
@@ -40,7 +46,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from clients.access import (
@@ -48,14 +54,19 @@ from clients.access import (
     client_research_policy,
     has_consent_in_force,
     not_on_own_record,
+    on_team_of,
     own_record_pk,
-    with_consent_in_force,
+    shares_with_care_team,
+    team_clients,
+    team_people,
+    teammates_of,
     without_declarers,
 )
 from clients.choices import Purpose, TeamRole
 from clients.models import Client
 from peersupport.models import User
 from peersupport.policy import FollowsPolicy, Policy, has_ability, is_signed_in, users_with
+from peersupport.request_memo import in_request, remembered
 from peersupport.roles import Ability
 
 from .choices import Audience, NoteStatus, PeerRequestStatus, is_widening
@@ -73,26 +84,32 @@ CLINICAL_TEAM_ROLES = (TeamRole.CLINICIAN, TeamRole.REFERENCE)
 
 
 def _teams_of(user: Any, team_roles: Iterable[str] | None = None) -> QuerySet[Client]:
-    """The people on whose care team ``user`` is today (in one of ``team_roles``).
-
-    Starts from the register's policy, so it holds the viewer's own teams only."""
-    people = client_policy.visible_to(user)
-    if not is_signed_in(user):
-        return people
-    on_team: dict[str, Any] = {"memberships__member": user, "memberships__left_on__isnull": True}
-    if team_roles is not None:
-        on_team["memberships__team_role__in"] = list(team_roles)
-    return people.filter(**on_team)
+    """The people on whose care team ``user`` is today (in one of ``team_roles``),
+    among those the register shows them: read from their own memberships."""
+    return team_clients(user, team_roles)
 
 
-def _is_on_team(user: Any, client: Client, team_roles: Iterable[str] | None = None) -> bool:
-    return _teams_of(user, team_roles).filter(pk=client.pk).exists()
-
-
-def _active_emergency(user: Any, now: datetime) -> QuerySet[EmergencyAccess]:
-    return EmergencyAccess.objects.filter(
-        client=OuterRef("client"), user=user, granted_at__lte=now, expires_at__gt=now
+def _own_uses(user: Any) -> list[EmergencyAccess]:
+    """``user``'s uses of the safety exception not ended yet, read once per request."""
+    read_at = timezone.now()
+    return remembered(
+        ("emergency_access", user.pk),
+        lambda: list(EmergencyAccess.objects.filter(user=user, expires_at__gt=read_at)),
     )
+
+
+def _opened_to(user: Any, now: datetime | None = None) -> list[int] | QuerySet[Any]:
+    """For ``client__in``: the people whose signed notes the safety exception
+    opens to ``user`` at ``now``. Inside a request, read once (a list of
+    numbers, like ``team_people``); else a subquery over ``user``'s own uses."""
+    if in_request() and now is None:
+        uses = _own_uses(user)
+        now = timezone.now()
+        return sorted({use.client_id for use in uses if use.granted_at <= now < use.expires_at})
+    now = now or timezone.now()
+    return EmergencyAccess.objects.filter(
+        user=user, granted_at__lte=now, expires_at__gt=now
+    ).values("client")
 
 
 # Notes.
@@ -119,28 +136,30 @@ class NotePolicy(Policy[Note]):
         """The only source of notes whose body ``user`` may read."""
         if not has_ability(user, Ability.USE_REGISTER):
             return Note.objects.none()
-        now = now or timezone.now()
-        as_peer = Q(client__in=_teams_of(user, [TeamRole.PEER]).values("pk"))
-        as_clinician = Q(client__in=_teams_of(user, CLINICAL_TEAM_ROLES).values("pk"))
-        sharing_with_clinician = Q(
-            client__in=with_consent_in_force(
-                _teams_of(user, CLINICAL_TEAM_ROLES), Purpose.CARE_TEAM_SHARING
-            ).values("pk")
-        )
+        # Every branch starts from the viewer's own people (their care teams, their
+        # uses of the safety exception) or their own drafts, each a condition an
+        # index answers: the planner reads those people's notes, never the
+        # register's. In a request they are lists of numbers read once.
+        as_peer = team_people(user, [TeamRole.PEER])
+        signed = Q(status=NoteStatus.SIGNED)
         by_audience = (
-            (Q(audience=Audience.PEER_TEAM) & as_peer)
-            | (Q(audience=Audience.CARE_TEAM) & (as_peer | sharing_with_clinician))
-            | (Q(audience=Audience.CLINICAL_TEAM) & as_clinician)
-        )
-        signed = Q(status=NoteStatus.SIGNED) & (
-            by_audience | Q(Exists(_active_emergency(user, now)))
+            Q(audience__in=[Audience.PEER_TEAM, Audience.CARE_TEAM], client__in=as_peer)
+            | Q(
+                audience=Audience.CARE_TEAM,
+                client__in=team_people(user, CLINICAL_TEAM_ROLES, sharing=True),
+            )
+            | Q(
+                audience=Audience.CLINICAL_TEAM,
+                client__in=team_people(user, CLINICAL_TEAM_ROLES),
+            )
         )
         # A signed note follows the care team, its author included: who leaves the
         # team stops reading it. A draft is its author's alone.
         own_draft = Q(author=user, status=NoteStatus.DRAFT)
+        readable = own_draft | (signed & (by_audience | Q(client__in=_opened_to(user, now))))
         # A staff member's own record stays out of their sight, drafts and
         # safety exceptions included (a dual relationship, clients.access).
-        return Note.objects.filter(own_draft | signed).exclude(not_on_own_record(user))
+        return Note.objects.filter(readable).exclude(not_on_own_record(user))
 
     def lookup(self, user: Any, action: StrEnum) -> QuerySet[Note]:
         return self.visible_to(user).select_related("client", "author")
@@ -182,11 +201,11 @@ class NotePolicy(Policy[Note]):
             return []
         own = (
             Audience.PEER_TEAM
-            if _is_on_team(user, client, [TeamRole.PEER])
+            if on_team_of(user, client, [TeamRole.PEER])
             else Audience.CLINICAL_TEAM
         )
         audiences = [own]
-        if has_consent_in_force(client, Purpose.CARE_TEAM_SHARING):
+        if shares_with_care_team(client, asked_by=user):
             audiences.append(Audience.CARE_TEAM)
         return audiences
 
@@ -228,8 +247,8 @@ class NotePolicy(Policy[Note]):
     def count_hidden_by_consent(self, user: Any, client: Client) -> int:
         """How many care-team notes a clinician on the team cannot read because the
         person's consent to share is not in force (the page says why)."""
-        if not _is_on_team(user, client, CLINICAL_TEAM_ROLES) or has_consent_in_force(
-            client, Purpose.CARE_TEAM_SHARING
+        if not on_team_of(user, client, CLINICAL_TEAM_ROLES) or shares_with_care_team(
+            client, asked_by=user
         ):
             return 0
         readable = self.visible_to(user).filter(client=client).values("pk")
@@ -384,7 +403,8 @@ class EncounterPolicy(Policy[Encounter]):
         VIEW = "view"
         # Log one. Asked of an encounter not saved yet: with its person.
         CREATE = "create"
-        # Be named among who else took part: with a person, their care team.
+        # Be named among who else took part: with a person, their care team; at
+        # an anonymous contact, its author's colleagues on their care teams.
         TAKE_PART = "take_part"
         # Next steps are the care team's working text, not the coordinator's.
         READ_NEXT_STEPS = "read_next_steps"
@@ -395,12 +415,17 @@ class EncounterPolicy(Policy[Encounter]):
             return Encounter.objects.none()
         if user.can(Ability.SEE_ALL_CLIENTS):
             return Encounter.objects.exclude(not_on_own_record(user))
-        # With a registered person the care team decides, as for notes; an
-        # anonymous contact is seen by whoever logged it or took part.
-        anonymous_mine = Q(client__isnull=True) & (Q(author=user) | Q(participants=user))
-        return Encounter.objects.filter(
-            anonymous_mine | Q(client__in=client_policy.visible_to(user).values("pk"))
-        ).distinct()
+        # With a registered person the care team decides, as for notes (the
+        # viewer's own people: ``client_policy.visible_to`` of one who does not
+        # see everyone); an anonymous contact is seen by whoever logged it or
+        # took part (a subquery, not a join, so no row comes twice).
+        took_part = Encounter.participants.through.objects.filter(user=user).values("encounter")
+        anonymous_mine = Q(client__isnull=True) & (Q(author=user) | Q(pk__in=took_part))
+        return Encounter.objects.filter(anonymous_mine | Q(client__in=team_people(user)))
+
+    def _colleagues_of(self, author: Any, user: Any) -> bool:
+        taking_part = Encounter(author=author)
+        return self.users_who_can(self.Action.TAKE_PART, taking_part).filter(pk=user.pk).exists()
 
     def worked_by(self, user: Any, worker: Any) -> QuerySet[Encounter]:
         """The encounters ``worker`` logged or took part in, whoever they were
@@ -427,12 +452,20 @@ class EncounterPolicy(Policy[Encounter]):
         if action in (A.CREATE, A.TAKE_PART):
             if not user.can(Ability.JOIN_CARE_TEAMS):
                 return False
-            if obj is None or obj.client is None:
-                return obj is None or action == A.TAKE_PART or obj._state.adding
+            if obj is None:
+                return True
+            if obj.client is None:
+                if action == A.CREATE:
+                    return obj._state.adding
+                # At an anonymous contact: one of its author's colleagues.
+                return obj.author_id is None or self._colleagues_of(obj.author, user)
             if action == A.TAKE_PART:
                 return client_policy.is_on_team(user, obj.client)
-            people = self.clients_for_new(user)
-            return obj._state.adding and people.filter(pk=obj.client.pk).exists()
+            # ``clients_for_new``, asked of one person: an open file on the
+            # user's care teams.
+            return (
+                obj._state.adding and obj.client.closed_on is None and on_team_of(user, obj.client)
+            )
         if obj is None:
             return has_ability(user, Ability.USE_REGISTER)
         if action == A.READ_NEXT_STEPS and obj.author_id != user.pk:
@@ -446,13 +479,19 @@ class EncounterPolicy(Policy[Encounter]):
         return self.visible_to(user).filter(pk=obj.pk).exists()
 
     def users_who_can(self, action: StrEnum, obj: Encounter | None = None) -> QuerySet[User]:
-        """Who may log an encounter, or be named among who took part (with a
-        person: the members of their care team)."""
+        """Who may log an encounter, or be named among who took part: with a
+        person, the members of their care team; at an anonymous contact, the
+        members today of the care teams its author is on (their colleagues: the
+        form's picker offers these, never every staff account)."""
         if action not in (self.Action.CREATE, self.Action.TAKE_PART):
             return super().users_who_can(action, obj)
         users = users_with(Ability.JOIN_CARE_TEAMS)
-        if obj is None or obj.client is None:
+        if obj is None:
             return users
+        if obj.client is None:
+            if action == self.Action.CREATE or obj.author_id is None:
+                return users
+            return users.filter(pk__in=teammates_of(obj.author))
         if action == self.Action.CREATE and obj.client.closed_on is not None:
             return users.none()
         return users.filter(
@@ -547,12 +586,34 @@ class EmergencyAccessPolicy(Policy[EmergencyAccess]):
         return obj is None or reviews or obj.user_id == user.pk
 
     def _can_open_for(self, user: Any, client: Client) -> bool:
-        """Clinicians on the person's care team and coordinators."""
-        if client.merged_into_id is not None or client.pk == own_record_pk(user):
+        """Clinicians on the person's care team and coordinators, never on their
+        own record."""
+        if client.merged_into_id is not None:
             return False
         if user.can(Ability.SEE_ALL_CLIENTS):
-            return True
-        return _is_on_team(user, client, CLINICAL_TEAM_ROLES)
+            return client.pk != own_record_pk(user)
+        # ``on_team_of`` never counts one's own record.
+        return on_team_of(user, client, CLINICAL_TEAM_ROLES)
+
+    def in_force(self, user: Any, client: Client) -> EmergencyAccess | None:
+        """``user``'s own use of the exception for ``client`` in force now, if
+        any (the one ending last)."""
+        if not is_signed_in(user):
+            return None
+        now = timezone.now()
+        if in_request():
+            uses = [
+                use
+                for use in _own_uses(user)
+                if use.client_id == client.pk and use.granted_at <= now < use.expires_at
+            ]
+            return max(uses, key=lambda use: use.expires_at, default=None)
+        return (
+            self.visible_to(user)
+            .filter(user=user, client=client, granted_at__lte=now, expires_at__gt=now)
+            .order_by("-expires_at")
+            .first()
+        )
 
     def users_who_can(self, action: StrEnum, obj: EmergencyAccess | None = None) -> QuerySet[User]:
         """Those who review each use (told when the exception is used), never

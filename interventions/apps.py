@@ -11,9 +11,14 @@ class InterventionsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from peersupport.request_memo import forget_when_changed
         from peersupport.slots import HOME_PAGE, PERSON_PAGE
 
         from . import models, panels
+
+        # A request reads the viewer's uses of the safety exception once
+        # (access._opened_to), and again after one is opened.
+        forget_when_changed(models.EmergencyAccess)
 
         # The home page and a person's page show this app's panels without
         # importing it (peersupport.slots).

@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from clients.choices import grouped_situation_choices
+from clients.models import Client
 from partners.forms import PartnerChoiceField
 from partners.selectors import partners_to_pick
 from peersupport.concurrency import VersionedFormMixin
@@ -21,6 +22,7 @@ from peersupport.submissions import OnceFormMixin
 from .access import encounter_policy, note_policy
 from .choices import Audience, EmergencyReason, ReviewStatus, Setting
 from .models import Activity, Encounter, Note, earliest_encounter_time, latest_encounter_time
+from .services import participants_error
 
 
 class ActivityChoiceField(forms.ModelMultipleChoiceField):
@@ -86,6 +88,12 @@ class EncounterForm(OnceFormMixin, forms.Form):
         queryset=None,
         required=False,
         help_text=_("Co-intervening clinicians or staff."),
+        error_messages={
+            "invalid_choice": _(
+                "Only members of the person’s care team can be named, or at an anonymous "
+                "contact your colleagues on your care teams."
+            )
+        },
     )
     situation = forms.ChoiceField(
         label=_("Living situation at the contact"),
@@ -116,11 +124,11 @@ class EncounterForm(OnceFormMixin, forms.Form):
         )
         self.fields["partner"].queryset = partners_to_pick(user)
         self.fields["activities"].queryset = Activity.objects.filter(is_active=True)
-        self.fields["participants"].queryset = (
-            encounter_policy.users_who_can(encounter_policy.Action.TAKE_PART)
-            .exclude(pk=user.pk)
-            .order_by("first_name", "last_name", "username")
-        )
+        # The person's care team when the page knows the person; else (an
+        # anonymous contact, or the person not chosen yet) the author's
+        # colleagues on their own care teams, among whom any person's team is.
+        person = None if self.is_bound else self.initial.get("client")
+        self.offer_participants(person if isinstance(person, Client) else None)
         self.initial.setdefault(
             "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
         )
@@ -132,8 +140,26 @@ class EncounterForm(OnceFormMixin, forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
 
+    def offer_participants(self, client: Client | None) -> None:
+        """Offer, among who else took part, those the policy lets be named at
+        an encounter of ``self.user`` with ``client`` (None: anonymous)."""
+        taking_part = Encounter(client=client, author=self.user)
+        self.fields["participants"].queryset = (
+            encounter_policy.users_who_can(encounter_policy.Action.TAKE_PART, taking_part)
+            .exclude(pk=self.user.pk)
+            .order_by("first_name", "last_name", "username")
+        )
+
     def clean(self):
         cleaned = super().clean()
+        client, participants = cleaned.get("client"), cleaned.get("participants")
+        if client is not None and participants:
+            # The colleagues offered before the person was chosen: only this
+            # person's team may be named (the service checks it again).
+            error = participants_error(Encounter(client=client, author=self.user), participants)
+            if error:
+                self.add_error("participants", error)
+                self.offer_participants(client)
         # The model's rules (a person or anonymous people, when it may have
         # happened, a partner with its settings...), shown with the form's own
         # errors on their fields. The service runs them again before saving.

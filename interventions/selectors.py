@@ -26,7 +26,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from clients.models import Client
 from peersupport.models import User
@@ -245,13 +244,7 @@ def note_addenda(note: Note) -> list[Addendum]:
 
 def active_emergency_access(*, viewer: Any, client: Client) -> EmergencyAccess | None:
     """The viewer's own use of the exception for ``client`` in force now, if any."""
-    now = timezone.now()
-    return (
-        emergency_access_policy.visible_to(viewer)
-        .filter(user=viewer, client=client, granted_at__lte=now, expires_at__gt=now)
-        .order_by("-expires_at")
-        .first()
-    )
+    return emergency_access_policy.in_force(viewer, client)
 
 
 def emergency_review_list(*, viewer: Any, status: str | None = None) -> QuerySet[EmergencyAccess]:
@@ -347,13 +340,20 @@ def waiting_work(*, viewer: Any) -> WaitingWork:
     # The shared feed's notes, as it shows them: the notes that began its
     # conversations and the answers to them the viewer reads.
     has_feed = has_ability(viewer, Ability.JOIN_CARE_TEAMS)
-    starts = _conversation_starts(viewer).values("pk")
-    unread_shared = (
-        note_policy.visible_to(viewer)
-        .filter(status=NoteStatus.SIGNED)
-        .filter(Q(pk__in=starts) | Q(answers_note__in=starts))
-        .filter(_unread(viewer))
-    )
+    # Counted only for those who have a feed (the others are shown none).
+    unread_shared: QuerySet[Note] = Note.objects.none()
+    if has_feed:
+        starts = _conversation_starts(viewer).values("pk")
+        # Among the signed notes the viewer reads, a conversation's start is one
+        # shared with the whole care team that answers none (no subquery
+        # needed); an answer counts when the viewer reads its start.
+        is_start = Q(audience=Audience.CARE_TEAM, answers_note__isnull=True)
+        unread_shared = (
+            note_policy.visible_to(viewer)
+            .filter(status=NoteStatus.SIGNED)
+            .filter(is_start | Q(answers_note__in=starts))
+            .filter(_unread(viewer))
+        )
     row = (
         get_user_model()
         .objects.filter(pk=viewer.pk)

@@ -55,6 +55,30 @@ from .models import (
 NoteActions = note_policy.Action
 
 
+def participants_error(encounter: Encounter, participants: Iterable[User]) -> str | None:
+    """Why some of ``participants`` cannot be named among who took part in
+    ``encounter`` (the policy's ``TAKE_PART``: the person's care team, or at an
+    anonymous contact its author's colleagues), naming them; None if all can."""
+    participants = [p for p in participants if p.pk != encounter.author_id]
+    if not participants:
+        return None
+    may_take_part = set(
+        encounter_policy.users_who_can(encounter_policy.Action.TAKE_PART, encounter).filter(
+            pk__in=[p.pk for p in participants]
+        )
+    )
+    refused = ", ".join(str(p) for p in participants if p not in may_take_part)
+    if not refused:
+        return None
+    if encounter.client is None:
+        return _("Only your colleagues on your care teams can be added: %(names)s.") % {
+            "names": refused
+        }
+    return _("Only members of this person’s care team can be added: %(names)s.") % {
+        "names": refused
+    }
+
+
 @transaction.atomic
 def encounter_log(
     *,
@@ -99,22 +123,9 @@ def encounter_log(
     if note_body.strip() and client is None:
         raise ValidationError({"note": _("Notes are about a registered person.")})
     others = [p for p in participants if p != acting_user]
-    if client is not None and others:
-        may_take_part = set(
-            encounter_policy.users_who_can(encounter_policy.Action.TAKE_PART, encounter).filter(
-                pk__in=[p.pk for p in others]
-            )
-        )
-        outsiders = [p for p in others if p not in may_take_part]
-        if outsiders:
-            raise ValidationError(
-                {
-                    "participants": _(
-                        "Only members of this person’s care team can be added: %(names)s."
-                    )
-                    % {"names": ", ".join(str(p) for p in outsiders)}
-                }
-            )
+    refused = participants_error(encounter, others)
+    if refused:
+        raise ValidationError({"participants": refused})
     with acting_as(acting_user):
         encounter.full_clean()
         encounter.save()

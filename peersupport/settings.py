@@ -108,6 +108,8 @@ MIDDLEWARE = [
     # whitenoise, brotli and gzip, above). Above every middleware that reads or
     # writes a body; why it is safe against BREACH: README, "Compression".
     "django.middleware.gzip.GZipMiddleware",
+    # What a request asks more than once (the viewer's care teams) is read once.
+    "peersupport.request_memo.RequestMemoMiddleware",
     # no-store for signed-in users, Permissions-Policy for all; static files keep their caching.
     "peersupport.middleware.PrivacyHeadersMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -278,3 +278,143 @@ def test_research_rows_need_research_consent_in_force(person, researcher, coordi
     assert not client_research_policy.can(researcher, R.EXPORT_ROWS, elsewhere)
     assert client_research_policy.can(researcher, R.VIEW, elsewhere)
     assert not client_research_policy.users_who_can(R.EXPORT_ROWS, elsewhere).exists()
+
+
+# The viewer's own care teams: read once per request from their memberships,
+# and the same people whether given to SQL as numbers or as a subquery.
+
+
+def _world(peer, clinician, coordinator):
+    """People around ``peer`` and ``clinician``, named by what makes them differ."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from clients.choices import Decision, Purpose, TeamRole
+    from clients.models import DualRelationship
+    from tests.factories import ClientFactory, put_on_team
+
+    people = {
+        name: ClientFactory(display_name=name)
+        for name in (
+            "sharing",
+            "not_sharing",
+            "expired",
+            "withdrawn",
+            "left",
+            "merged",
+            "own",
+            "elsewhere",
+        )
+    }
+    for name, person in people.items():
+        if name != "elsewhere":
+            put_on_team(person, peer)
+            put_on_team(person, clinician, TeamRole.REFERENCE if name == "expired" else None)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    for name in ("sharing", "expired", "withdrawn"):
+        services.consent_record(
+            acting_user=coordinator,
+            client=people[name],
+            purpose=Purpose.CARE_TEAM_SHARING,
+            decision=Decision.GIVEN,
+            decided_on=yesterday - timedelta(days=30),
+            expires_on=yesterday if name == "expired" else None,
+            method="verbal",
+        )
+    services.consent_withdraw(
+        acting_user=coordinator, client=people["withdrawn"], purpose=Purpose.CARE_TEAM_SHARING
+    )
+    CareTeamMembership.objects.filter(client=people["left"]).update(left_on=yesterday)
+    people["merged"].merged_into = people["sharing"]
+    people["merged"].save()
+    # A record declared as the clinician's own, its memberships still there.
+    DualRelationship.objects.create(user=clinician, record=people["own"])
+    return people
+
+
+def _named(people, ids):
+    names = {person.pk: name for name, person in people.items()}
+    return {names[pk] for pk in Client.objects.filter(pk__in=ids).values_list("pk", flat=True)}
+
+
+@pytest.mark.parametrize(
+    "who, roles, sharing, expected",
+    [
+        ("peer", None, False, {"sharing", "not_sharing", "expired", "withdrawn", "own"}),
+        ("peer", ["peer"], True, {"sharing"}),
+        ("clinician", None, False, {"sharing", "not_sharing", "expired", "withdrawn"}),
+        ("clinician", ["clinician"], False, {"sharing", "not_sharing", "withdrawn"}),
+        ("clinician", ["clinician", "reference"], True, {"sharing"}),
+    ],
+)
+def test_team_people_are_the_same_inside_and_outside_a_request(
+    request, peer, clinician, coordinator, who, roles, sharing, expected
+):
+    from peersupport.request_memo import RequestMemo
+
+    people = _world(peer, clinician, coordinator)
+    user = request.getfixturevalue(who)
+
+    def on_team():
+        return {name for name, person in people.items() if access.on_team_of(user, person, roles)}
+
+    outside = access.team_people(user, roles, sharing=sharing)
+    assert _named(people, outside) == expected
+    with RequestMemo():
+        inside = access.team_people(user, roles, sharing=sharing)
+        assert isinstance(inside, list)
+        assert _named(people, inside) == expected
+        answered_inside = on_team()
+    assert answered_inside == on_team()
+    if not sharing:
+        assert answered_inside == expected
+
+
+def test_the_viewers_care_teams_are_read_once_per_request_in_one_query(
+    peer, clinician, coordinator, django_assert_num_queries
+):
+    from peersupport.request_memo import RequestMemo
+
+    people = _world(peer, clinician, coordinator)
+    peer.sorted_roles()
+    with RequestMemo(), django_assert_num_queries(1):
+        for name, person in people.items():
+            client_policy.is_on_team(peer, person)
+            access.on_team_of(peer, person, ["peer"])
+            if name not in ("left", "elsewhere"):  # else asked of the person's consents
+                access.shares_with_care_team(person, asked_by=peer)
+        access.team_people(peer)
+        access.team_people(peer, ["peer"], sharing=True)
+    # Merged away or one's own record: still a membership, never one of one's people.
+    assert client_policy.is_on_team(clinician, people["own"])
+    assert not access.on_team_of(clinician, people["own"])
+
+
+def test_a_consent_withdrawn_during_a_request_counts_at_once(peer, clinician, coordinator):
+    from clients.choices import Purpose
+    from peersupport.request_memo import RequestMemo
+
+    people = _world(peer, clinician, coordinator)
+    with RequestMemo():
+        assert access.shares_with_care_team(people["sharing"], asked_by=clinician)
+        services.consent_withdraw(
+            acting_user=coordinator, client=people["sharing"], purpose=Purpose.CARE_TEAM_SHARING
+        )
+        assert not access.shares_with_care_team(people["sharing"], asked_by=clinician)
+        assert access.team_people(clinician, sharing=True) == []
+
+
+def test_a_caseload_too_long_for_a_list_is_given_as_a_subquery_of_the_same_people(
+    monkeypatch, peer, clinician, coordinator
+):
+    from django.db.models import QuerySet
+
+    from peersupport.request_memo import RequestMemo
+
+    people = _world(peer, clinician, coordinator)
+    monkeypatch.setattr(access, "LISTED_PEOPLE_AT_MOST", 2)
+    with RequestMemo():
+        long = access.team_people(peer)
+        assert isinstance(long, QuerySet)
+        assert _named(people, long) == {"sharing", "not_sharing", "expired", "withdrawn", "own"}

@@ -2,6 +2,8 @@
 make the change; refused cells answer 404 (or 403 for a person one may see) and
 leave the database exactly as it was."""
 
+import re
+
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
@@ -621,6 +623,30 @@ def test_the_persons_page_makes_a_fixed_number_of_queries(client, coordinator, p
     assert len(large.captured_queries) == len(small.captured_queries)
     assert LivingSituation.objects.filter(client=person).count() == 10
     assert CareTeamMembership.objects.filter(client=person).count() == 12
+
+
+# A person's page with every panel the apps add. The viewer's care teams and
+# uses of the safety exception are read once for the request, and every access
+# question of the page and its panels is answered from them: 38 queries for a
+# peer and 40 for a clinician when each question was a query of its own. The
+# clinician's page also counts the notes consent hides (none is in force).
+PERSON_PAGE_QUERIES = {"peer": 22, "clinician": 23}
+
+
+@pytest.mark.parametrize("persona", list(PERSON_PAGE_QUERIES))
+def test_the_persons_page_asks_whether_the_viewer_is_on_the_team_once(
+    client, request, person, persona, django_assert_max_num_queries
+):
+    client.force_login(request.getfixturevalue(persona))
+    url = reverse("clients:detail", args=[person.pk])
+    client.get(url)
+    with django_assert_max_num_queries(PERSON_PAGE_QUERIES[persona]) as counted:
+        assert client.get(url).status_code == 200
+    sql = [query["sql"] for query in counted.captured_queries]
+    reads_own_memberships = re.compile(r'"clients_careteammembership"\."member_id" = \d')
+    assert len([q for q in sql if reads_own_memberships.search(q)]) == 1
+    asked_alone = [q for q in sql if q.startswith("SELECT 1 AS") and "careteammembership" in q]
+    assert asked_alone == []
 
 
 @pytest.mark.parametrize("query", ["tremblay", "ti-lou", "TI-LOU"])

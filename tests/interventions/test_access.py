@@ -18,6 +18,7 @@ from interventions.access import (
 )
 from interventions.choices import Audience
 from interventions.models import EmergencyAccess, Encounter, Note, Notification, PeerRequest
+from peersupport.request_memo import RequestMemo
 
 pytestmark = pytest.mark.django_db
 Action = note_policy.Action
@@ -128,6 +129,155 @@ def test_notes_policy_matrix(cast, person, make_note, coordinator, audience, sta
                 persona,
                 action,
             )
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("audience", list(Audience))
+def test_notes_policy_matrix_holds_inside_a_request(
+    cast, person, make_note, coordinator, audience, state
+):
+    # Inside a request the rule gives SQL the viewer's people as numbers, read
+    # once (clients.access.care_teams): every cell is the same.
+    users = cast(audience)
+    note = make_note(person, users["author"], audience, signed=state != "draft")
+    with RequestMemo():
+        for persona in PERSONAS:  # what the request reads first, changed after
+            note_policy.visible_to(users[persona]).filter(pk=note.pk).exists()
+        if state == "consent_withdrawn":
+            client_services.consent_withdraw(
+                acting_user=coordinator, client=person, purpose=Purpose.CARE_TEAM_SHARING
+            )
+        if state.startswith("exception"):
+            for persona in EXCEPTION_USERS:
+                _grant(users[persona], person, expired=state == "exception_expired")
+        for persona in PERSONAS:
+            user = users[persona]
+            can_read = note_policy.visible_to(user).filter(pk=note.pk).exists()
+            assert can_read is (persona in readers(audience, state)), (persona, "read")
+            for action in Action:
+                expected = allowed(persona, audience, state, action)
+                assert note_policy.can(user, action, note) is expected, (persona, action)
+
+
+def _readable(viewers):
+    return {user.username: set(note_policy.visible_to(user)) for user in viewers}
+
+
+def test_every_case_reads_the_same_notes_inside_and_outside_a_request(
+    request, person, make_note, peer, peer_b, clinician, clinician_b, other_clinician, coordinator
+):
+    """Left teams, merged and own records, consent expired or never given,
+    answers, drafts, the safety exception: the same notes either way."""
+    from clients.models import CareTeamMembership, DualRelationship
+    from tests.factories import ClientFactory, put_on_team
+
+    expired, never, left, merged, own = (ClientFactory() for _ in range(5))
+    for someone in (expired, never, left, merged, own):
+        put_on_team(someone, peer)
+        put_on_team(someone, clinician)
+    client_services.consent_record(
+        acting_user=coordinator,
+        client=expired,
+        purpose=Purpose.CARE_TEAM_SHARING,
+        decision="given",
+        decided_on=timezone.localdate() - timedelta(days=60),
+        expires_on=timezone.localdate() - timedelta(days=1),
+        method="verbal",
+    )
+    for someone in (person, expired, never, left, merged, own):
+        for audience in Audience:
+            author = clinician if audience == Audience.CLINICAL_TEAM else peer
+            start = make_note(someone, author, audience)
+            make_note(someone, clinician, Audience.CARE_TEAM, answers=start)
+            make_note(someone, author, audience, signed=False)
+    CareTeamMembership.objects.filter(client=left, member=peer).update(left_on=timezone.localdate())
+    merged.merged_into = person
+    merged.save()
+    DualRelationship.objects.create(user=clinician, record=own)
+    _grant(other_clinician, never, expired=False)
+    _grant(clinician_b, expired, expired=True)
+    viewers = [peer, peer_b, clinician, clinician_b, other_clinician, coordinator]
+    viewers += [request.getfixturevalue(name) for name in ("researcher", "outsider")]
+    outside = _readable(viewers)
+    with RequestMemo():
+        assert _readable(viewers) == outside
+    assert outside["other_clinician"] and outside["peer"] and outside["clinician"]
+
+
+def _grow_register(people, make_note, coordinator, other_peer, other_clinician):
+    """``people`` more people, none on the viewers' teams, with their notes and consents."""
+    from tests.factories import ClientFactory, put_on_team
+
+    for _ in range(people):
+        someone = ClientFactory()
+        put_on_team(someone, other_peer)
+        put_on_team(someone, other_clinician)
+        client_services.consent_record(
+            acting_user=coordinator,
+            client=someone,
+            purpose=Purpose.CARE_TEAM_SHARING,
+            decision="given",
+            method="verbal",
+        )
+        for audience in Audience:
+            make_note(someone, other_clinician, audience)
+
+
+def test_the_note_rules_sql_does_not_grow_with_the_register(
+    person, make_note, peer, clinician, coordinator, other_peer, other_clinician
+):
+    import re
+
+    def sql(viewer):
+        outside = str(note_policy.visible_to(viewer).query)
+        with RequestMemo():
+            inside = str(note_policy.visible_to(viewer).query)
+        # The moment the safety exception is asked at changes from call to call.
+        moment = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?(\+00:00)?")
+        return moment.sub("<now>", outside), moment.sub("<now>", inside)
+
+    small = {viewer: sql(viewer) for viewer in (peer, clinician)}
+    _grow_register(40, make_note, coordinator, other_peer, other_clinician)
+    assert {viewer: sql(viewer) for viewer in (peer, clinician)} == small
+    # In a request, consent was read once for the viewer's own people: the
+    # statement asks no consent, and names only the viewer's people.
+    outside, inside = small[clinician]
+    assert "clients_consent" in outside and "clients_consent" not in inside
+    assert "clients_careteammembership" not in inside
+    assert len(inside) < len(outside)
+
+
+@pytest.mark.parametrize("persona", ["peer", "clinician"])
+def test_the_note_rule_costs_the_same_queries_whatever_the_caseload_and_register(
+    request, person, make_note, coordinator, other_peer, other_clinician, persona
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ClientFactory, put_on_team
+
+    viewer = request.getfixturevalue(persona)
+    viewer.sorted_roles()
+
+    def queries():
+        with RequestMemo(), CaptureQueriesContext(connection) as counted:
+            readable = list(note_policy.visible_to(viewer))
+            assert note_policy.can(viewer, Action.VIEW, readable[0])
+            note_policy.audiences_for(viewer, person)
+            note_policy.count_hidden_by_consent(viewer, person)
+        return len(counted)
+
+    make_note(person, viewer, Audience.CARE_TEAM)
+    one = queries()
+    for _ in range(30):  # the viewer's caseload, then the register, grow
+        someone = ClientFactory()
+        put_on_team(someone, viewer)
+        make_note(someone, viewer, Audience.CARE_TEAM)
+    _grow_register(30, make_note, coordinator, other_peer, other_clinician)
+    assert queries() == one
+    # The viewer's care teams and uses of the safety exception (once), the
+    # notes, the note asked of; on the team and sharing, nothing more.
+    assert one == 2 + 1 + 1
 
 
 def test_superusers_read_no_note_by_being_superusers(person, make_note, peer):
@@ -275,6 +425,21 @@ def test_who_may_be_named_among_those_who_took_part(person, peer, peer_b, clinic
     # With no person chosen yet (the form's picker): every peer and clinician.
     in_the_field = {u.username for u in encounter_policy.users_who_can(TAKE_PART)}
     assert in_the_field == ON_TEAM | {"other_peer", "other_clinician"}
+
+
+def test_at_an_anonymous_contact_the_authors_colleagues_may_be_named(
+    person, peer, peer_b, clinician, clinician_b, other_clinician
+):
+    TAKE_PART = encounter_policy.Action.TAKE_PART
+    contact = Encounter(author=peer)  # no person: their teammates on any of their teams
+    assert set(encounter_policy.users_who_can(TAKE_PART, contact)) == {
+        peer,
+        peer_b,
+        clinician,
+        clinician_b,
+    }
+    assert encounter_policy.can(clinician, TAKE_PART, contact)
+    assert not encounter_policy.can(other_clinician, TAKE_PART, contact)
 
 
 ANSWERS = {

@@ -29,6 +29,7 @@ from interventions.views.shared import FEED_PAGE
 from peersupport.models import User
 from peersupport.roles import Role
 from peersupport.slots import HOME_PAGE, PERSON_PAGE
+from tests.factories import ClientFactory, put_on_team
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
@@ -214,13 +215,70 @@ def test_a_note_written_at_an_anonymous_contact_is_refused_on_its_field(client, 
     assert not Encounter.objects.exists()
 
 
-def test_the_encounter_form_offers_peers_and_clinicians_to_take_part(
-    client, peer, clinician, coordinator, researcher, other_clinician
+def test_the_encounter_form_offers_the_persons_care_team_to_take_part(
+    client, person, peer, peer_b, clinician, clinician_b, coordinator, researcher
 ):
     client.force_login(peer)
+    form = client.get(reverse("encounters:new"), {"client": person.pk}).context["form"]
+    assert set(form.fields["participants"].queryset) == {peer_b, clinician, clinician_b}
+
+
+def test_with_no_person_chosen_the_form_offers_the_authors_colleagues_never_every_account(
+    client, person, peer, peer_b, clinician, clinician_b, other_clinician, other_peer
+):
+    # other_peer and other_clinician work on someone else's care team only.
+    client.force_login(peer)
+    response = client.get(reverse("encounters:new"))
+    offered = set(response.context["form"].fields["participants"].queryset)
+    assert offered == {peer_b, clinician, clinician_b}
+    assert str(other_clinician) not in response.content.decode()
+
+
+def test_a_new_peer_on_no_care_team_is_offered_nobody(client, peer, other_clinician):
+    client.force_login(peer)
     form = client.get(reverse("encounters:new")).context["form"]
-    offered = set(form.fields["participants"].queryset)
-    assert offered == {clinician, other_clinician}
+    assert not form.fields["participants"].queryset.exists()
+
+
+def test_someone_off_the_persons_care_team_is_refused_on_the_field_by_name(
+    client, person, peer, other_peer, other_clinician
+):
+    another = ClientFactory()
+    put_on_team(another, peer)
+    put_on_team(another, other_clinician)  # a colleague, on another person's team
+    client.force_login(peer)
+    response = client.post(
+        reverse("encounters:new"),
+        {
+            "client": person.pk,
+            "participants": [other_clinician.pk],
+            "setting": "street",
+            "activities": [Activity.objects.first().pk],
+            "occurred_at": NOW,
+        },
+    )
+    assert response.context["form"].errors["participants"] == [
+        f"Only members of this person’s care team can be added: {other_clinician}."
+    ]
+    offered = set(response.context["form"].fields["participants"].queryset)
+    assert other_clinician not in offered
+    assert not Encounter.objects.exists()
+
+
+def test_at_an_anonymous_contact_only_the_authors_colleagues_can_be_named(
+    client, person, peer, clinician, other_clinician
+):
+    client.force_login(peer)
+    refused = _post_encounter(client, anonymous_count=2, participants=[other_clinician.pk])
+    assert refused.context["form"].errors["participants"] == [
+        "Only members of the person’s care team can be named, or at an anonymous "
+        "contact your colleagues on your care teams."
+    ]
+    assert not Encounter.objects.exists()
+    assert (
+        _post_encounter(client, anonymous_count=2, participants=[clinician.pk]).status_code == 302
+    )
+    assert list(Encounter.objects.get().participants.all()) == [clinician]
 
 
 def test_the_coordinator_picks_a_peer_and_a_peer_takes_the_request(

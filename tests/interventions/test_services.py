@@ -276,6 +276,30 @@ def test_only_care_team_members_take_part_in_an_encounter_with_a_person(
     assert list(encounter.participants.all()) == [clinician]
 
 
+def test_only_the_authors_colleagues_take_part_in_an_anonymous_contact(
+    person, peer, other_clinician, clinician
+):
+    with pytest.raises(ValidationError) as error:
+        services.encounter_log(
+            acting_user=peer,
+            anonymous_count=2,
+            setting="street",
+            activities=[Activity.objects.first()],
+            participants=[other_clinician],
+        )
+    assert error.value.message_dict["participants"] == [
+        f"Only your colleagues on your care teams can be added: {other_clinician}."
+    ]
+    encounter = services.encounter_log(
+        acting_user=peer,
+        anonymous_count=2,
+        setting="street",
+        activities=[Activity.objects.first()],
+        participants=[clinician, peer],
+    )
+    assert list(encounter.participants.all()) == [clinician]
+
+
 def test_free_text_about_the_person_stays_out_of_the_audit_trail(
     person, peer, clinician, coordinator
 ):

@@ -473,6 +473,40 @@ def test_the_shared_feed_makes_the_same_queries_whatever_the_number_of_notes(
     assert _count_queries(client, reverse("shared:feed")) == few
 
 
+def _grow_caseload_and_register(viewer, people, make_note, coordinator, other_peer):
+    """``people`` more people on ``viewer``'s care teams and as many elsewhere,
+    each sharing with the care team, with a conversation about them."""
+    from tests.factories import ClientFactory, put_on_team
+
+    for mine in (True, False):
+        for _ in range(people):
+            someone = ClientFactory()
+            put_on_team(someone, viewer if mine else other_peer)
+            client_services.consent_record(
+                acting_user=coordinator,
+                client=someone,
+                purpose=Purpose.CARE_TEAM_SHARING,
+                decision="given",
+                method="verbal",
+            )
+            start = make_note(someone, viewer if mine else other_peer, Audience.CARE_TEAM)
+            make_note(someone, viewer if mine else other_peer, Audience.CARE_TEAM, answers=start)
+
+
+@pytest.mark.parametrize("persona", ["peer", "clinician"])
+def test_the_feed_and_the_persons_page_cost_the_same_queries_as_caseload_and_register_grow(
+    client, request, person, make_note, coordinator, other_peer, persona
+):
+    viewer = request.getfixturevalue(persona)
+    client.force_login(viewer)
+    start = make_note(person, viewer, Audience.CARE_TEAM)
+    make_note(person, viewer, Audience.CARE_TEAM, answers=start)
+    pages = [reverse("shared:feed"), reverse("clients:detail", args=[person.pk])]
+    before = [_count_queries(client, url) for url in pages]
+    _grow_caseload_and_register(viewer, 30, make_note, coordinator, other_peer)
+    assert [_count_queries(client, url) for url in pages] == before
+
+
 def test_who_viewed_a_person_is_one_search_away_for_the_coordinator(
     client, person, peer, clinician, coordinator, make_note
 ):
