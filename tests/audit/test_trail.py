@@ -13,6 +13,7 @@ from clients.choices import ConsentMethod, Decision, Purpose
 from interventions.choices import Audience, NoteStatus
 from interventions.models import Note
 from peersupport.audit import acting_as
+from peersupport.query import TimeCursorField
 from peersupport.roles import Role
 from tests.factories import ClientFactory, UserFactory, put_on_team
 
@@ -201,5 +202,7 @@ def test_the_next_page_keeps_the_search(client, alex, coordinator):
             alex, force_log=True, action=LogEntry.Action.UPDATE, changes={"first_name": ["A", "B"]}
         )
     client.force_login(coordinator)
-    page = _trail(client, action="update", user="").content.decode()
-    assert 'href="?action=update&amp;user=&amp;page=2"' in page
+    response = _trail(client, action="update", user="")
+    last = response.context["rows"][-1]
+    older = f"after={TimeCursorField.of(last.timestamp, last.pk)}"
+    assert f'href="?action=update&amp;user=&amp;{older}"' in response.content.decode()

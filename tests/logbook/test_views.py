@@ -297,7 +297,7 @@ def test_a_parent_theme_filter_makes_the_same_queries_for_1_and_50_entries(
         make_entry(researcher).themes.set([children[index % len(children)]])
     with CaptureQueriesContext(connection) as fifty:
         response = client.get(reverse("logbook:list"), {"theme": barriers.pk})
-    assert response.context["page"].paginator.count == 50
+    assert response.context["found"] == 50
     assert len(fifty) == len(one)
 
 
