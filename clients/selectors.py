@@ -123,17 +123,21 @@ def register(*, viewer: Any, filters: ClientFilters = ClientFilters()) -> Regist
     own_people = clients.filter(pk__in=own)
     if not _sees_everyone(viewer):
         return Register(parts=[own_people], whole=own_people)
-    # The others: NOT EXISTS, checked row by row along the index for one page.
-    return Register(parts=[own_people, clients.filter(on_my_team=False)], whole=clients)
+    # The others: the same short list, checked row by row along the index.
+    return Register(parts=[own_people, clients.exclude(pk__in=own)], whole=clients)
 
 
 def register_place(*, viewer: Any, pk: int) -> Place | None:
     """Where the person numbered ``pk`` sits in ``viewer``'s register (the
     links to the pages around them name them by number), or None if
     ``viewer`` may not see them: a link cannot tell where someone else sorts."""
+    on_team = CareTeamMembership.objects.filter(
+        client=OuterRef("pk"), member=viewer, left_on__isnull=True
+    )
     row = (
-        with_membership_flag(client_policy.visible_to(viewer), viewer)
+        client_policy.visible_to(viewer)
         .filter(pk=pk)
+        .annotate(on_my_team=Exists(on_team))
         .values_list("display_key", "on_my_team")
         .first()
     )
