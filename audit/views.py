@@ -1,13 +1,13 @@
 """The audit trail for coordinators: who did or saw what, and who signed in,
 searchable, in words."""
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from peersupport.access import ability_required
 from peersupport.audit import readable_entries
-from peersupport.query import page_number, parse
+from peersupport.keyset import page_by_time
+from peersupport.query import parse
 from peersupport.roles import Ability
 
 from . import selectors
@@ -22,8 +22,9 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     form = parse(request, AuditFilterForm)
     filters = form.values()
     entries = selectors.trail_entries(viewer=request.user, filters=filters)
-    page = Paginator(entries, PAGE_SIZE).get_page(page_number(request))
-    rows = list(page)
+    # By place, newest first: no count of the whole trail, no offset into it.
+    page = page_by_time(request, entries, field="timestamp", size=PAGE_SIZE)
+    rows = page.rows
     person = filters.get("person")
     people_ids = {person} if person else set()
     for entry in rows:
@@ -53,8 +54,8 @@ def sign_ins(request: HttpRequest) -> HttpResponse:
     form = parse(request, SignInFilterForm)
     filters = form.values()
     events = selectors.sign_in_events(viewer=request.user, filters=filters)
-    page = Paginator(events, PAGE_SIZE).get_page(page_number(request))
-    rows = list(page)
+    page = page_by_time(request, events, field="at", size=PAGE_SIZE)
+    rows = page.rows
     for event in rows:
         event.browser = browser_in_words(event.user_agent)
     return render(

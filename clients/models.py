@@ -168,7 +168,17 @@ class Client(models.Model):
         verbose_name = _("person served")
         verbose_name_plural = _("people served")
         ordering = ["display_name", "pk"]
-        indexes = [models.Index(fields=["last_contact_on"], name="client_last_contact")]
+        indexes = [
+            models.Index(fields=["last_contact_on"], name="client_last_contact"),
+            # The register's order (selectors.REGISTER_ORDER), for the records
+            # anyone can see: a page is read from it, never sorted. The name
+            # searches have trigram indexes too, on PostgreSQL only (migration 0007).
+            models.Index(
+                fields=["display_key", "id"],
+                condition=Q(merged_into__isnull=True),
+                name="client_by_name",
+            ),
+        ]
 
     def __str__(self):
         return self.display_name

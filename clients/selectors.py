@@ -12,6 +12,10 @@ from typing import Any, cast
 from django.db.models import Exists, Max, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from peersupport.keyset import Place, count_up_to
+from peersupport.policy import has_ability
+from peersupport.roles import Ability
+
 from . import consent, status
 from .access import (
     care_team_membership_policy,
@@ -48,8 +52,15 @@ class ClientFilters:
     consent_state: ConsentState | None = None
 
 
+# The register's order: by the folded name used ("Étienne" among the E's),
+# then by record number, so that namesakes keep their place from page to
+# page. The index ``client_by_name`` serves it.
+REGISTER_ORDER = ("display_key", "pk")
+
+
 def client_list(*, viewer: Any, filters: ClientFilters = ClientFilters()) -> QuerySet[Client]:
-    """The register as ``viewer`` may see it: their own people first, then by name.
+    """The register as ``viewer`` may see it, by name, each person marked
+    ``on_my_team`` or not.
 
     One query whatever the number of rows: status, current situation and consent
     states are computed in the database.
@@ -60,6 +71,7 @@ def client_list(*, viewer: Any, filters: ClientFilters = ClientFilters()) -> Que
     clients = with_current_situation(clients)
     clients = with_newest_decisions(clients)
     if filters.q:
+        # A trigram index serves this on PostgreSQL (migration 0007).
         clients = clients.filter(search_text__contains=fold(filters.q))
     if filters.status:
         clients = clients.filter(status.status_filter(filters.status, today))
@@ -69,8 +81,71 @@ def client_list(*, viewer: Any, filters: ClientFilters = ClientFilters()) -> Que
         clients = clients.filter(
             consent.state_filter(filters.consent_purpose, filters.consent_state, today)
         )
-    # search_text begins with the folded name: "Étienne" sorts among the E's.
-    return clients.order_by("-on_my_team", "search_text", "pk")
+    return clients.order_by(*REGISTER_ORDER)
+
+
+def _sees_everyone(viewer: Any) -> bool:
+    # Anyone else sees only the people on their own teams.
+    return has_ability(viewer, Ability.SEE_ALL_CLIENTS)
+
+
+@dataclass(frozen=True)
+class Register:
+    """The register as its page reads it: ``parts`` shown one after the
+    other, each by name, a page at a time (``peersupport.keyset``), and the
+    ``whole`` of it for its count."""
+
+    parts: list[QuerySet[Client]]
+    whole: QuerySet[Client]
+
+    def count_up_to(self, up_to: int) -> int:
+        """How many people it holds, counted no further than one past
+        ``up_to`` (more reads "more than ``up_to``"): a region's register is
+        never counted row by row."""
+        return count_up_to(self.whole, up_to)
+
+
+def register(*, viewer: Any, filters: ClientFilters = ClientFilters()) -> Register:
+    """The register's page: the viewer's own people first, then (for those
+    who see everyone) everyone else, each part read through the name index
+    rather than every person sorted by a computed "on my team" flag.
+
+    The viewer's own people are named by number, from their memberships (one
+    query on the member index): the planner then knows they are few, where an
+    ``EXISTS`` would have it walk the whole register looking for them."""
+    clients = client_list(viewer=viewer, filters=filters)
+    # Numbers only, and only ever narrowing what the policy shows.
+    own = list(
+        CareTeamMembership.objects.filter(member=viewer, left_on__isnull=True).values_list(
+            "client_id", flat=True
+        )
+    )
+    own_people = clients.filter(pk__in=own)
+    if not _sees_everyone(viewer):
+        return Register(parts=[own_people], whole=own_people)
+    # The others: the same short list, checked row by row along the index.
+    return Register(parts=[own_people, clients.exclude(pk__in=own)], whole=clients)
+
+
+def register_place(*, viewer: Any, pk: int) -> Place | None:
+    """Where the person numbered ``pk`` sits in ``viewer``'s register (the
+    links to the pages around them name them by number), or None if
+    ``viewer`` may not see them: a link cannot tell where someone else sorts."""
+    on_team = CareTeamMembership.objects.filter(
+        client=OuterRef("pk"), member=viewer, left_on__isnull=True
+    )
+    row = (
+        client_policy.visible_to(viewer)
+        .filter(pk=pk)
+        .annotate(on_my_team=Exists(on_team))
+        .values_list("display_key", "on_my_team")
+        .first()
+    )
+    if row is None:
+        return None
+    key, on_my_team = row
+    part = 1 if _sees_everyone(viewer) and not on_my_team else 0
+    return Place(part, (key, pk))
 
 
 # A person outside the viewer's teams shows only these, so that they can be

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from peersupport.access import ability_required
 from peersupport.audit import record_view
 from peersupport.form_tools import apply_service
-from peersupport.query import page_number, parse
+from peersupport.keyset import Keyset, requested_page
+from peersupport.query import RecordCursorQuery, page_number, parse
 from peersupport.roles import Ability
 from peersupport.slots import PERSON_PAGE
 
@@ -58,12 +59,32 @@ def _form_page(request, client, form, title, intro=""):
     )
 
 
+# The register says how many people a search finds up to this many, and
+# "more than" beyond: counting a whole region's register would cost every page.
+COUNT_UP_TO = 1000
+
+
 @use_register
 def client_list(request):
     filter_form = parse(request, ClientFilterForm)
     filters = filter_form.filters()
-    clients = selectors.client_list(viewer=request.user, filters=filters)
-    page = Paginator(clients, PAGE_SIZE).get_page(page_number(request))
+    # By place (peersupport.keyset): the viewer's own people first, then the
+    # others, each through the name index. A link names a person by number and
+    # is looked up again through the policy.
+    register = selectors.register(viewer=request.user, filters=filters)
+    keyset = Keyset(
+        register.parts,
+        selectors.REGISTER_ORDER,
+        PAGE_SIZE,
+        cursor=lambda client: str(client.pk),
+    )
+    page = requested_page(
+        request,
+        keyset,
+        query=RecordCursorQuery,
+        place_of=lambda pk: selectors.register_place(viewer=request.user, pk=pk),
+    )
+    found = register.count_up_to(COUNT_UP_TO)
     others = selectors.others_matching(viewer=request.user, q=filters.q) if filters.q else []
     return render(
         request,
@@ -71,6 +92,8 @@ def client_list(request):
         {
             "filter_form": filter_form,
             "page": page,
+            "found": found,
+            "count_up_to": COUNT_UP_TO,
             "others": others,
             "filters": filters,
             "can_join": client_join_policy.can(request.user, ClientJoinPolicy.Action.JOIN),

@@ -1,7 +1,6 @@
 """Screens of the logbook. Thin: the policy finds, services change."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +12,8 @@ from django.views.decorators.http import require_POST
 from partners.selectors import partners_to_pick
 from peersupport.audit import history_of, readable_entries
 from peersupport.form_tools import apply_service
-from peersupport.query import page_number, parse
+from peersupport.keyset import Keyset, count_up_to, requested_page
+from peersupport.query import RecordCursorQuery, parse
 from staff.access import work_activity_policy
 
 from . import exports, exports_http, selectors, services
@@ -31,6 +31,8 @@ from .forms import (
 from .models import Stage, Theme
 
 PAGE_SIZE = 25
+# The list says how many entries match up to this many, and "more than" beyond.
+COUNT_UP_TO = 1000
 
 
 def _require(allowed: bool) -> None:
@@ -56,15 +58,26 @@ def _filters(request: HttpRequest) -> tuple[EntryFilterForm, selectors.EntryFilt
 def entry_list(request: HttpRequest) -> HttpResponse:
     _require(entry_policy.can(request.user, Action.VIEW))
     form, filters = _filters(request)
-    page = Paginator(
-        selectors.entry_list(viewer=request.user, filters=filters), PAGE_SIZE
-    ).get_page(page_number(request))
+    entries = selectors.entry_list(viewer=request.user, filters=filters)
+    # By place (peersupport.keyset): no count of the whole logbook, no offset
+    # into it. A link names an entry by number, found again through the policy.
+    keyset = Keyset([entries], selectors.LIST_ORDER, PAGE_SIZE, cursor=lambda e: str(e.pk))
+    page = requested_page(
+        request,
+        keyset,
+        query=RecordCursorQuery,
+        place_of=lambda pk: selectors.entry_place(
+            viewer=request.user, pk=pk, deleted=filters.deleted
+        ),
+    )
     return render(
         request,
         "logbook/list.html",
         {
             "form": form,
             "page": page,
+            "found": count_up_to(entries, COUNT_UP_TO),
+            "count_up_to": COUNT_UP_TO,
             "deleted": filters.deleted,
             "can_open_bin": entry_policy.can(request.user, Action.RESTORE),
             "can_contribute": entry_policy.can(request.user, Action.CONTRIBUTE),

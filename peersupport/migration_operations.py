@@ -1,7 +1,8 @@
 """Migration operations that turn a column stored in clear into an encrypted
 one (peersupport.fields), and back: the field change, and the data migration
 that encrypts what is already stored, reading and writing the raw column so
-that no field conversion is involved.
+that no field conversion is involved. And SQL that only PostgreSQL runs
+(trigram indexes for the name searches).
 """
 
 from collections.abc import Iterator
@@ -28,6 +29,38 @@ class AlterToConfidential(migrations.AlterField):
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor != "sqlite":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class RunSQLOnPostgreSQL(migrations.RunSQL):
+    """SQL that only PostgreSQL has (an extension, a trigram index), run there
+    and nowhere else: on SQLite the migration applies and changes nothing.
+    Like any RunSQL it leaves the models' state alone, so what it creates is
+    not declared in a model's ``Meta.indexes`` and ``makemigrations`` stays
+    clean on both databases."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+def trigram_indexes(table: str, indexes: dict[str, str]) -> RunSQLOnPostgreSQL:
+    """GIN trigram indexes on PostgreSQL, ``{index name: indexed expression}``,
+    for searches by a part of a word (``LIKE '%...%'``), which no B-tree
+    serves. The expression must be the one the query compares: the column
+    for ``__contains``, ``UPPER("column")`` for ``__icontains``. pg_trgm ships
+    with PostgreSQL and is a trusted extension (13 and later): the database's
+    owner may create it. Going back drops the indexes, never the extension,
+    which something else may use."""
+    create = ["CREATE EXTENSION IF NOT EXISTS pg_trgm"] + [
+        f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ({expression} gin_trgm_ops)'
+        for name, expression in indexes.items()
+    ]
+    drop = [f'DROP INDEX IF EXISTS "{name}"' for name in indexes]
+    return RunSQLOnPostgreSQL(create, drop)
 
 
 def _rows(schema_editor: Any, table: str, pk: str, column: str) -> list[tuple[Any, str]]:

@@ -3,7 +3,8 @@
 Anyone can type anything after a ``?``: Unicode digits that ``str.isdigit()``
 accepts and ``int()`` refuses ("²"), dates that do not exist (2025-02-30) or
 that overflow once a day is added (9999-12-31), NUL characters PostgreSQL
-refuses, page numbers too large for a database offset. So no view reads
+refuses, page numbers too large for a database offset, links to a place in
+a list that name no place. So no view reads
 ``request.GET`` itself: it asks ``parse`` for a ``QueryForm`` (or
 ``page_number`` for a page), whose fields below refuse such values with a
 message the filter form shows, and the view uses only what parsed
@@ -14,8 +15,8 @@ of every form a page parses.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, TypeVar
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, NamedTuple, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -155,6 +156,60 @@ class PageField(forms.Field):
         return min(max(int(value), 1), PAGE_MAX)
 
 
+class TimeCursor(NamedTuple):
+    """A place in a list ordered by time: the moment of a row, and its record
+    number for the rows of the same moment."""
+
+    at: datetime
+    pk: int
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+# The last moment a cursor may name: the end of LAST_YEAR, so that the
+# moment can always be read back.
+CURSOR_MOMENT_MAX = (datetime(LAST_YEAR, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC) - _EPOCH) // (
+    _MICROSECOND
+)
+
+
+class TimeCursorField(forms.Field):
+    """A place in a list ordered by time (a link to the page before or after
+    it): "<microseconds since 1970, UTC>_<record number>", ASCII digits both.
+    The value is a ``TimeCursor``; anything else is refused, and the list
+    starts at its top."""
+
+    default_error_messages = {
+        "invalid": _("This link to a page of the list is not valid."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    @staticmethod
+    def of(at: datetime, pk: int) -> str:
+        """The text of the cursor at (``at``, ``pk``), for a link."""
+        return f"{(at - _EPOCH) // _MICROSECOND}_{pk}"
+
+    def to_python(self, value):
+        text = "" if value in self.empty_values else str(value)
+        if not text:
+            return None
+        moment, _sep, number = text.partition("_")
+        # Lengths first: int() of thousands of digits is itself an error.
+        if not (
+            ascii_digits(moment)
+            and len(moment) <= len(str(CURSOR_MOMENT_MAX))
+            and int(moment) <= CURSOR_MOMENT_MAX
+        ):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        pk = record_id(number)
+        if pk is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return TimeCursor(_EPOCH + int(moment) * _MICROSECOND, pk)
+
+
 class FlagField(forms.Field):
     """A switch of the page (``?ended=1``): on for "1" only, never an error."""
 
@@ -185,6 +240,7 @@ SAFE_FIELDS: tuple[type[forms.Field], ...] = (
     SearchField,
     RecordChoiceField,
     PageField,
+    TimeCursorField,
     FlagField,
     forms.ChoiceField,  # a value outside its choices is an error
     forms.BooleanField,
@@ -237,6 +293,24 @@ def page_number(request: HttpRequest, name: str = "page") -> int:
     if name != "page":
         form.fields[name] = form.fields.pop("page")
     return form.value(name, 1)
+
+
+class TimeCursorQuery(QueryForm):
+    """Where a page of a list ordered by time starts: after a row (the next
+    page) or before one (the previous page). Apart from the list's filters,
+    so that its search form never shows them."""
+
+    after = TimeCursorField()
+    before = TimeCursorField()
+
+
+class RecordCursorQuery(QueryForm):
+    """Where a page of a list starts, named by a row's record number: after it
+    (the next page) or before it (the previous page). The list finds the row
+    itself, through its policy, so that no value of it travels in the link."""
+
+    after = RecordIdField()
+    before = RecordIdField()
 
 
 def query_string(request: HttpRequest, **changes: Any) -> str:

@@ -13,6 +13,7 @@ from clients.choices import ConsentMethod, Decision, Purpose
 from interventions.choices import Audience, NoteStatus
 from interventions.models import Note
 from peersupport.audit import acting_as
+from peersupport.query import TimeCursorField
 from peersupport.roles import Role
 from tests.factories import ClientFactory, UserFactory, put_on_team
 
@@ -201,5 +202,93 @@ def test_the_next_page_keeps_the_search(client, alex, coordinator):
             alex, force_log=True, action=LogEntry.Action.UPDATE, changes={"first_name": ["A", "B"]}
         )
     client.force_login(coordinator)
-    page = _trail(client, action="update", user="").content.decode()
-    assert 'href="?action=update&amp;user=&amp;page=2"' in page
+    response = _trail(client, action="update", user="")
+    last = response.context["rows"][-1]
+    older = f"after={TimeCursorField.of(last.timestamp, last.pk)}"
+    assert f'href="?action=update&amp;user=&amp;{older}"' in response.content.decode()
+
+
+# Pages by place: the trail is never counted, every entry is on one page.
+
+
+def _entries_at_few_moments(count, actor):
+    """``count`` entries, seven at each moment: bulk reads share one."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    start = timezone.now() - timedelta(days=1)
+    user_type = ContentType.objects.get_for_model(actor)
+    LogEntry.objects.bulk_create(
+        LogEntry(
+            content_type=user_type,
+            object_pk=str(actor.pk),
+            object_id=actor.pk,
+            object_repr=str(actor),
+            action=LogEntry.Action.ACCESS,
+            changes={},
+            timestamp=start + timedelta(seconds=n // 7),
+        )
+        for n in range(count)
+    )
+
+
+def _link(response, rel):
+    import html
+    import re
+
+    found = re.search(rf'rel="{rel}" href="([^"]+)"', response.content.decode())
+    return reverse("audit") + html.unescape(found.group(1)) if found else None
+
+
+def test_older_and_newer_cover_every_entry_once_whatever_the_ties(client, alex, coordinator):
+    from auditlog.models import LogEntry
+
+    _entries_at_few_moments(130, alex)
+    client.force_login(coordinator)
+    everyone = list(LogEntry.objects.order_by("-timestamp", "-pk").values_list("pk", flat=True))
+    pages = [client.get(reverse("audit"))]
+    while (older := _link(pages[-1], "next")) is not None:
+        pages.append(client.get(older))
+    seen = [entry.pk for page in pages for entry in page.context["rows"]]
+    assert seen == everyone and len(pages) == 3
+    back = [pages[-1]]
+    while (newer := _link(back[-1], "prev")) is not None:
+        back.append(client.get(newer))
+    assert [[e.pk for e in page.context["rows"]] for page in reversed(back)] == [
+        [e.pk for e in page.context["rows"]] for page in pages
+    ]
+
+
+def test_the_trail_is_never_counted(client, alex, coordinator):
+    _entries_at_few_moments(60, alex)
+    client.force_login(coordinator)
+    with CaptureQueriesContext(connection) as first:
+        older = _link(_trail(client), "next")
+    with CaptureQueriesContext(connection) as second:
+        client.get(older)
+    sql = [query["sql"] for query in first.captured_queries + second.captured_queries]
+    assert not [q for q in sql if "COUNT(" in q.upper() and "auditlog_logentry" in q]
+    assert not [q for q in sql if "OFFSET" in q.upper()]
+
+
+def test_an_old_page_number_still_opens_its_page_and_links_by_place(client, alex, coordinator):
+    from auditlog.models import LogEntry
+
+    _entries_at_few_moments(120, alex)
+    client.force_login(coordinator)
+    response = _trail(client, page=2)
+    everyone = list(LogEntry.objects.order_by("-timestamp", "-pk").values_list("pk", flat=True))
+    assert [entry.pk for entry in response.context["rows"]] == everyone[50:100]
+    assert "page=" not in _link(response, "next") and "page=" not in _link(response, "prev")
+
+
+@pytest.mark.parametrize("cursor", ["²", "9" * 5000, "1764021086408384_x", "abc_1", "\x00"])
+def test_a_made_up_link_to_a_page_shows_the_newest_entries_and_says_why(
+    client, alex, coordinator, cursor
+):
+    _entries_at_few_moments(60, alex)
+    client.force_login(coordinator)
+    newest = [entry.pk for entry in _trail(client).context["rows"]]
+    response = _trail(client, after=cursor)
+    assert [entry.pk for entry in response.context["rows"]] == newest
+    assert "This link to a page of the list is not valid" in response.content.decode()

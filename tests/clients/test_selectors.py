@@ -37,11 +37,16 @@ def test_client_list_shows_nobody_to_who_may_not_use_the_register(researcher, ou
     assert not selectors.client_list(viewer=outsider).exists()
 
 
-def test_client_list_puts_the_viewers_people_first(coordinator, person, elsewhere):
+def test_the_register_puts_the_viewers_people_first(coordinator, person, elsewhere):
     put_on_team(elsewhere, coordinator, team_role="reference")
-    rows = list(selectors.client_list(viewer=coordinator))
+    rows = [row for part in selectors.register(viewer=coordinator).parts for row in part]
     assert _names(rows) == ["Someone else", "Hélène"]
     assert [row.on_my_team for row in rows] == [True, False]
+
+
+def test_client_list_is_by_name_whoever_is_on_the_viewers_teams(coordinator, person, elsewhere):
+    put_on_team(elsewhere, coordinator, team_role="reference")
+    assert _names(selectors.client_list(viewer=coordinator)) == ["Hélène", "Someone else"]
 
 
 def test_client_list_annotates_status_situation_and_consent(coordinator, person):

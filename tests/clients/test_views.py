@@ -872,8 +872,9 @@ def test_the_list_pages_keep_the_filters(client, peer, coordinator):
     for index in range(30):
         put_on_team(ClientFactory(display_name=f"Grown {index}"), peer)
     client.force_login(peer)
-    page = client.get(reverse("clients:list"), {"status": "active"}).content.decode()
-    assert "?status=active&amp;page=2" in page
+    response = client.get(reverse("clients:list"), {"status": "active"})
+    last = response.context["page"].rows[-1]
+    assert f"?status=active&amp;after={last.pk}" in response.content.decode()
     client.force_login(coordinator)
     page = client.get(reverse("clients:joins")).content.decode()
     assert "page=2" not in page  # one page: no links
@@ -888,3 +889,93 @@ def test_the_team_page_offers_the_active_peers_and_clinicians(
     offered = set(form.fields["member"].queryset)
     assert {peer, clinician} <= offered
     assert not {gone, researcher, coordinator} & offered
+
+
+# The register pages by place: own people first, then the others, by name.
+
+
+def _next_link(response, rel="next"):
+    import html
+    import re
+
+    found = re.search(rf'rel="{rel}" href="([^"]+)"', response.content.decode())
+    return reverse("clients:list") + html.unescape(found.group(1)) if found else None
+
+
+def _walk(client, start):
+    pages = [client.get(start)]
+    while (following := _next_link(pages[-1])) is not None:
+        pages.append(client.get(following))
+    return pages
+
+
+def test_the_register_pages_cover_everyone_once_own_people_first(client, coordinator):
+    # Namesakes: the record number keeps their order from page to page.
+    people = [ClientFactory(display_name=f"Name {n % 7}") for n in range(60)]
+    own = people[::9]
+    for person in own:
+        put_on_team(person, coordinator, team_role="reference")
+    client.force_login(coordinator)
+    pages = _walk(client, reverse("clients:list"))
+    seen = [row.pk for page in pages for row in page.context["page"]]
+
+    def in_order(rows):
+        return [c.pk for c in sorted(rows, key=lambda c: (c.display_key, c.pk))]
+
+    assert seen == in_order(own) + in_order(set(people) - set(own))
+    assert len(pages) == 3
+    back = [pages[-1]]
+    while (previous := _next_link(back[-1], "prev")) is not None:
+        back.append(client.get(previous))
+    assert [[c.pk for c in p.context["page"]] for p in reversed(back)] == [
+        [c.pk for c in p.context["page"]] for p in pages
+    ]
+
+
+def test_the_register_pages_keep_the_search(client, peer):
+    for index in range(30):
+        put_on_team(ClientFactory(display_name=f"Grown {index}"), peer)
+    put_on_team(ClientFactory(display_name="Someone else"), peer)
+    client.force_login(peer)
+    pages = _walk(client, reverse("clients:list") + "?q=grown")
+    names = [row.display_name for page in pages for row in page.context["page"]]
+    assert sorted(names) == sorted(f"Grown {index}" for index in range(30))
+
+
+def test_a_link_naming_someone_off_my_teams_opens_the_top_of_my_list(
+    client, peer, person, elsewhere
+):
+    for index in range(30):
+        put_on_team(ClientFactory(display_name=f"Grown {index}"), peer)
+    client.force_login(peer)
+    top = [c.pk for c in client.get(reverse("clients:list")).context["page"]]
+    for cursor in (elsewhere.pk, 999_999):
+        # Nobody learns where someone they may not see sorts, nor whether they exist.
+        response = client.get(reverse("clients:list"), {"after": cursor})
+        assert [c.pk for c in response.context["page"]] == top
+        assert "not valid" not in response.content.decode()
+    response = client.get(reverse("clients:list"), {"before": "²"})
+    assert [c.pk for c in response.context["page"]] == top
+    assert "This link to a page of the list is not valid" in response.content.decode()
+
+
+def test_an_old_page_number_still_opens_the_register_page(client, peer):
+    for index in range(30):
+        put_on_team(ClientFactory(display_name=f"Grown {index:02d}"), peer)
+    client.force_login(peer)
+    response = client.get(reverse("clients:list"), {"page": "2"})
+    assert [c.display_name for c in response.context["page"]] == [
+        f"Grown {index:02d}" for index in range(25, 30)
+    ]
+
+
+def test_a_long_register_is_counted_only_so_far(client, coordinator, monkeypatch):
+    from clients import views
+
+    monkeypatch.setattr(views, "COUNT_UP_TO", 3)
+    for index in range(5):
+        ClientFactory(display_name=f"Grown {index}")
+    client.force_login(coordinator)
+    assert "More than 3 people found" in client.get(reverse("clients:list")).content.decode()
+    page = client.get(reverse("clients:list"), {"q": "grown 1"}).content.decode()
+    assert "1 person found" in page

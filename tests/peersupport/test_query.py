@@ -5,7 +5,7 @@ import ast
 import importlib
 import inspect
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django import forms
@@ -24,6 +24,8 @@ from peersupport.query import (
     RecordChoiceField,
     RecordIdField,
     SearchField,
+    TimeCursor,
+    TimeCursorField,
     page_number,
     parse,
     record_id,
@@ -156,6 +158,51 @@ def test_page_number_reads_the_named_parameter():
     request = RequestFactory().get("/", {"history": "4", "page": "²"})
     assert page_number(request, "history") == 4
     assert page_number(request) == 1
+
+
+# Places in a list ordered by time.
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 11, 24, 21, 51, 26, 408_384, tzinfo=UTC),
+        datetime(1970, 1, 1, tzinfo=UTC),
+        datetime(9998, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC),
+    ],
+)
+def test_a_time_cursor_reads_back_the_moment_to_the_microsecond(moment):
+    text = TimeCursorField.of(moment, 42)
+    assert text.replace("_", "").isascii() and "_" in text
+    assert TimeCursorField().clean(text) == TimeCursor(moment, 42)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "abc",
+        "1764021086408384",  # no record number
+        "1764021086408384_",
+        "_42",
+        "1764021086408384_0",
+        "1764021086408384_²",
+        "¹764021086408384_4",
+        "-1_4",
+        "1.5_4",
+        "1_2_3",
+        "\x00",
+        "9" * 5000 + "_1",
+        "1_" + "9" * 5000,
+        "253402300800000000_1",  # the year 10000
+        f"1_{RECORD_ID_MAX + 1}",
+    ],
+)
+def test_anything_else_is_not_a_place_in_a_list(text):
+    assert _errors(TimeCursorField(), text) == ["This link to a page of the list is not valid."]
+
+
+def test_no_cursor_is_none():
+    assert TimeCursorField().clean("") is None
 
 
 @pytest.mark.parametrize(
