@@ -15,6 +15,7 @@ so every run starts from the same data.
 
 import json
 import re
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -152,13 +153,12 @@ def server(base: str) -> Any:
 
 def read_stamp(base: str, name: str) -> dict | None:
     """The stamp of database ``name``; None when it does not exist or has none."""
-    with server(base) as connection, connection.cursor() as cursor:
+    with closing(server(base)) as connection, connection.cursor() as cursor:
         cursor.execute(
             "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
             [name],
         )
         row = cursor.fetchone()
-    connection.close()
     if row is None or not row[0]:
         return None
     try:
@@ -168,15 +168,13 @@ def read_stamp(base: str, name: str) -> dict | None:
 
 
 def write_stamp(base: str, name: str, stamp: dict) -> None:
-    with server(base) as connection, connection.cursor() as cursor:
+    with closing(server(base)) as connection, connection.cursor() as cursor:
         cursor.execute(f'COMMENT ON DATABASE "{_checked(name)}" IS %s', [json.dumps(stamp)])
-    connection.close()
 
 
 def recreate(base: str, name: str, *, template: str | None = None) -> None:
     """Drop ``name`` and create it again, empty or as a copy of ``template``."""
-    connection = server(base)
-    with connection.cursor() as cursor:
+    with closing(server(base)) as connection, connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{_checked(name)}" WITH (FORCE)')
         if template is None:
             cursor.execute(f'CREATE DATABASE "{name}"')
@@ -189,22 +187,20 @@ def recreate(base: str, name: str, *, template: str | None = None) -> None:
             # A file copy: much faster than the WAL-logged copy PostgreSQL 15 makes by default.
             strategy = " STRATEGY FILE_COPY" if connection.server_version >= 150000 else ""
             cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"{strategy}')
-    connection.close()
 
 
 def vacuum_analyze(url: str) -> None:
     """Fresh planner statistics and visibility maps, as a database in service has."""
     import psycopg2
 
-    connection = psycopg2.connect(url)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
-    connection.close()
+    with closing(psycopg2.connect(url)) as connection:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
 
 
 def server_facts(base: str) -> dict[str, str]:
-    with server(base) as connection, connection.cursor() as cursor:
+    with closing(server(base)) as connection, connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         (version,) = cursor.fetchone()
         cursor.execute("SHOW jit")
@@ -213,7 +209,6 @@ def server_facts(base: str) -> dict[str, str]:
         (shared_buffers,) = cursor.fetchone()
         cursor.execute("SHOW work_mem")
         (work_mem,) = cursor.fetchone()
-    connection.close()
     return {
         "version": version,
         "jit": jit,
