@@ -15,6 +15,7 @@ so every run starts from the same data.
 
 import json
 import re
+from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,6 +124,13 @@ def wanted_stamp(size: Size, *, seed: int, busy: int, migrations: dict[str, str]
 def reusable(stamp: dict | None, wanted: dict) -> bool:
     """Whether a database stamped ``stamp`` holds the data ``wanted`` describes."""
     return stamp is not None and all(stamp.get(key) == value for key, value in wanted.items())
+
+
+def history_day(kept: Iterable[dict], today: str) -> str:
+    """The day a size built now ends its history on: the one a kept size's
+    history ends on (so that "the last three weeks" hold the same share of
+    both), else today."""
+    return next((stamp["today"] for stamp in kept if stamp.get("today")), today)
 
 
 # PostgreSQL.

@@ -14,6 +14,7 @@ rows (XLSX, QDPX: one entry each).
 """
 
 import csv
+import gzip
 import io
 import tempfile
 import threading
@@ -165,8 +166,9 @@ def download_export(
         "peak_mb": (peak - baseline) / 1024,
         "peak_source": "VmHWM and VmRSS samples" if memory.high_water else "VmRSS samples",
     }
-    if csv_file and answer.status == 200:
-        with target.open("rb") as written:
+    encoding = answer.headers.get("Content-Encoding", "")
+    if csv_file and answer.status == 200 and encoding in ("", "gzip"):
+        with gzip.open(target) if encoding == "gzip" else target.open("rb") as written:
             result["rows"] = count_csv_rows(written, header=True)
     target.unlink()
     return result

@@ -108,7 +108,14 @@ class Measurer:
         from peersupport.models import User
 
         user = User.objects.get(username=username)
-        client = Client(HTTP_HOST=HOST, HTTP_ACCEPT_LANGUAGE="en", raise_request_exception=False)
+        from .server import ACCEPT_ENCODING
+
+        client = Client(
+            HTTP_HOST=HOST,
+            HTTP_ACCEPT_LANGUAGE="en",
+            HTTP_ACCEPT_ENCODING=ACCEPT_ENCODING,
+            raise_request_exception=False,
+        )
         client.force_login(user)
         session = client.session
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()

@@ -37,7 +37,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from importlib.metadata import version
 from pathlib import Path
 
@@ -152,42 +152,74 @@ def last_json_line(output: str) -> dict:
     raise RuntimeError(f"generate_dataset printed no JSON line:\n{output[-2000:]}")
 
 
+def generator_options(env: dict, day: str) -> list[str]:
+    """What the generator needs beyond its sizes, as far as it offers it:
+    ``--force`` (the bench runs with debug off, its data is generated) and
+    ``--today`` (both sizes' histories end on the same day)."""
+    offered = manage(env, "generate_dataset", "--help", capture=True)
+    options = ["--force"] if "--force" in offered else []
+    return options + (["--today", day] if "--today" in offered else [])
+
+
+def build(settings: Settings, size: databases.Size, wanted: dict, day: str) -> dict:
+    """Build ``size``'s database with the generator; its stamp goes on it last,
+    so a build cut short is built again next time."""
+    say(f"{size.database}: building ({size.encounters:,} encounters)")
+    started = time.monotonic()
+    url = databases.database_url(settings.server, size.database)
+    env = process_env(settings, url, bench_settings=False)
+    databases.recreate(settings.server, size.database)
+    manage(env, "migrate", "--no-input", "--verbosity", "0")
+    output = manage(
+        env,
+        "generate_dataset",
+        *size.arguments(seed=settings.seed, busy=settings.busy),
+        *generator_options(env, day),
+        capture=True,
+    )
+    generated = last_json_line(output)
+    databases.vacuum_analyze(url)
+    seconds = time.monotonic() - started
+    databases.write_stamp(
+        settings.server,
+        size.database,
+        {**wanted, "generated": generated, "today": day, "built": datetime.now().isoformat()},
+    )
+    say(f"{size.database}: built in {seconds:.0f} s: {json.dumps(generated)}")
+    return {"reused": False, "generated": generated, "build_seconds": seconds, "today": day}
+
+
 def prepare_data(settings: Settings) -> list[dict]:
     """Each size's database, built or reused, and this run's copy of it."""
     migrations = databases.latest_migrations(ROOT)
-    sizes = []
-    for size in settings.sizes:
-        wanted = databases.wanted_stamp(
+    wanted = {
+        size.label: databases.wanted_stamp(
             size, seed=settings.seed, busy=settings.busy, migrations=migrations
         )
-        stamp = databases.read_stamp(settings.server, size.database)
-        info = {"label": size.label, "database": size.database, "busy_encounters": settings.busy}
-        if not settings.rebuild and databases.reusable(stamp, wanted):
+        for size in settings.sizes
+    }
+    stamps = {
+        size.label: databases.read_stamp(settings.server, size.database) for size in settings.sizes
+    }
+    kept = {
+        label: stamp
+        for label, stamp in stamps.items()
+        if not settings.rebuild and stamp is not None and databases.reusable(stamp, wanted[label])
+    }
+    day = databases.history_day(kept.values(), date.today().isoformat())
+    sizes = []
+    for size in settings.sizes:
+        info: dict = {
+            "label": size.label,
+            "database": size.database,
+            "busy_encounters": settings.busy,
+        }
+        if size.label in kept:
             say(f"{size.database}: reused (its stamp matches)")
-            info.update(reused=True, generated=(stamp or {}).get("generated"))
+            stamp = kept[size.label]
+            info.update(reused=True, generated=stamp.get("generated"), today=stamp.get("today"))
         else:
-            say(f"{size.database}: building ({size.encounters:,} encounters)")
-            started = time.monotonic()
-            url = databases.database_url(settings.server, size.database)
-            env = process_env(settings, url, bench_settings=False)
-            databases.recreate(settings.server, size.database)
-            manage(env, "migrate", "--no-input", "--verbosity", "0")
-            output = manage(
-                env,
-                "generate_dataset",
-                *size.arguments(seed=settings.seed, busy=settings.busy),
-                capture=True,
-            )
-            generated = last_json_line(output)
-            databases.vacuum_analyze(url)
-            seconds = time.monotonic() - started
-            databases.write_stamp(
-                settings.server,
-                size.database,
-                {**wanted, "generated": generated, "built": datetime.now().isoformat()},
-            )
-            info.update(reused=False, generated=generated, build_seconds=seconds)
-            say(f"{size.database}: built in {seconds:.0f} s: {json.dumps(generated)}")
+            info.update(build(settings, size, wanted[size.label], day))
         run_copy = size.database + "_run"
         databases.recreate(settings.server, run_copy, template=size.database)
         info["run_url"] = databases.database_url(settings.server, run_copy)

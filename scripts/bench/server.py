@@ -25,6 +25,7 @@ from typing import Any, BinaryIO
 from urllib.parse import urlencode
 
 GUNICORN_DEFAULT_TIMEOUT = 30
+ACCEPT_ENCODING = "gzip, deflate, br"
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,8 @@ class Browser:
             # The app is behind a TLS proxy (BEHIND_TLS_PROXY): it sees HTTPS.
             "X-Forwarded-Proto": "https",
             "Accept-Language": "en",
+            # As browsers ask; the body is counted as it travels, never decoded.
+            "Accept-Encoding": ACCEPT_ENCODING,
             "Referer": self.origin + "/",
             **(headers or {}),
         }

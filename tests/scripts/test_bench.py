@@ -151,6 +151,7 @@ def _results(**parts):
                 "database": "bench_10k",
                 "busy_encounters": 1500,
                 "reused": True,
+                "today": "2026-11-20",
                 "generated": {
                     "people": 500,
                     "encounters": 10000,
@@ -289,7 +290,10 @@ def test_the_report_gives_the_machine_the_sizes_the_tables_and_the_verdicts(tmp_
     assert "2026-11-24 10:00 EST" in text
     assert "AMD EPYC, 2 cores, 24 GB" in text and "PostgreSQL** 15.20" in text
     assert "worker class gthread, 4 threads, time-out 60 s" in text
-    assert "| 10k | `bench_10k` | 500 | 10,000 | 4,770 | 200 | 15,000 | 1,500 | reused |" in text
+    assert (
+        "| 10k | `bench_10k` | 500 | 10,000 | 4,770 | 200 | 15,000 | 1,500 | 2026-11-20 | reused |"
+        in text
+    )
     assert "built (512 s)" in text
     assert "| peer | `/` | 12 / 12 | 50 | 100 | 60 | 120 | 1.20 | ok |" in text
     assert "`/clients/<busy person>/`" in text
@@ -365,6 +369,13 @@ def test_the_stamp_names_the_generator_arguments_in_the_contract():
         *("--people", "500", "--encounters", "10000", "--logbook", "200"),
         *("--audit", "15000", "--seed", "14", "--busy-encounters", "1500"),
     ]
+
+
+def test_a_size_built_now_ends_its_history_on_the_day_the_kept_size_does():
+    kept = [{**_stamp(), "today": "2026-11-02"}]
+    assert databases.history_day(kept, "2026-11-24") == "2026-11-02"
+    assert databases.history_day([], "2026-11-24") == "2026-11-24"
+    assert databases.history_day([_stamp()], "2026-11-24") == "2026-11-24"
 
 
 def test_the_latest_migration_of_each_app_is_read_from_the_files(tmp_path):
