@@ -134,37 +134,30 @@ def render(results: dict, verdicts: list[Verdict]) -> str:
         size_rows,
     )
     lines += ["", HOW, "## Pages and exports: server time and queries", ""]
-    page_rows = []
-    for row in results.get("pages", []):
+
+    def timings(row: dict) -> list[str]:
         at_small, at_large = row["by_size"][small], row["by_size"][large]
-        page_rows.append(
-            [
-                row["persona"],
-                f"`{shown_path(row)}`",
-                f"{at_small['queries']} / {at_large['queries']}",
-                ms(at_small["median"]),
-                ms(at_small["p95"]),
-                ms(at_large["median"]),
-                ms(at_large["p95"]),
-                f"{ratio(at_large['p95'], at_small['p95']):.2f}",
-                _verdict_for(verdicts, row["key"]),
-            ]
-        )
+        return [
+            ms(at_small["median"]),
+            ms(at_small["p95"]),
+            ms(at_large["median"]),
+            ms(at_large["p95"]),
+            f"{ratio(at_large['p95'], at_small['p95']):.2f}",
+            _verdict_for(verdicts, row["key"]),
+        ]
+
+    page_rows = [
+        [
+            row["persona"],
+            f"`{shown_path(row)}`",
+            f"{row['by_size'][small]['queries']} / {row['by_size'][large]['queries']}",
+            *timings(row),
+        ]
+        for row in results.get("pages", [])
+    ]
     if results.get("post"):
-        post = results["post"]
-        at_small, at_large = post["by_size"][small], post["by_size"][large]
         page_rows.append(
-            [
-                "peer",
-                "encounter POST, 8 at once (gunicorn)",
-                "",
-                ms(at_small["median"]),
-                ms(at_small["p95"]),
-                ms(at_large["median"]),
-                ms(at_large["p95"]),
-                f"{ratio(at_large['p95'], at_small['p95']):.2f}",
-                _verdict_for(verdicts, post["key"]),
-            ]
+            ["peer", "encounter POST, 8 at once (gunicorn)", "", *timings(results["post"])]
         )
     lines += _table(
         [
