@@ -3,9 +3,10 @@
 Each size is built once into ``bench_<label>`` (``bench_10k``, ``bench_1m``)
 with ``manage.py generate_dataset``, then kept: building a million
 encounters takes minutes. The database's comment (``COMMENT ON DATABASE``)
-holds a stamp: the generator's arguments, its seed and the latest migration
-of each app. A later run reuses the database when the stamp is the one it
-would write, and builds it again otherwise.
+holds a stamp: the generator's arguments, its seed, the latest migration of
+each app and a digest of the generator's code. A later run reuses the
+database when the stamp is the one it would write, and builds it again
+otherwise.
 
 Each run measures a copy (``bench_<label>_run``, made from the built one as
 a template), because the bench writes: sessions, audit entries, encounters
@@ -13,6 +14,7 @@ sent through the form. The built database stays as the generator left it,
 so every run starts from the same data.
 """
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable
@@ -111,10 +113,26 @@ def latest_migrations(root: Path) -> dict[str, str]:
     return latest
 
 
-def wanted_stamp(size: Size, *, seed: int, busy: int, migrations: dict[str, str]) -> dict:
+def generator_digest(root: Path) -> str:
+    """A digest of the app that holds ``generate_dataset`` (its Python files):
+    a generator that changed makes other data from the same seed."""
+    commands = sorted(root.glob("*/management/commands/generate_dataset.py"))
+    if not commands:
+        return ""
+    app = commands[0].parents[2]
+    digest = hashlib.sha256()
+    for path in sorted(app.rglob("*.py")):
+        if "migrations" not in path.parts:
+            digest.update(str(path.relative_to(app)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def wanted_stamp(
+    size: Size, *, seed: int, busy: int, migrations: dict[str, str], generator: str = ""
+) -> dict:
     """What a database of ``size`` built now would be stamped with."""
     return {
-        "generator": "generate_dataset",
+        "generator": generator,
         "arguments": size.arguments(seed=seed, busy=busy),
         "seed": seed,
         "migrations": migrations,

@@ -192,9 +192,14 @@ def build(settings: Settings, size: databases.Size, wanted: dict, day: str) -> d
 def prepare_data(settings: Settings) -> list[dict]:
     """Each size's database, built or reused, and this run's copy of it."""
     migrations = databases.latest_migrations(ROOT)
+    generator = databases.generator_digest(ROOT)
     wanted = {
         size.label: databases.wanted_stamp(
-            size, seed=settings.seed, busy=settings.busy, migrations=migrations
+            size,
+            seed=settings.seed,
+            busy=settings.busy,
+            migrations=migrations,
+            generator=generator,
         )
         for size in settings.sizes
     }

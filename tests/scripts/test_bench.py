@@ -338,7 +338,13 @@ def test_sizes_are_two_the_smaller_first(wrong):
 
 def _stamp(**changes):
     size = databases.Size.scaled(10_000)
-    arguments = {"seed": 14, "busy": 1500, "migrations": {"clients": "0006_x"}, **changes}
+    arguments = {
+        "seed": 14,
+        "busy": 1500,
+        "migrations": {"clients": "0006_x"},
+        "generator": "3f2a",
+        **changes,
+    }
     return databases.wanted_stamp(size, **arguments)
 
 
@@ -349,7 +355,12 @@ def test_a_database_stamped_with_the_same_parameters_is_reused():
 
 @pytest.mark.parametrize(
     "change",
-    [{"seed": 15}, {"busy": 1000}, {"migrations": {"clients": "0007_trigram_search"}}],
+    [
+        {"seed": 15},
+        {"busy": 1000},
+        {"migrations": {"clients": "0007_trigram_search"}},
+        {"generator": "9c01"},
+    ],
 )
 def test_another_seed_size_or_migration_means_building_again(change):
     assert not databases.reusable(_stamp(), _stamp(**change))
@@ -358,7 +369,11 @@ def test_another_seed_size_or_migration_means_building_again(change):
 def test_a_database_without_a_stamp_or_of_another_size_is_built_again():
     assert not databases.reusable(None, _stamp())
     larger = databases.wanted_stamp(
-        databases.Size.scaled(20_000), seed=14, busy=1500, migrations={"clients": "0006_x"}
+        databases.Size.scaled(20_000),
+        seed=14,
+        busy=1500,
+        migrations={"clients": "0006_x"},
+        generator="3f2a",
     )
     assert not databases.reusable(_stamp(), larger)
 
@@ -369,6 +384,17 @@ def test_the_stamp_names_the_generator_arguments_in_the_contract():
         *("--people", "500", "--encounters", "10000", "--logbook", "200"),
         *("--audit", "15000", "--seed", "14", "--busy-encounters", "1500"),
     ]
+
+
+def test_the_generators_code_is_in_the_stamp(tmp_path):
+    commands = tmp_path / "demo" / "management" / "commands"
+    commands.mkdir(parents=True)
+    (commands / "generate_dataset.py").write_text("SIZE = 1\n")
+    (tmp_path / "demo" / "dataset.py").write_text("PEOPLE = ['Ana']\n")
+    first = databases.generator_digest(tmp_path)
+    (tmp_path / "demo" / "dataset.py").write_text("PEOPLE = ['Ana', 'Bo']\n")
+    assert databases.generator_digest(tmp_path) != first
+    assert databases.generator_digest(tmp_path / "demo") == ""
 
 
 def test_a_size_built_now_ends_its_history_on_the_day_the_kept_size_does():
