@@ -27,6 +27,8 @@ from .pages import Page
 
 # Also where a request is made when the test client builds it: ALLOWED_HOSTS.
 HOST = "127.0.0.1"
+# Requests over the server's time-out after which a page is measured no more.
+STRIKES = 3
 
 
 class Caller(Protocol):
@@ -213,27 +215,39 @@ def measure_pages(
     *,
     requests: int,
     warmup: int,
+    limit: float | None = None,
     say: Callable[[str], None] = lambda message: None,
 ) -> dict[str, dict[str, list[dict]]]:
     """``requests`` samples of every page at every size (``workers`` by size
     label), after ``warmup`` rounds not counted. Each round requests every
     page once at each size in turn, the first size first in even rounds and
-    last in odd ones, so that slow moments of the machine fall on both."""
+    last in odd ones, so that slow moments of the machine fall on both.
+
+    A page that took longer than ``limit`` (the server's time-out) ``STRIKES``
+    times is not requested again once each size has a counted sample: it
+    fails its budget already, and fifty more of them would take hours."""
     pages = list(pages)
     labels = list(workers)
     samples: dict[str, dict[str, list[dict]]] = {
         page.key: {label: [] for label in labels} for page in pages
     }
+    strikes: Counter[str] = Counter()
     for number in range(warmup + requests):
         order = labels if number % 2 == 0 else labels[::-1]
         started = time.monotonic()
         for page in pages:
+            if strikes[page.key] >= STRIKES and all(samples[page.key].values()):
+                continue
             for label in order:
                 sample = workers[label].call(
                     "page", persona=page.persona, path=page.url(contexts[label])
                 )
                 if number >= warmup:
                     samples[page.key][label].append(sample)
+                if limit is not None and sample["seconds"] > limit:
+                    strikes[page.key] += 1
+                    if strikes[page.key] == STRIKES:
+                        say(f"{page.key}: {STRIKES} requests over {limit:.0f} s, no more of it")
         kind = "warm-up round" if number < warmup else "round"
         shown = number + 1 if number < warmup else number - warmup + 1
         total = warmup if number < warmup else requests

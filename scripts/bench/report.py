@@ -146,10 +146,18 @@ def render(results: dict, verdicts: list[Verdict]) -> str:
             _verdict_for(verdicts, row["key"]),
         ]
 
+    def counted(row: dict) -> str:
+        fewer = {
+            label: at_size["n"]
+            for label, at_size in row["by_size"].items()
+            if at_size["n"] < results["settings"]["requests"]
+        }
+        return "".join(f" ({n} at {label}: over the time-out)" for label, n in fewer.items())
+
     page_rows = [
         [
             row["persona"],
-            f"`{shown_path(row)}`",
+            f"`{shown_path(row)}`{counted(row)}",
             f"{row['by_size'][small]['queries']} / {row['by_size'][large]['queries']}",
             *timings(row),
         ]

@@ -260,7 +260,7 @@ def alternate(labels: list[str], number: int) -> list[str]:
     return labels if number % 2 == 0 else labels[::-1]
 
 
-def run_pages(settings, workers, contexts, results, folder) -> None:
+def run_pages(settings, workers, contexts, results, folder, timeout) -> None:
     pages = [*PAGES, *EXPORTS]
     say(f"pages and exports: {len(pages)} x {settings.requests} requests at each size")
     samples = measure.measure_pages(
@@ -269,6 +269,7 @@ def run_pages(settings, workers, contexts, results, folder) -> None:
         contexts,
         requests=settings.requests,
         warmup=settings.warmup,
+        limit=timeout,
         say=say,
     )
     with (folder / "pages.csv").open("w", newline="") as out:
@@ -502,7 +503,7 @@ def main() -> int:
                 context["q"] = search
             say(f"busy person and search: {json.dumps(contexts)}")
             if "pages" in settings.phases:
-                run_pages(settings, workers, contexts, results, folder)
+                run_pages(settings, workers, contexts, results, folder, options.timeout)
             if "exports" in settings.phases:
                 run_exports(settings, sizes, options, workers, results, folder)
             if {"throughput", "posts"} & set(settings.phases):

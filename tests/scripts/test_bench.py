@@ -20,7 +20,7 @@ import pytest
 from django.test import override_settings
 
 from scripts.bench import budgets, databases, exports, measure, report, server, stats, throughput
-from scripts.bench.pages import EXPORTS, PAGES, POST_KEY, THROUGHPUT
+from scripts.bench.pages import EXPORTS, PAGES, POST_KEY, THROUGHPUT, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_ACCOUNTS = {
@@ -58,6 +58,57 @@ def test_a_ratio_to_nothing_is_infinite_unless_both_are_nothing():
     assert stats.ratio(3.0, 2.0) == 1.5
     assert stats.ratio(1.0, 0.0) == float("inf")
     assert stats.ratio(0.0, 0.0) == 1.0
+
+
+# Interleaving.
+
+
+class FakeWorker:
+    """A measuring process that answers at once, and notes what it was asked."""
+
+    def __init__(self, label, asked, slow=""):
+        self.label, self.asked, self.slow = label, asked, slow
+
+    def call(self, op, persona, path):
+        self.asked.append((self.label, path))
+        seconds = 100.0 if self.slow and self.slow in path else 0.01
+        return {"seconds": seconds, "queries": 3, "status": 200, "bytes": 10}
+
+
+def test_the_sizes_take_turns_request_by_request_and_swap_who_goes_first():
+    asked = []
+    workers = {"10k": FakeWorker("10k", asked), "1m": FakeWorker("1m", asked)}
+    pages = [Page("peer", "/a/"), Page("peer", "/b/")]
+    contexts = {"10k": {}, "1m": {}}
+
+    samples = measure.measure_pages(workers, pages, contexts, requests=2, warmup=1)
+
+    assert asked == [
+        ("10k", "/a/"), ("1m", "/a/"), ("10k", "/b/"), ("1m", "/b/"),
+        ("1m", "/a/"), ("10k", "/a/"), ("1m", "/b/"), ("10k", "/b/"),
+        ("10k", "/a/"), ("1m", "/a/"), ("10k", "/b/"), ("1m", "/b/"),
+    ]  # fmt: skip
+    counted = {
+        key: {label: len(taken) for label, taken in by_size.items()}
+        for key, by_size in samples.items()
+    }
+    assert counted == {"peer /a/": {"10k": 2, "1m": 2}, "peer /b/": {"10k": 2, "1m": 2}}
+
+
+def test_a_page_over_the_time_out_three_times_is_measured_no_more():
+    asked, said = [], []
+    workers = {label: FakeWorker(label, asked, slow="/shared/") for label in ("10k", "1m")}
+    pages = [Page("peer", "/shared/"), Page("peer", "/")]
+
+    samples = measure.measure_pages(
+        workers, pages, {"10k": {}, "1m": {}}, requests=5, warmup=1, limit=60, say=said.append
+    )
+
+    # The warm-up round and one counted round: four requests over the time-out.
+    assert [path for _, path in asked].count("/shared/") == 4
+    assert [len(taken) for taken in samples["peer /shared/"].values()] == [1, 1]
+    assert [len(taken) for taken in samples["peer /"].values()] == [5, 5]
+    assert "peer /shared/: 3 requests over 60 s, no more of it" in said
 
 
 # Budgets.
