@@ -13,8 +13,10 @@ Django to SQL. The export's rows are counted in its file (CSV) or are those
 rows (XLSX, QDPX: one entry each).
 """
 
+import contextlib
 import csv
 import gzip
+import http.client
 import io
 import tempfile
 import threading
@@ -133,7 +135,9 @@ class PeakMemory:
         self._done.set()
         self._thread.join()
         if self.high_water:
-            self.peak = max(self.peak, memory_kb(self.pid)["VmHWM"])
+            # A worker stopped by its time-out has no memory left to read.
+            with contextlib.suppress(OSError, KeyError):
+                self.peak = max(self.peak, memory_kb(self.pid)["VmHWM"])
         return self.peak
 
 
@@ -142,7 +146,7 @@ def download_export(
 ) -> dict:
     """One export from a fresh worker: seconds to the last byte, bytes, the
     worker's memory growth (MB) and, for a CSV file, its data rows."""
-    from .server import Browser
+    from .server import Answer, Browser
 
     pid = server.fresh_worker()
     browser = Browser(server.port, cookies, timeout=server.timeout + 60)
@@ -152,9 +156,13 @@ def download_export(
     memory = PeakMemory(pid)
     baseline = memory.start()
     target = folder / "export.download"
+    started = time.perf_counter()
     try:
         with target.open("wb") as sink:
             answer = browser.get(path, sink=sink)
+    except (OSError, http.client.HTTPException):
+        # No answer at all: the worker was stopped (its time-out) before the first byte.
+        answer = Answer(0, {}, b"", time.perf_counter() - started, complete=False)
     finally:
         peak = memory.stop()
     result = {

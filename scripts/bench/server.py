@@ -260,7 +260,8 @@ class Browser:
         }
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        for attempt in (1, 2):
+        while True:
+            reused = self.connection is not None
             if self.connection is None:
                 self.connection = http.client.HTTPConnection(
                     "127.0.0.1", self.port, timeout=self.timeout
@@ -270,11 +271,12 @@ class Browser:
                 self.connection.request(method, path, body=body, headers=sent)
                 response = self.connection.getresponse()
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-                # The server closed a kept-alive connection between two requests.
                 self.close()
-                if attempt == 2:
-                    raise
-                continue
+                # The server closed a kept-alive connection between two requests:
+                # once more on a new one. A new connection failing is an answer.
+                if reused:
+                    continue
+                raise
             break
         data, complete = b"", True
         try:
