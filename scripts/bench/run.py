@@ -430,8 +430,8 @@ def run_throughput_and_posts(settings, sizes, options, workers, results, folder)
                     done = writers[label].round()
                     if number:  # round 0 warms up
                         posts[label].extend(done)
-            for one in writers.values():
-                one.close()
+            for writer in writers.values():
+                writer.close()
             results["post"] = {
                 "key": POST_KEY,
                 "by_size": {label: throughput.summarize_posts(posts[label]) for label in labels},
