@@ -126,6 +126,10 @@ def process_env(settings: Settings, database_url: str, *, bench_settings: bool =
         RESEARCH_PSEUDONYM_KEY=PSEUDONYM_KEY,
         BEHIND_TLS_PROXY="true",
         SECURE_SSL_REDIRECT="false",
+        # A persona's session must outlast a long round of slow pages; the
+        # limits are checked at every request whatever their length.
+        SESSION_IDLE_MINUTES="1440",
+        SESSION_ABSOLUTE_HOURS="72",
     )
     if bench_settings:
         env["DJANGO_SETTINGS_MODULE"] = "scripts.bench.settings"
