@@ -19,7 +19,17 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
-from scripts.bench import budgets, databases, exports, measure, report, server, stats, throughput
+from scripts.bench import (
+    budgets,
+    databases,
+    exports,
+    measure,
+    report,
+    run,
+    server,
+    stats,
+    throughput,
+)
 from scripts.bench.pages import EXPORTS, PAGES, POST_KEY, THROUGHPUT, Page
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -473,6 +483,45 @@ def test_the_bench_never_touches_a_database_not_named_for_it():
         databases.database_url("postgres://u@127.0.0.1:5432/postgres", "bench_10k")
         == "postgres://u@127.0.0.1:5432/bench_10k"
     )
+
+
+# The run's settings.
+
+
+def test_a_plain_run_is_the_issues_two_sizes_and_fifty_requests_a_page():
+    settings = run.Settings.from_environment({})
+    assert [size.label for size in settings.sizes] == ["10k", "1m"]
+    assert (settings.requests, settings.busy, settings.seed) == (50, 1500, 14)
+    assert settings.phases == run.PHASES
+    assert settings.report == ROOT / "docs" / "benchmarks.md"
+
+
+def test_a_quick_run_keeps_the_busy_person_within_the_smaller_size():
+    settings = run.Settings.from_environment({"BENCH_SIZES": "2k,20k", "BENCH_ONLY": "pages"})
+    assert settings.busy == 1000
+    assert settings.phases == ("pages",)
+    with pytest.raises(ValueError, match="unknown parts"):
+        run.Settings.from_environment({"BENCH_ONLY": "pages,everything"})
+
+
+def test_the_measured_processes_run_with_production_settings_and_the_bench_urls(monkeypatch):
+    monkeypatch.setenv("DJANGO_DEBUG", "true")
+    monkeypatch.setenv("DJANGO_SOMETHING", "x")
+    settings = run.Settings.from_environment({})
+    env = run.process_env(settings, "postgres://postgres@127.0.0.1:5432/bench_10k_run")
+    assert env["DJANGO_DEBUG"] == "false"
+    assert env["DJANGO_SETTINGS_MODULE"] == "scripts.bench.settings"
+    assert "DJANGO_SOMETHING" not in env
+    assert env["DATABASE_URL"].endswith("/bench_10k_run")
+    build_env = run.process_env(settings, "postgres://x/bench_10k", bench_settings=False)
+    assert "DJANGO_SETTINGS_MODULE" not in build_env
+
+
+def test_the_generators_summary_is_its_last_json_line():
+    output = 'progress\n{"people": 500, "busy_person_pk": 7}\n'
+    assert run.last_json_line(output) == {"people": 500, "busy_person_pk": 7}
+    with pytest.raises(RuntimeError):
+        run.last_json_line("nothing here\n")
 
 
 # The server as `make serve` runs it.
