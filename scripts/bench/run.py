@@ -126,8 +126,8 @@ def process_env(settings: Settings, database_url: str, *, bench_settings: bool =
         RESEARCH_PSEUDONYM_KEY=PSEUDONYM_KEY,
         BEHIND_TLS_PROXY="true",
         SECURE_SSL_REDIRECT="false",
-        # A persona's session must outlast a long round of slow pages; the
-        # limits are checked at every request whatever their length.
+        # At a million encounters one round of slow pages can outlast the idle
+        # limit between two requests of one persona: its session must not end.
         SESSION_IDLE_MINUTES="1440",
         SESSION_ABSOLUTE_HOURS="72",
     )
