@@ -13,7 +13,7 @@ DEV_ENV := DJANGO_DEBUG=true
 PORT ?= 8000
 BIND ?= 127.0.0.1:$(PORT)
 
-.PHONY: run test lint audit-deps smoke loadtest serve install install-dev browser axe messages makemessages lock clean backup restore
+.PHONY: run test lint audit-deps smoke loadtest bench serve install install-dev browser axe messages makemessages lock clean backup restore
 
 run: install
 	$(DEV_ENV) $(MANAGE) migrate --no-input
@@ -61,6 +61,16 @@ smoke: .smoke/installed
 # `make loadtest LOADTEST_USERS=5 LOADTEST_TIME=30s`. Results in loadtest-results/.
 loadtest: install-dev
 	$(BIN)/python scripts/loadtest/run.py
+
+# Every main page, export and write at two sizes of generated data on PostgreSQL
+# (10,000 and 1,000,000 encounters; BENCH_DATABASE_URL names the server, the
+# local one by default), interleaved, against the budgets of issue 14: the
+# report in docs/benchmarks.md, the figures in bench-results/; exits non-zero
+# when a budget fails. The databases bench_10k and bench_1m are built once and
+# reused while their stamp matches. A quick run: `make bench BENCH_SIZES=2k,20k`.
+# Not part of `make test` (scripts/bench/run.py says what it measures and how).
+bench: install-dev
+	$(BIN)/python -m scripts.bench.run
 
 # Production-like: gunicorn with whitenoise serving the collected static files.
 # Needs the production variables (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL...).
