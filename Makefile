@@ -64,10 +64,10 @@ loadtest: install-dev
 
 # Every main page, export and write at two sizes of generated data on PostgreSQL
 # (10,000 and 1,000,000 encounters; BENCH_DATABASE_URL names the server, the
-# local one by default), interleaved, against the budgets of issue 14: the
+# local one by default), interleaved, against its budgets (README, "Benchmarks"): the
 # report in docs/benchmarks.md, the figures in bench-results/; exits non-zero
 # when a budget fails. The databases bench_10k and bench_1m are built once and
-# reused while their stamp matches. A quick run: `make bench BENCH_SIZES=2k,20k`.
+# reused while their stamp matches. A quicker run: `make bench BENCH_SIZES=10k,20k`.
 # Not part of `make test` (scripts/bench/run.py says what it measures and how).
 bench: install-dev
 	$(BIN)/python -m scripts.bench.run
@@ -76,8 +76,8 @@ bench: install-dev
 # Needs the production variables (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL...).
 # Sync workers behind a buffering proxy (README, "Deployment"). A worker busy
 # past GUNICORN_TIMEOUT seconds is killed and restarted: 60, twice gunicorn's
-# default, because `make bench` shows the longest request anyone can make (the
-# research export at a million encounters) finishing well inside it, and a
+# default: `make bench` checks that the longest request anyone can make (the
+# research export at a million encounters) finishes well inside it, and a
 # request still running after a minute is stuck, not working.
 GUNICORN_TIMEOUT ?= 60
 serve: install
