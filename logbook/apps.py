@@ -13,7 +13,7 @@ class LogbookConfig(AppConfig):
 
         from peersupport.slots import HOME_PAGE
 
-        from . import models, panels
+        from . import models, panels, research_receivers
 
         # The home page shows the entries to code without importing the logbook.
         HOME_PAGE.register(panels.home_page, templates=panels.HOME_PAGE_TEMPLATES)
@@ -24,3 +24,6 @@ class LogbookConfig(AppConfig):
         )
         auditlog.register(models.Theme)
         auditlog.register(models.Stage)
+
+        # The research figures are kept counted: changes to what they count say so.
+        research_receivers.connect()

@@ -33,7 +33,9 @@ NONE = "—"
 
 @stats
 def activity(request):
-    monthly = research.monthly_activity(viewer=request.user)["months"]
+    # Every table is drawn from the same counts, read once.
+    counted = research.figures(viewer=request.user)
+    monthly = research.monthly_activity(viewer=request.user, counted=counted)["months"]
     peak = max((m["bar"] for m in monthly), default=0)
     for index, month in enumerate(monthly):
         month["bar_width"] = round(BAR_MAX * month["bar"] / peak) if peak else 0
@@ -52,7 +54,7 @@ def activity(request):
         month["activity_cells"] = [
             month["activities"].get(name, NONE) for name, _ in activities_seen
         ]
-    referrals = research.referral_figures(viewer=request.user)
+    referrals = research.referral_figures(viewer=request.user, counted=counted)
     kind_labels = {
         research.INTERNAL: gettext("Services of our organisation"),
         **dict(PartnerKind.choices),
@@ -66,8 +68,8 @@ def activity(request):
         {
             "referrals": referrals,
             "months": monthly,
-            "stages": research.by_stage(viewer=request.user),
-            "group_months": research.group_months(viewer=request.user),
+            "stages": research.by_stage(viewer=request.user, counted=counted),
+            "group_months": research.group_months(viewer=request.user, counted=counted),
             "settings": [(s, Setting(s).label) for s in settings_seen],
             "activities": activities_seen,
             "chart": {
