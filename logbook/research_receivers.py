@@ -2,24 +2,26 @@
 
 Model signals rather than calls in each service, so that no service, command,
 admin action or test can change a counted row and forget: saves and deletes of
-encounters, people, merges, group sessions, attendance, referrals, partners and
-activities, and changes to an encounter's activities and participants (through
-the relation or its rows, as when a deleted account takes its participations
-with it). A merge moves rows with update queries, which send no signal: the
-merge itself says which people's months to count again.
+encounters, people, merges, group sessions, attendance, referrals, partners,
+activities and accounts, and changes to an encounter's activities and
+participants from either side. A merge moves rows with update queries, which
+send no signal: the merge itself says which people's months to count again.
 
 Each receiver writes one ``ResearchChange`` row, in the writer's transaction,
 and reads nothing: a change it cannot place in a month without a query (an
 encounter named by number) is placed when the figures are next read.
 
 Not seen: ``bulk_create``, ``QuerySet.update`` and raw SQL on these tables
-outside a merge; whatever does that calls ``research_summary.count_everything_again``.
+outside a merge, and rows of the activities and participants relations written
+or deleted through their own model (Django sends no signal for those);
+whatever does that calls ``research_summary.count_everything_again``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 
 from clients.models import Client, ClientMerge
@@ -115,9 +117,10 @@ def encounter_links_changed(
         changed(encounters=pk_set)
 
 
-def encounter_link_row_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """A row of the relation written or deleted directly, or taken with a deleted account."""
-    changed(encounters=[instance.encounter_id])
+def account_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Accounts are deactivated, not deleted; a deleted one takes its
+    participations with it, without a signal for the relation's rows."""
+    changed(everything=True)
 
 
 # People, merges.
@@ -242,14 +245,12 @@ def connect() -> None:
         (post_delete, referral_changed, Partner),
         (post_save, activity_saved, Activity),
         (post_delete, activity_deleted, Activity),
+        (post_delete, account_deleted, get_user_model()),
     ]
-    for relation in (Encounter.activities, Encounter.participants):
-        through = relation.through
-        receivers += [
-            (m2m_changed, encounter_links_changed, through),
-            (post_save, encounter_link_row_changed, through),
-            (post_delete, encounter_link_row_changed, through),
-        ]
+    receivers += [
+        (m2m_changed, encounter_links_changed, relation.through)
+        for relation in (Encounter.activities, Encounter.participants)
+    ]
     for signal, receiver, sender in receivers:
         name = getattr(sender, "__name__", str(sender))
         signal.connect(receiver, sender=sender, dispatch_uid=f"research.{receiver.__name__}.{name}")
