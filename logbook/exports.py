@@ -10,11 +10,13 @@ are built in a temporary file that spills to disk, so memory stays flat.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import uuid
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any, BinaryIO
 
 from django.db.models import QuerySet
@@ -113,6 +115,26 @@ def csv_stream(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> Iterator
     yield "\ufeff" + writer.writerow([spreadsheet_cell(value) for value in header])
     for row in rows:
         yield writer.writerow([spreadsheet_cell(value) for value in row])
+
+
+def csv_batches(
+    header: Iterable[Any], cells: Iterable[Iterable[Any]], *, batch: int = 1000
+) -> Iterator[str]:
+    """The same CSV file as ``csv_stream``, ``batch`` rows a piece, for rows
+    whose values are spreadsheet cells already (``spreadsheet_cell``): the
+    research export cleans each distinct value once, not each cell."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow([spreadsheet_cell(value) for value in header])
+    rows = iter(cells)
+    while True:
+        writer.writerows(islice(rows, batch))
+        if not buffer.tell():
+            return
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
 
 
 def csv_chunks(entries: QuerySet[Entry]) -> Iterator[str]:

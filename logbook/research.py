@@ -15,16 +15,18 @@ import hashlib
 import hmac
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
-from django.utils import timezone
+from django.db import transaction
+from django.db.models import Aggregate, CharField, Exists, Func, OuterRef, QuerySet, Subquery
+from django.db.models.functions import TruncDate
 
 from interventions.access import encounter_research_policy
-from interventions.models import Encounter
+from interventions.models import Activity, Encounter
 from partners.choices import PartnerKind
+from peersupport.export_text import spreadsheet_cell
 from peersupport.small_cells import HIDDEN, SMALL_CELL, suppress, suppress_parts
 from referrals.choices import FINAL_STATUSES, ReferralStatus
 
@@ -160,10 +162,6 @@ def referral_figures(
     }
 
 
-def _next_month(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
 def _digest(label: str) -> str:
     key = settings.RESEARCH_PSEUDONYM_KEY.encode("utf-8")
     return hmac.new(key, label.encode("utf-8"), hashlib.sha256).hexdigest()
@@ -198,53 +196,168 @@ EXPORT_COLUMNS = [
 ]
 
 
-PERSONS_PER_QUERY = 200
+# The export, straight from the database cursor -------------------------------
+#
+# One query gives every row in its final order: people by pseudonym (computed
+# in SQL, as the Python ``pseudonym`` does, so that the order costs no list of
+# people held here), each person's encounters by date. On PostgreSQL it runs
+# in a server-side cursor inside a transaction, so rows arrive as they are
+# written out; SQLite reads its rows lazily anyway. Python only shifts dates
+# (one digest per person: rows come grouped by person) and formats the rows;
+# what repeats (activity lists, settings) is cleaned for the spreadsheet once.
+
+EXPORT_CHUNK = 2000  # rows fetched from the cursor at a time
+HMAC_BLOCK = 64  # bytes: SHA-256's block size
 
 
-def export_rows(*, viewer: Any, dates: str) -> tuple[QuerySet[Encounter], Iterator[list[Any]]]:
-    """Encounter-level rows for people whose research consent is in force.
+def _hmac_pads() -> tuple[bytes, bytes]:
+    """The inner and outer keys of HMAC-SHA256 (RFC 2104) for the pseudonym key."""
+    key = settings.RESEARCH_PSEUDONYM_KEY.encode("utf-8")
+    if len(key) > HMAC_BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(HMAC_BLOCK, b"\0")
+    return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
 
-    People come in the order of their pseudonyms, not of their record numbers,
-    which would reveal who registered first; only the list of ids is held.
-    """
-    encounters = (
-        encounter_research_policy.visible_to(viewer, encounter_research_policy.Action.EXPORT_ROWS)
-        .select_related("partner")
-        .prefetch_related("activities")
-        .annotate(co_count=Count("participants", distinct=True))
+
+class Pseudonym(Func):
+    """``pseudonym(client_id)`` in SQL: HMAC-SHA256 built from PostgreSQL's own
+    ``sha256()``, or on SQLite the Python function itself, registered on each
+    connection (``sqlite_functions``)."""
+
+    output_field = CharField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        inner, outer = _hmac_pads()
+        message = f"convert_to('person:' || ({sql})::text, 'UTF8')"
+        digest = f"sha256(%s::bytea || sha256(%s::bytea || {message}))"
+        return f"('P-' || substr(encode({digest}, 'hex'), 1, 16))", [outer, inner, *params]
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"research_pseudonym({sql})", list(params)
+
+
+def sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """``connection_created``: what ``Pseudonym`` calls on SQLite."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "research_pseudonym", 1, pseudonym, deterministic=True
+        )
+
+
+class IdList(Aggregate):
+    """The ids of a group, comma-separated, in no particular order."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(CAST(%(expressions)s AS TEXT), ',')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        return super().as_sql(
+            compiler,
+            connection,
+            function="GROUP_CONCAT",
+            template="%(function)s(%(expressions)s, ',')",
+            **extra,
+        )
+
+
+def _export_query(viewer: Any) -> QuerySet[Any]:
+    encounters = encounter_research_policy.visible_to(
+        viewer, encounter_research_policy.Action.EXPORT_ROWS
+    )
+    activities = Encounter.activities.through.objects.filter(encounter_id=OuterRef("pk"))
+    participants = Encounter.participants.through.objects.filter(encounter_id=OuterRef("pk"))
+    return (
+        encounters.order_by()
+        .annotate(
+            person=Pseudonym("client_id"),
+            day=TruncDate("occurred_at"),
+            activity_ids=Subquery(
+                activities.order_by()
+                .values("encounter_id")
+                .annotate(ids=IdList("activity_id"))
+                .values("ids")  # type: ignore[misc]  # the annotation, which the stubs miss
+            ),
+            co=Exists(participants),
+        )
+        .order_by("person", "occurred_at", "pk")
+        .values_list(
+            "client_id",
+            "person",
+            "day",
+            "setting",
+            "partner__kind",
+            "duration_minutes",
+            "activity_ids",
+            "co",
+            "situation",
+        )
     )
 
-    def rows() -> Iterator[list[Any]]:
-        ids = sorted(set(encounters.values_list("client_id", flat=True)), key=pseudonym)
-        for start in range(0, len(ids), PERSONS_PER_QUERY):
-            batch = ids[start : start + PERSONS_PER_QUERY]
-            order = {client_id: index for index, client_id in enumerate(batch)}
-            chunk = sorted(
-                encounters.filter(client_id__in=batch).order_by("occurred_at", "pk"),
-                key=lambda e: order[e.client_id],
+
+def export_rows(*, viewer: Any, dates: str) -> Iterator[tuple[Any, ...]]:
+    """Encounter-level rows for people whose research consent is in force,
+    each cell ready for a spreadsheet (``spreadsheet_cell``).
+
+    People come in the order of their pseudonyms, not of their record numbers,
+    which would reveal who registered first; nothing is held per person.
+    """
+    rows = _export_query(viewer)
+    with transaction.atomic():
+        activities = _ActivityCells()
+        cells: dict[Any, Any] = {None: ""}
+        person, offset = None, timedelta(0)
+        fetched = rows.iterator(chunk_size=EXPORT_CHUNK)
+        try:
+            for client_id, name, day, setting, kind, minutes, ids, co, situation in fetched:
+                if dates == "week":
+                    shown = day - timedelta(days=day.weekday())
+                else:
+                    if client_id != person:
+                        person, offset = client_id, date_offset(client_id)
+                    shown = day + offset
+                for value in (setting, kind, situation):
+                    if value not in cells:
+                        cells[value] = spreadsheet_cell(value)
+                activity_names, hifis_codes = activities.of(ids)
+                yield (
+                    name,
+                    shown.isoformat(),
+                    cells[setting],
+                    cells[kind],
+                    minutes or "",
+                    activity_names,
+                    hifis_codes,
+                    1 if co else 0,
+                    cells[situation],
+                )
+        finally:
+            # A download cut short: the cursor closes inside its transaction.
+            fetched.close()  # type: ignore[attr-defined]
+
+
+class _ActivityCells:
+    """The activities and HIFIS codes cells of a list of activity ids, in the
+    order of the activity list, each list worked out once."""
+
+    def __init__(self) -> None:
+        self.known: dict[str | None, tuple[str, str]] = {None: ("", "")}
+        self._load()
+
+    def _load(self) -> None:
+        self.listed = list(Activity.objects.all())
+        self.rank = {activity.pk: index for index, activity in enumerate(self.listed)}
+
+    def of(self, ids: str | None) -> tuple[str, str]:
+        if ids not in self.known:
+            pks = [int(pk) for pk in ids.split(",")]  # type: ignore[union-attr]
+            if not set(pks) <= self.rank.keys():
+                self._load()  # an activity added since the export began
+            chosen = [self.listed[self.rank[pk]] for pk in sorted(pks, key=self.rank.__getitem__)]
+            self.known[ids] = (
+                spreadsheet_cell("; ".join(a.name_en for a in chosen)),
+                spreadsheet_cell("; ".join(a.hifis_code for a in chosen if a.hifis_code)),
             )
-            for encounter in chunk:
-                yield _row(encounter, dates)
-
-    return encounters, rows()
-
-
-def _row(encounter: Any, dates: str) -> list[Any]:
-    day = timezone.localtime(encounter.occurred_at).date()
-    if dates == "week":
-        shown = day - timedelta(days=day.weekday())
-    else:
-        shown = day + date_offset(encounter.client_id)
-    activities = list(encounter.activities.all())
-    # Written through exports.csv_stream, which quotes what would run as a formula.
-    return [
-        pseudonym(encounter.client_id),
-        shown.isoformat(),
-        encounter.setting,
-        encounter.partner.kind if encounter.partner_id else "",
-        encounter.duration_minutes or "",
-        "; ".join(a.name_en for a in activities),
-        "; ".join(a.hifis_code for a in activities if a.hifis_code),
-        1 if encounter.co_count else 0,
-        encounter.situation,
-    ]
+        return self.known[ids]

@@ -185,7 +185,7 @@ def session_deleted(sender: Any, instance: GroupSession, **kwargs: Any) -> None:
 def attendance_changed(sender: Any, instance: GroupAttendance, **kwargs: Any) -> None:
     before = getattr(instance, BASIS, {}).get("session_id")
     setattr(instance, BASIS, _values(instance))
-    if GroupAttendance.session.is_cached(instance):  # type: ignore[attr-defined]
+    if GroupAttendance.session.is_cached(instance):
         changed(months=[instance.session.held_on])
     else:
         changed(sessions=[instance.session_id])

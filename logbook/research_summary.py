@@ -163,7 +163,7 @@ class Figures:
         return union.bit_count()
 
 
-def may_count(viewer: Any) -> bool:
+def can_count(viewer: Any) -> bool:
     """Whether ``viewer`` may count everything the summary holds (each part's own policy)."""
     return (
         encounter_research_policy.can(viewer, encounter_research_policy.Action.VIEW)
@@ -176,7 +176,7 @@ def may_count(viewer: Any) -> bool:
 def figures(*, viewer: Any) -> Figures:
     """The research figures, brought up to date first if anything changed:
     two queries when nothing did, a fixed number more when something did."""
-    if not may_count(viewer):
+    if not can_count(viewer):
         return Figures()
     zone = timezone.get_current_timezone_name()
     rows = None
@@ -241,18 +241,19 @@ def _count_again(viewer: Any, zone: str) -> None:
             encounters = encounter_research_policy.visible_to(viewer)
             months: set[date] = set()
             if "month" in kinds:
-                months |= set(
-                    claimed.filter(month__isnull=False).values_list("month", flat=True).distinct()
-                )
+                named = claimed.filter(month__isnull=False).values_list("month", flat=True)
+                months |= {month for month in named.distinct() if month is not None}
             if "client" in kinds:
                 people = claimed.filter(client_id__isnull=False).values("client_id")
                 months |= _months_of(encounters.filter(client_id__in=people), "occurred_at")
             if "encounter" in kinds:
-                ids = claimed.filter(encounter_id__isnull=False).values("encounter_id")
-                months |= _months_of(encounters.filter(pk__in=ids), "occurred_at")
+                named_encounters = claimed.filter(encounter_id__isnull=False).values("encounter_id")
+                months |= _months_of(encounters.filter(pk__in=named_encounters), "occurred_at")
             if "session" in kinds:
-                ids = claimed.filter(session_id__isnull=False).values("session_id")
-                sessions = group_session_policy.metadata_visible_to(viewer).filter(pk__in=ids)
+                named_sessions = claimed.filter(session_id__isnull=False).values("session_id")
+                sessions = group_session_policy.metadata_visible_to(viewer).filter(
+                    pk__in=named_sessions
+                )
                 months |= _months_of(sessions, "held_on")
             _replace(viewer, zone, months, referrals="referrals" in kinds)
         claimed.delete()

@@ -1,5 +1,7 @@
 """De-identified programme statistics and the pseudonymised export, for research."""
 
+from functools import partial
+
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,13 +11,13 @@ from interventions.choices import Setting
 from interventions.models import Activity
 from partners.choices import PartnerKind
 from peersupport.access import ability_required
-from peersupport.audit import record_export
+from peersupport.audit import record_streamed_export
 from peersupport.query import parse
 from peersupport.roles import Ability
 from referrals.choices import ReferralStatus
 
 from . import research
-from .exports import csv_stream
+from .exports import csv_batches, csv_stream
 from .forms import ResearchExportQuery
 
 stats = ability_required(Ability.VIEW_PROGRAMME_STATS)
@@ -97,17 +99,18 @@ def export(request):
     if fmt != "csv":
         raise Http404
     dates = query.value("dates", "shift")
-    encounters, rows = research.export_rows(viewer=request.user, dates=dates)
-    record_export(
+    # Recorded before the first row leaves; the row count when the stream ends.
+    stream = record_streamed_export(
         user=request.user,
         dataset="research_encounters",
         format="csv",
         filters={"dates": dates},
-        row_count=encounters.count(),
+        rows=research.export_rows(viewer=request.user, dates=dates),
+        write=partial(csv_batches, [name for name, _ in research.EXPORT_COLUMNS]),
     )
     filename = f"research-encounters-{timezone.localdate().isoformat()}.csv"
     return StreamingHttpResponse(
-        csv_stream([name for name, _ in research.EXPORT_COLUMNS], rows),
+        stream,
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

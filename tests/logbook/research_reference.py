@@ -1,23 +1,26 @@
 """The research figures as /research/activity/ counted them before they were
-kept counted: the whole history at every read, straight through the research
-policies. Kept verbatim as the reference the kept figures are compared with
-(tests/logbook/test_research_summary.py): same data, same page."""
+kept counted (the whole history at every read, straight through the research
+policies), and the research export as it was (a query per 200 people, an
+object per encounter). Kept verbatim as the references the kept figures and
+the streamed export are compared with: same data, same page, same file."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from clients.access import client_research_policy
 from groups import selectors as group_selectors
 from interventions.access import encounter_research_policy
+from interventions.models import Encounter
 from logbook.access import stage_policy
-from logbook.research import INTERNAL, OUTCOMES, STILL_OPEN
+from logbook.research import INTERNAL, OUTCOMES, STILL_OPEN, date_offset, pseudonym
 from partners.choices import PartnerKind
 from peersupport.small_cells import HIDDEN, SMALL_CELL, suppress, suppress_parts
 from referrals import selectors as referral_selectors
@@ -179,3 +182,58 @@ def referral_figures(*, viewer: Any) -> dict[str, Any]:
 
 def _next_month(month: date) -> date:
     return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+# The export as it was: a list of every person first, then a query per 200
+# people, a Python object per encounter.
+
+PERSONS_PER_QUERY = 200
+
+
+def export_rows(*, viewer: Any, dates: str) -> tuple[QuerySet[Encounter], Iterator[list[Any]]]:
+    """Encounter-level rows for people whose research consent is in force.
+
+    People come in the order of their pseudonyms, not of their record numbers,
+    which would reveal who registered first; only the list of ids is held.
+    """
+    encounters = (
+        encounter_research_policy.visible_to(viewer, encounter_research_policy.Action.EXPORT_ROWS)
+        .select_related("partner")
+        .prefetch_related("activities")
+        .annotate(co_count=Count("participants", distinct=True))
+    )
+
+    def rows() -> Iterator[list[Any]]:
+        ids = sorted(set(encounters.values_list("client_id", flat=True)), key=pseudonym)
+        for start in range(0, len(ids), PERSONS_PER_QUERY):
+            batch = ids[start : start + PERSONS_PER_QUERY]
+            order = {client_id: index for index, client_id in enumerate(batch)}
+            chunk = sorted(
+                encounters.filter(client_id__in=batch).order_by("occurred_at", "pk"),
+                key=lambda e: order[e.client_id],
+            )
+            for encounter in chunk:
+                yield _row(encounter, dates)
+
+    return encounters, rows()
+
+
+def _row(encounter: Any, dates: str) -> list[Any]:
+    day = timezone.localtime(encounter.occurred_at).date()
+    if dates == "week":
+        shown = day - timedelta(days=day.weekday())
+    else:
+        shown = day + date_offset(encounter.client_id)
+    activities = list(encounter.activities.all())
+    # Written through exports.csv_stream, which quotes what would run as a formula.
+    return [
+        pseudonym(encounter.client_id),
+        shown.isoformat(),
+        encounter.setting,
+        encounter.partner.kind if encounter.partner_id else "",
+        encounter.duration_minutes or "",
+        "; ".join(a.name_en for a in activities),
+        "; ".join(a.hifis_code for a in activities if a.hifis_code),
+        1 if encounter.co_count else 0,
+        encounter.situation,
+    ]

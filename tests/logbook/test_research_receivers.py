@@ -110,7 +110,7 @@ CHANGES = {
     ].co_encounters.remove(p["encounters"][5]),
     "two records of one person merged": lambda p, peer, coordinator: _merge(p, coordinator),
     "a record marked merged": lambda p, peer, coordinator: _mark_merged(p, coordinator),
-    "someone registered": lambda p, peer, coordinator: ClientFactory(intake_date=date(2025, 3, 9)),
+    "someone registered": lambda p, peer, coordinator: ClientFactory(intake_date=date(2025, 2, 9)),
     "an intake date moved": lambda p, peer, coordinator: _set(
         p["people"][3], intake_date=date(2025, 5, 1)
     ),
