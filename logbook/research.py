@@ -20,11 +20,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Aggregate, CharField, Exists, Func, OuterRef, QuerySet, Subquery
+from django.db.models import CharField, Func, QuerySet
 from django.db.models.functions import TruncDate
 
 from interventions.access import encounter_research_policy
-from interventions.models import Activity, Encounter
+from interventions.models import Activity
 from partners.choices import PartnerKind
 from peersupport.export_text import spreadsheet_cell
 from peersupport.small_cells import HIDDEN, SMALL_CELL, suppress, suppress_parts
@@ -246,41 +246,17 @@ def sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
         )
 
 
-class IdList(Aggregate):
-    """The ids of a group, comma-separated, in no particular order."""
-
-    function = "STRING_AGG"
-    template = "%(function)s(CAST(%(expressions)s AS TEXT), ',')"
-    output_field = CharField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
-        return super().as_sql(
-            compiler,
-            connection,
-            function="GROUP_CONCAT",
-            template="%(function)s(%(expressions)s, ',')",
-            **extra,
-        )
-
-
 def _export_query(viewer: Any) -> QuerySet[Any]:
     encounters = encounter_research_policy.visible_to(
         viewer, encounter_research_policy.Action.EXPORT_ROWS
     )
-    activities = Encounter.activities.through.objects.filter(encounter_id=OuterRef("pk"))
-    participants = Encounter.participants.through.objects.filter(encounter_id=OuterRef("pk"))
     return (
         encounters.order_by()
         .annotate(
             person=Pseudonym("client_id"),
             day=TruncDate("occurred_at"),
-            activity_ids=Subquery(
-                activities.order_by()
-                .values("encounter_id")
-                .annotate(ids=IdList("activity_id"))
-                .values("ids")  # type: ignore[misc]  # the annotation, which the stubs miss
-            ),
-            co=Exists(participants),
+            activity_ids=research_summary.activity_ids(),
+            co=research_summary.with_participants(),
         )
         .order_by("person", "occurred_at", "pk")
         .values_list(
@@ -347,7 +323,10 @@ class _ActivityCells:
         self._load()
 
     def _load(self) -> None:
-        self.listed = list(Activity.objects.all())
+        # Kept when read again: an activity deleted meanwhile is still named by the cursor's rows.
+        known = {activity.pk: activity for activity in getattr(self, "listed", [])}
+        known |= {activity.pk: activity for activity in Activity.objects.all()}
+        self.listed = sorted(known.values(), key=lambda a: (a.position, a.pk))
         self.rank = {activity.pk: index for index, activity in enumerate(self.listed)}
 
     def of(self, ids: str | None) -> tuple[str, str]:
