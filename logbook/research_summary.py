@@ -44,6 +44,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     Exists,
     OuterRef,
     Q,
@@ -362,7 +363,11 @@ def count_months(
     rows = (
         encounters.order_by()
         .annotate(
-            month=TruncMonth("occurred_at"), activity_ids=activity_ids(), co=with_participants()
+            # A date, not a moment: the database gives the local month's first
+            # day, and no row pays for a time zone conversion in Python.
+            month=TruncMonth("occurred_at", output_field=DateField()),
+            activity_ids=activity_ids(),
+            co=with_participants(),
         )
         .values_list("month", "setting", "anonymous_count", "client_id", "activity_ids", "co")
         .iterator(chunk_size=CHUNK)
@@ -370,8 +375,7 @@ def count_months(
     counted: dict[date, dict[str, Any]] = defaultdict(_empty)
     bitmaps: dict[date, bytearray] = {}
     named: dict[str | None, set[str]] = {None: set()}
-    for when, setting, anonymous, client_id, ids, co in rows:
-        month = month_of(when)
+    for month, setting, anonymous, client_id, ids, co in rows:
         cell = counted[month]
         cell["encounters"] += 1
         cell["anonymous"] += anonymous or 0

@@ -452,3 +452,18 @@ def test_counting_again_reads_only_the_months_that_changed(
     research.figures(viewer=researcher)
     after = {row.key: row.counted_at for row in ResearchFigure.objects.all()}
     assert [key for key in after if after[key] != before[key]] == ["2023-03-01"]
+
+
+def test_a_command_counts_everything_again_after_a_bulk_load(researcher, peer):
+    from django.core.management import CommandError, call_command
+
+    research.figures(viewer=researcher)
+    Encounter.objects.bulk_create(
+        Encounter(anonymous_count=1, setting="street", author=peer, occurred_at=timezone.now())
+        for _ in range(6)
+    )
+    call_command("count_research_figures", "--as", "researcher")
+    assert not ResearchChange.objects.exists()
+    assert kept(researcher) == counted_from_scratch(researcher)
+    with pytest.raises(CommandError):
+        call_command("count_research_figures", "--as", "peer")
