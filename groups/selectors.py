@@ -244,14 +244,16 @@ def attendance_for_timeline(*, viewer: Any, client: Client, limit: int) -> list[
 # Counts, for research and the overview --------------------------------------------
 
 
-def sessions_per_month(*, viewer: Any) -> dict[date, dict[str, int]]:
+def sessions_per_month(*, viewer: Any, within: Q | None = None) -> dict[date, dict[str, int]]:
     """Raw counts per month of sessions held (never cancelled), registered
     people who came and the anonymous head count, before any suppression;
     empty for whoever may not count sessions. Two queries (a join of the
-    attendances would multiply the head counts)."""
-    sessions = group_session_policy.metadata_visible_to(viewer).annotate(
-        month=TruncMonth("held_on")
-    )
+    attendances would multiply the head counts). ``within`` limits the
+    sessions (the research figures count again only the months that changed)."""
+    sessions = group_session_policy.metadata_visible_to(viewer)
+    if within is not None:
+        sessions = sessions.filter(within)
+    sessions = sessions.annotate(month=TruncMonth("held_on"))
     months: dict[date, dict[str, int]] = {}
     for row in (
         sessions.values("month")

@@ -2,19 +2,26 @@
 writer every CSV file of the product uses (the research export's too).
 
 Every format reads entries through ``selectors.entry_list``, the screen's own
-selector, so an export never shows more than the list. Rows are read in
-chunks; CSV and JSON stream as they are produced, XLSX and QDPX (zip files)
-are built in a temporary file that spills to disk, so memory stays flat.
+selector, so an export never shows more than the list. Entries are read as
+plain values from one query (a server-side cursor on PostgreSQL), their themes,
+partners and coders a chunk at a time, never as model objects; CSV and JSON
+stream as they are produced, XLSX (openpyxl's write-only workbook) and QDPX
+(``zip_writer``, its project file assembled from parts spooled to disk) are
+built in a temporary file that spills to disk, so memory stays flat.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
+import shutil
+import tempfile
 import uuid
-import zipfile
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any, BinaryIO
 
 from django.db.models import QuerySet
@@ -27,6 +34,7 @@ from peersupport.export_text import XlsxCells, export_text, spreadsheet_cell
 from .access import entry_bin_policy, entry_policy
 from .choices import Involved
 from .models import Entry, Theme
+from .zip_writer import ZipWriter
 
 # Every format of the logbook's export, in the order the list offers them,
 # with its content type.
@@ -67,29 +75,81 @@ def guid(kind: str, pk: Any) -> str:
     return str(uuid.uuid5(GUID_NAMESPACE, f"{kind}:{pk}")).upper()
 
 
-def iter_entries(entries: QuerySet[Entry]) -> Iterator[Entry]:
-    return entries.prefetch_related("themes", "partners").iterator(chunk_size=CHUNK)
+ENTRY_VALUES = (
+    "pk",
+    "occurred_on",
+    "stage_name",
+    "kind",
+    "source",
+    "title",
+    "narrative",
+    "involved",
+    "what_changed",
+    "why_changed",
+    "who_decided",
+    "author_id",
+)
 
 
-def entry_record(entry: Any) -> dict[str, Any]:
-    """One entry as plain values; every format starts from this."""
-    return {
-        "id": entry.pk,
-        "date": entry.occurred_on.isoformat(),
-        "stage": clean(entry.stage_name),
-        "kind": entry.kind,
-        "source": entry.source,
-        "title": clean(entry.title),
-        "narrative": clean(entry.narrative),
-        "themes": [clean(theme.name) for theme in entry.themes.all()],
-        "theme_ids": [theme.pk for theme in entry.themes.all()],
-        "roles_involved": [value for value in entry.involved or [] if value in Involved.values],
-        "partners": [clean(partner.name) for partner in entry.partners.all()],
-        "what_changed": clean(entry.what_changed),
-        "why_changed": clean(entry.why_changed),
-        "who_decided": clean(entry.who_decided),
-        "author": clean(str(entry.author)),
-    }
+def _author_names(ids: set[int], known: dict[int, str]) -> None:
+    """Add the names of the accounts ``ids`` that ``known`` lacks (one query, if any)."""
+    from django.contrib.auth import get_user_model
+
+    missing = ids - known.keys()
+    if missing:
+        for user in get_user_model().objects.filter(pk__in=missing):
+            known[user.pk] = clean(str(user))
+
+
+def iter_records(
+    entries: QuerySet[Entry], *, coders: Any = None, authors: dict[int, str] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Each entry as plain values (what every format starts from), in the
+    list's order. ``coders(ids)``, if given, says who coded each of a chunk of
+    entries (``record["coder_id"]``); ``authors`` keeps the names of the
+    accounts met so far (a few people write a logbook)."""
+    authors = {} if authors is None else authors
+    rows = entries.values_list(*ENTRY_VALUES).iterator(chunk_size=CHUNK)
+    while chunk := list(islice(rows, CHUNK)):
+        ids = [row[0] for row in chunk]
+        themes: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        coded = Entry.themes.through.objects.filter(entry_id__in=ids)
+        # In the codebook's order (``Theme.Meta.ordering``), as the entry shows them.
+        for entry_id, theme_id, name in coded.order_by(
+            "entry_id", "theme__polarity", "theme__name", "theme_id"
+        ).values_list("entry_id", "theme_id", "theme__name"):
+            themes[entry_id].append((theme_id, clean(name)))
+        partners: dict[int, list[str]] = defaultdict(list)
+        involved_partners = Entry.partners.through.objects.filter(entry_id__in=ids)
+        for entry_id, name in involved_partners.order_by(
+            "entry_id", "partner__name", "partner_id"
+        ).values_list("entry_id", "partner__name"):
+            partners[entry_id].append(clean(name))
+        coder_of = coders(ids) if coders else {}
+        _author_names({row[-1] for row in chunk}, authors)
+        for pk, day, stage, kind, source, title, narrative, involved, *rest in chunk:
+            what, why, who, author_id = rest
+            yield {
+                "id": pk,
+                "date": day.isoformat(),
+                "stage": clean(stage),
+                "kind": kind,
+                "source": source,
+                "title": clean(title),
+                "narrative": clean(narrative),
+                "themes": [name for _, name in themes[pk]],
+                "theme_ids": [theme_id for theme_id, _ in themes[pk]],
+                "roles_involved": [value for value in involved or [] if value in Involved.values],
+                "partners": partners[pk],
+                "what_changed": clean(what),
+                "why_changed": clean(why),
+                "who_decided": clean(who),
+                "author": authors[author_id],
+                "author_id": author_id,
+                "coder_id": coder_of.get(pk, author_id),
+            }
+        # Let this chunk go before the next is read: never two in memory.
+        del chunk, themes, partners, coder_of
 
 
 def _flat(record: dict[str, Any]) -> list[Any]:
@@ -115,9 +175,29 @@ def csv_stream(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> Iterator
         yield writer.writerow([spreadsheet_cell(value) for value in row])
 
 
+def csv_batches(
+    header: Iterable[Any], cells: Iterable[Iterable[Any]], *, batch: int = 1000
+) -> Iterator[str]:
+    """The same CSV file as ``csv_stream``, ``batch`` rows a piece, for rows
+    whose values are spreadsheet cells already (``spreadsheet_cell``): the
+    research export cleans each distinct value once, not each cell."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow([spreadsheet_cell(value) for value in header])
+    rows = iter(cells)
+    while True:
+        writer.writerows(islice(rows, batch))
+        if not buffer.tell():
+            return
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
 def csv_chunks(entries: QuerySet[Entry]) -> Iterator[str]:
     """The entries as CSV, one row each."""
-    return csv_stream(COLUMNS, (_flat(entry_record(entry)) for entry in iter_entries(entries)))
+    return csv_stream(COLUMNS, (_flat(record) for record in iter_records(entries)))
 
 
 def codebook_records(codebook: Iterable[Theme]) -> list[dict[str, Any]]:
@@ -144,8 +224,9 @@ def json_chunks(
         "codebook": codebook_records(codebook),
     }
     yield json.dumps(head, ensure_ascii=False)[:-1] + ', "entries": ['
-    for index, entry in enumerate(iter_entries(entries)):
-        yield ("," if index else "") + json.dumps(entry_record(entry), ensure_ascii=False)
+    for index, record in enumerate(iter_records(entries)):
+        del record["author_id"], record["coder_id"]
+        yield ("," if index else "") + json.dumps(record, ensure_ascii=False)
     yield "]}"
 
 
@@ -164,8 +245,7 @@ def write_xlsx(entries: QuerySet[Entry], codebook: Iterable[Theme], fileobj: Bin
     base = [c for c in COLUMNS if c != "themes"]
     header = base + [f"theme: {clean(t.name)}" for t in themes]
     sheet.append(cells.row("entries", 1, header, header))
-    for number, entry in enumerate(iter_entries(entries), start=2):
-        record = entry_record(entry)
+    for number, record in enumerate(iter_records(entries), start=2):
         coded = set(record["theme_ids"])
         values = ["; ".join(v) if isinstance(v, list) else v for v in (record[c] for c in base)]
         values += [1 if t.pk in coded else None for t in themes]
@@ -223,25 +303,21 @@ def qda_name(record: dict[str, Any]) -> str:
     return f"{record['date']} · #{record['id']} · {record['title']}"
 
 
-def coders_of(entries: QuerySet[Entry], *, viewer: Any) -> dict[int, int]:
-    """Who last set each entry's themes, from the history of the entries
-    ``viewer`` may open, the bin's included (one query). Only the research
-    team codes; an entry coded outside any request (an import, a test) has no
-    one recorded and is credited to its author."""
+def coders_of(ids: list[int], *, viewer: Any) -> dict[int, int]:
+    """Who last set the themes of each of the entries ``ids``, from the
+    history of the entries ``viewer`` may open, the bin's included (one query).
+    Only the research team codes; an entry coded outside any request (an
+    import, a test) has no one recorded and is credited to its author."""
     coders: dict[int, int] = {}
     history = HistoryPolicy(entry_policy).visible_to(viewer) | HistoryPolicy(
         entry_bin_policy
     ).visible_to(viewer)
     changes = (
-        history.filter(
-            object_id__in=entries.order_by().values("pk"),
-            changes__themes__type="m2m",
-            actor__isnull=False,
-        )
+        history.filter(object_id__in=ids, changes__themes__type="m2m", actor__isnull=False)
         .order_by("timestamp", "pk")
         .values_list("object_id", "actor_id")
     )
-    for entry_id, actor_id in changes.iterator(chunk_size=CHUNK):
+    for entry_id, actor_id in changes:
         coders[entry_id] = actor_id
     return coders
 
@@ -249,16 +325,88 @@ def coders_of(entries: QuerySet[Entry], *, viewer: Any) -> dict[int, int]:
 DOCUMENT_VARIABLES = ("stage", "kind", "source", "date")
 
 
-def _variable_values(
-    parent: Any, record: dict[str, Any], variables: dict[str, str], ns: str
-) -> None:
+def _variable_values(parent: Any, record: dict[str, Any], variables: dict[str, str]) -> None:
     from lxml import etree
 
     for name in DOCUMENT_VARIABLES:
-        value = etree.SubElement(parent, f"{{{ns}}}VariableValue")
-        etree.SubElement(value, f"{{{ns}}}VariableRef", targetGUID=variables[name])
+        value = etree.SubElement(parent, "VariableValue")
+        etree.SubElement(value, "VariableRef", targetGUID=variables[name])
         tag = "DateValue" if name == "date" else "TextValue"
-        etree.SubElement(value, f"{{{ns}}}{tag}").text = record[name]
+        etree.SubElement(value, tag).text = record[name]
+
+
+QDA_NAMESPACE = "urn:QDA-XML:project:1.0"
+
+
+def _case(record: dict[str, Any], variables: dict[str, str]) -> Any:
+    from lxml import etree
+
+    case = etree.Element("Case", guid=guid("case", record["id"]), name=record["name"])
+    _variable_values(case, record, variables)
+    etree.SubElement(case, "SourceRef", targetGUID=record["guid"])
+    return case
+
+
+def _text_source(record: dict[str, Any], variables: dict[str, str]) -> Any:
+    from lxml import etree
+
+    source = etree.Element(
+        "TextSource",
+        guid=record["guid"],
+        name=record["name"],
+        plainTextPath=f"internal://{record['guid']}.txt",
+        creatingUser=guid("user", record["author_id"]),
+    )
+    if record["theme_ids"]:
+        coder = guid("user", record["coder_id"])
+        selection = etree.SubElement(
+            source,
+            "PlainTextSelection",
+            guid=guid("selection", record["id"]),
+            name=record["name"],
+            startPosition="0",
+            endPosition=str(record["length"]),
+            creatingUser=coder,
+        )
+        for theme_id in record["theme_ids"]:
+            coding = etree.SubElement(
+                selection,
+                "Coding",
+                guid=guid("coding", f"{record['id']}:{theme_id}"),
+                creatingUser=coder,
+            )
+            etree.SubElement(coding, "CodeRef", targetGUID=guid("theme", theme_id))
+    # Document variables: programs that ignore the cases read these.
+    _variable_values(source, record, variables)
+    return source
+
+
+def _codebook(themes: list[Theme], used: set[int]) -> Any:
+    """The codebook as codes; a theme that only groups others is a category."""
+    from lxml import etree
+
+    by_parent: dict = {}
+    for theme in themes:
+        by_parent.setdefault(theme.parent_id, []).append(theme)
+    codes = etree.Element("CodeBook")
+    holder = etree.SubElement(codes, "Codes")
+
+    def add(parent_element: Any, parent_id: int | None) -> None:
+        for theme in by_parent.get(parent_id, []):
+            codable = theme.pk not in by_parent or theme.pk in used
+            code = etree.SubElement(
+                parent_element,
+                "Code",
+                guid=guid("theme", theme.pk),
+                name=clean(theme.name),
+                isCodable="true" if codable else "false",
+            )
+            description = clean(f"{theme.get_polarity_display()}. {theme.description}".strip())
+            etree.SubElement(code, "Description").text = description
+            add(code, theme.pk)
+
+    add(holder, None)
+    return codes
 
 
 def write_qdpx(
@@ -273,136 +421,74 @@ def write_qdpx(
     others is a category, not codable), each entry a text source coded with its
     themes over its whole text, by the user who coded it, carrying stage, kind,
     source and date as document variables, and a case per entry carrying the
-    same variables, for the programs that read cases."""
-    from django.contrib.auth import get_user_model
+    same variables, for the programs that read cases.
+
+    One pass over the entries: each text goes into the zip as it is read, its
+    case and source into two temporary files; the project file is then written
+    from them, after the users and the codebook it must name first. Elements
+    are serialised without a namespace and placed inside the project element,
+    whose default namespace they take."""
     from lxml import etree
 
     themes = list(codebook)
-    by_parent: dict = {}
-    for theme in themes:
-        by_parent.setdefault(theme.parent_id, []).append(theme)
     known = {t.pk for t in themes}
     variables = {name: guid("variable", name) for name in DOCUMENT_VARIABLES}
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    coders = coders_of(entries, viewer=viewer)
     users: dict[int, str] = {}  # user id -> name; keyed by id, as two people may share a name
-    records = []
     used_themes: set[int] = set()
-
-    with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        # Sources first: the project file names them, and a zip is written one member at a time.
-        for entry in iter_entries(entries):
-            record = entry_record(entry)
-            record["guid"] = guid("entry", entry.pk)
+    any_entry = False
+    archive = ZipWriter(fileobj)
+    with tempfile.TemporaryFile() as cases, tempfile.TemporaryFile() as sources:
+        records = iter_records(
+            entries, coders=lambda ids: coders_of(ids, viewer=viewer), authors=users
+        )
+        for record in records:
+            any_entry = True
+            record["guid"] = guid("entry", record["id"])
             record["name"] = qda_name(record)
-            record["theme_ids"] = [t.pk for t in entry.themes.all() if t.pk in known]
+            record["theme_ids"] = [pk for pk in record["theme_ids"] if pk in known]
             used_themes.update(record["theme_ids"])
-            record["length"] = len(source_text(record))
-            users.setdefault(entry.author_id, record["author"])
-            record["user_guid"] = guid("user", entry.author_id)
-            record["coder_id"] = coders.get(entry.pk, entry.author_id)
-            record["coder_guid"] = guid("user", record["coder_id"])
-            archive.writestr(f"sources/{record['guid']}.txt", source_text(record).encode("utf-8"))
-            # Only identifiers and short fields stay in memory; the texts are in the zip.
-            record.pop("narrative")
-            records.append(record)
-        missing = {r["coder_id"] for r in records if r["theme_ids"]} - set(users)
-        for user in get_user_model().objects.filter(pk__in=missing):
-            users[user.pk] = clean(str(user))
+            text = source_text(record)
+            record["length"] = len(text)
+            if record["theme_ids"]:
+                _author_names({record["coder_id"]}, users)
+            archive.write(f"sources/{record['guid']}.txt", text.encode("utf-8"))
+            cases.write(etree.tostring(_case(record, variables), encoding="utf-8"))
+            sources.write(etree.tostring(_text_source(record, variables), encoding="utf-8"))
 
-        ns = "urn:QDA-XML:project:1.0"
-        with archive.open("project.qde", "w") as raw, etree.xmlfile(raw, encoding="utf-8") as xf:
-            xf.write_declaration()
-            with xf.element(
-                f"{{{ns}}}Project",
-                nsmap={None: ns},
-                name=clean(project_name),
-                origin="peersupport",
-                creationDateTime=now,
-            ):
-                if users:
-                    with xf.element(f"{{{ns}}}Users"):
-                        for user_id, name in users.items():
-                            xf.write(
-                                etree.Element(
-                                    f"{{{ns}}}User", guid=guid("user", user_id), name=name
-                                )
-                            )
-                if themes:
-                    codes = etree.Element(f"{{{ns}}}CodeBook")
-                    holder = etree.SubElement(codes, f"{{{ns}}}Codes")
-
-                    def add(parent_element, parent_id):
-                        for theme in by_parent.get(parent_id, []):
-                            # A theme that only groups others arrives as a category.
-                            codable = theme.pk not in by_parent or theme.pk in used_themes
-                            code = etree.SubElement(
-                                parent_element,
-                                f"{{{ns}}}Code",
-                                guid=guid("theme", theme.pk),
-                                name=clean(theme.name),
-                                isCodable="true" if codable else "false",
-                            )
-                            description = clean(
-                                f"{theme.get_polarity_display()}. {theme.description}".strip()
-                            )
-                            etree.SubElement(code, f"{{{ns}}}Description").text = description
-                            add(code, theme.pk)
-
-                    add(holder, None)
-                    xf.write(codes)
-                variables_element = etree.Element(f"{{{ns}}}Variables")
-                for name, variable_guid in variables.items():
-                    etree.SubElement(
-                        variables_element,
-                        f"{{{ns}}}Variable",
-                        guid=variable_guid,
-                        name=name,
-                        typeOfVariable="Date" if name == "date" else "Text",
-                    )
-                xf.write(variables_element)
-                if records:
-                    with xf.element(f"{{{ns}}}Cases"):
-                        for record in records:
-                            case = etree.Element(
-                                f"{{{ns}}}Case",
-                                guid=guid("case", record["id"]),
-                                name=record["name"],
-                            )
-                            _variable_values(case, record, variables, ns)
-                            etree.SubElement(case, f"{{{ns}}}SourceRef", targetGUID=record["guid"])
-                            xf.write(case)
-                    with xf.element(f"{{{ns}}}Sources"):
-                        for record in records:
-                            source = etree.Element(
-                                f"{{{ns}}}TextSource",
-                                guid=record["guid"],
-                                name=record["name"],
-                                plainTextPath=f"internal://{record['guid']}.txt",
-                                creatingUser=record["user_guid"],
-                            )
-                            if record["theme_ids"]:
-                                selection = etree.SubElement(
-                                    source,
-                                    f"{{{ns}}}PlainTextSelection",
-                                    guid=guid("selection", record["id"]),
-                                    name=record["name"],
-                                    startPosition="0",
-                                    endPosition=str(record["length"]),
-                                    creatingUser=record["coder_guid"],
-                                )
-                                for theme_id in record["theme_ids"]:
-                                    coding = etree.SubElement(
-                                        selection,
-                                        f"{{{ns}}}Coding",
-                                        guid=guid("coding", f"{record['id']}:{theme_id}"),
-                                        creatingUser=record["coder_guid"],
-                                    )
-                                    etree.SubElement(
-                                        coding,
-                                        f"{{{ns}}}CodeRef",
-                                        targetGUID=guid("theme", theme_id),
-                                    )
-                            # Document variables: programs that ignore the cases read these.
-                            _variable_values(source, record, variables, ns)
-                            xf.write(source)
+        root = etree.Element(
+            f"{{{QDA_NAMESPACE}}}Project",
+            nsmap={None: QDA_NAMESPACE},
+            name=clean(project_name),
+            origin="peersupport",
+            creationDateTime=now,
+        )
+        empty = etree.tostring(root, encoding="utf-8")  # <Project .../>
+        with archive.member("project.qde") as project:
+            project.write(b"<?xml version='1.0' encoding='utf-8'?>\n")
+            project.write(empty.removesuffix(b"/>") + b">")
+            if users:
+                listed = etree.Element("Users")
+                for user_id, name in users.items():
+                    etree.SubElement(listed, "User", guid=guid("user", user_id), name=name)
+                project.write(etree.tostring(listed, encoding="utf-8"))
+            if themes:
+                project.write(etree.tostring(_codebook(themes, used_themes), encoding="utf-8"))
+            declared = etree.Element("Variables")
+            for name, variable_guid in variables.items():
+                etree.SubElement(
+                    declared,
+                    "Variable",
+                    guid=variable_guid,
+                    name=name,
+                    typeOfVariable="Date" if name == "date" else "Text",
+                )
+            project.write(etree.tostring(declared, encoding="utf-8"))
+            if any_entry:
+                for tag, part in (("Cases", cases), ("Sources", sources)):
+                    part.seek(0)
+                    project.write(f"<{tag}>".encode())
+                    shutil.copyfileobj(part, project)
+                    project.write(f"</{tag}>".encode())
+            project.write(b"</Project>")
+    archive.close()

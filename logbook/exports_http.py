@@ -16,8 +16,10 @@ from . import exports, selectors
 from .access import theme_policy
 from .models import Entry, Theme
 
-# Zip formats are built in a temporary file kept in memory up to this size, on disk beyond.
-SPOOL_BYTES = 8 * 1024 * 1024
+# Zip formats are built in a temporary file kept in memory up to this size, on
+# disk beyond: small, as moving the memory to disk copies it once more, and the
+# disk is as fast for a file read back once.
+SPOOL_BYTES = 1024 * 1024
 
 
 def filters_record(filters: selectors.EntryFilters) -> dict[str, Any]:

@@ -195,3 +195,56 @@ class Entry(models.Model):
 
     def involved_labels(self) -> list[str]:
         return [Involved(value).label for value in self.involved or [] if value in Involved.values]
+
+
+# The research figures, counted once and kept until what they count changes
+# (logbook/research_summary.py). Raw counts, never shown as they are: the
+# research page suppresses small cells when it reads them.
+
+
+class ResearchFigure(models.Model):
+    """One part of the research figures: a month's (key "2025-03-01") or the
+    referrals' (key "referrals")."""
+
+    key = models.CharField(max_length=20, primary_key=True)
+    counts = models.JSONField(default=dict)
+    # The record numbers of the people met in the month, one bit each: the
+    # people reached over several months (a stage) is the size of the union.
+    # Never shown, never exported; the encounters it is taken from say as much.
+    people = models.BinaryField(default=b"")
+    # The month boundaries depend on the time zone: figures counted under
+    # another one are counted again.
+    time_zone = models.CharField(max_length=64)
+    counted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "research figure"
+        verbose_name_plural = "research figures"
+
+    def __str__(self):
+        return self.key
+
+
+class ResearchChange(models.Model):
+    """Something the research figures count has changed; the figures it
+    touches are counted again at the next read. Exactly one of: a month; a
+    person (every month of their encounters); an encounter, a group session
+    (its month); the referrals; or none of them, meaning everything.
+
+    Plain numbers, not foreign keys: a change outlives what it names (a
+    deleted encounter), and a write never locks the row it names."""
+
+    month = models.DateField(null=True)
+    client_id = models.BigIntegerField(null=True)
+    encounter_id = models.BigIntegerField(null=True)
+    session_id = models.BigIntegerField(null=True)
+    referrals = models.BooleanField(default=False)
+    # Set by the read that counts this change again, in its transaction.
+    claim = models.CharField(max_length=32, blank=True, default="")
+
+    class Meta:
+        verbose_name = "research figures change"
+        verbose_name_plural = "research figures changes"
+
+    def __str__(self):
+        return f"change {self.pk}"

@@ -15,95 +15,54 @@ import hashlib
 import hmac
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.db import transaction
+from django.db.models import CharField, Func, QuerySet
+from django.db.models.functions import TruncDate
 
-from clients.access import client_research_policy
-from groups import selectors as group_selectors
 from interventions.access import encounter_research_policy
-from interventions.models import Encounter
+from interventions.models import Activity
 from partners.choices import PartnerKind
+from peersupport.export_text import spreadsheet_cell
 from peersupport.small_cells import HIDDEN, SMALL_CELL, suppress, suppress_parts
-from referrals import selectors as referral_selectors
 from referrals.choices import FINAL_STATUSES, ReferralStatus
 
+from . import research_summary
 from .access import stage_policy
 
 SHIFT_DAYS = 30  # a person's dates move by the same number of days, within +/- this
 
 
-def _month(value: Any) -> date:
-    return timezone.localtime(value).date().replace(day=1) if hasattr(value, "tzinfo") else value
-
-
 ADDITIVE = ("encounters", "anonymous", "co", "new_people")
 
 
-def _raw_months(viewer: Any) -> dict[date, dict[str, Any]]:
-    """Raw counts per month, before any suppression. Each measure is its own
-    query, so no join multiplies another measure's rows."""
-    encounters = encounter_research_policy.visible_to(viewer)
-    by_month = encounters.annotate(month=TruncMonth("occurred_at"))
-    months: dict[date, dict[str, Any]] = defaultdict(
-        lambda: {"settings": {}, "activities": {}, "people_ids": set()}
-    )
-    for row in by_month.values("month").annotate(
-        encounters=Count("pk", distinct=True), anonymous=Sum("anonymous_count")
-    ):
-        cell = months[_month(row["month"])]
-        cell["encounters"], cell["anonymous"] = row["encounters"], row["anonymous"] or 0
-    for row in (
-        by_month.filter(participants__isnull=False)
-        .values("month")
-        .annotate(co=Count("pk", distinct=True))
-    ):
-        months[_month(row["month"])]["co"] = row["co"]
-    for row in (
-        by_month.filter(client__isnull=False)
-        .values("month")
-        .annotate(people=Count("client", distinct=True))
-    ):
-        months[_month(row["month"])]["people"] = row["people"]
-    for row in by_month.values("month", "setting").annotate(n=Count("pk", distinct=True)):
-        months[_month(row["month"])]["settings"][row["setting"]] = row["n"]
-    for row in (
-        by_month.filter(activities__isnull=False)
-        .values("month", "activities__name_en")
-        .annotate(n=Count("pk", distinct=True))
-    ):
-        months[_month(row["month"])]["activities"][row["activities__name_en"]] = row["n"]
-    new_people = (
-        client_research_policy.visible_to(viewer)
-        .annotate(month=TruncMonth("intake_date"))
-        .values("month")
-        .annotate(n=Count("pk"))
-    )
-    for row in new_people:
-        months[_month(row["month"])]["new_people"] = row["n"]
-    return months
+def figures(*, viewer: Any) -> research_summary.Figures:
+    """The raw counts every table of the page is drawn from, read once per
+    page (kept counted: ``research_summary``)."""
+    return research_summary.figures(viewer=viewer)
 
 
-def monthly_activity(*, viewer: Any) -> dict[str, list[dict[str, Any]]]:
+def monthly_activity(
+    *, viewer: Any, counted: research_summary.Figures | None = None
+) -> dict[str, list[dict[str, Any]]]:
     """Encounters per month by setting and by activity, people reached, anonymous
     contacts, co-interventions and new people, every cell suppressed."""
-    months = _raw_months(viewer)
+    months = (counted or figures(viewer=viewer)).activity_months()
     result = []
     for month in sorted(months):
         cell = months[month]
-        encounters = cell.get("encounters", 0)
+        encounters = cell["encounters"]
         result.append(
             {
                 "month": month,
                 "encounters": suppress(encounters),
-                "people": suppress(cell.get("people", 0)),
-                "anonymous": suppress(cell.get("anonymous", 0)),
-                "co": suppress(cell.get("co", 0)),
-                "new_people": suppress(cell.get("new_people", 0)),
+                "people": suppress(cell["people"]),
+                "anonymous": suppress(cell["anonymous"]),
+                "co": suppress(cell["co"]),
+                "new_people": suppress(cell["new_people"]),
                 # The settings of a month add up to its encounters.
                 "settings": suppress_parts(cell["settings"]),
                 # An encounter may carry several activities: these do not add up.
@@ -114,13 +73,15 @@ def monthly_activity(*, viewer: Any) -> dict[str, list[dict[str, Any]]]:
     return {"months": result}
 
 
-def group_months(*, viewer: Any) -> list[dict[str, Any]]:
+def group_months(
+    *, viewer: Any, counted: research_summary.Figures | None = None
+) -> list[dict[str, Any]]:
     """Support group sessions held per month, and who came: registered people
     and others (a head count), each cell suppressed; registered and others
     add up to the month's attendance, so a lone small part hides the other.
     Counted through the sessions' policy (``metadata_visible_to``), never
     reading a session's note nor naming who came."""
-    months = group_selectors.sessions_per_month(viewer=viewer)
+    months = (counted or figures(viewer=viewer)).group_months()
     rows = []
     for month in sorted(months):
         cell = months[month]
@@ -137,31 +98,27 @@ def group_months(*, viewer: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def by_stage(*, viewer: Any) -> list[dict[str, Any]]:
+def by_stage(
+    *, viewer: Any, counted: research_summary.Figures | None = None
+) -> list[dict[str, Any]]:
     """The same measures for each stage, built from whole months (the month
     belongs to the stage its first day falls in), so that stage dates cannot be
     moved to single out a day. A stage total is hidden when exactly one of its
     months is too small to show, as it would give that month away."""
-    months = _raw_months(viewer)
-    encounters = encounter_research_policy.visible_to(viewer)
+    counted = counted or figures(viewer=viewer)
+    months = counted.activity_months()
     rows = []
     for stage in stage_policy.visible_to(viewer):
         # A month (given by its first day) belongs to the stage that holds that day.
         inside = [m for m in months if stage.holds(m)]
         row: dict[str, Any] = {"stage": stage}
         for measure in ADDITIVE:
-            values = [months[m].get(measure, 0) for m in inside]
+            values = [months[m][measure] for m in inside]
             small = [v for v in values if v < SMALL_CELL]
             total = sum(values)
             row[measure] = HIDDEN if len(small) == 1 and total >= SMALL_CELL else suppress(total)
-        if inside:
-            first, last = min(inside), max(inside)
-            window = Q(occurred_at__date__gte=first) & Q(occurred_at__date__lt=_next_month(last))
-            row["people"] = suppress(
-                encounters.filter(window, client__isnull=False).values("client").distinct().count()
-            )
-        else:
-            row["people"] = suppress(0)
+        # People met in several months are counted once: the union of the months.
+        row["people"] = suppress(counted.people_in(inside))
         rows.append(row)
     return rows
 
@@ -179,13 +136,15 @@ OUTCOMES = (
 )
 
 
-def referral_figures(*, viewer: Any) -> dict[str, Any]:
+def referral_figures(
+    *, viewer: Any, counted: research_summary.Figures | None = None
+) -> dict[str, Any]:
     """Referrals of every person counted (as encounters are: consent governs
     rows, not counts), by kind of partner and by how they ended. Each list
     adds up to the total, so a lone small cell hides the smallest other one."""
     by_kind: dict[str, int] = defaultdict(int)
     by_outcome: dict[str, int] = dict.fromkeys(OUTCOMES, 0)
-    for row in referral_selectors.counts_for_research(viewer=viewer):
+    for row in (counted or figures(viewer=viewer)).referrals:
         kind = INTERNAL if row["partner__is_internal"] else row["partner__kind"]
         by_kind[kind] += row["n"]
         status = row["status"]
@@ -201,10 +160,6 @@ def referral_figures(*, viewer: Any) -> dict[str, Any]:
         "by_kind": [(k, shown_kinds[k]) for k in kinds],
         "by_outcome": [(k, shown_outcomes[k]) for k in OUTCOMES],
     }
-
-
-def _next_month(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def _digest(label: str) -> str:
@@ -241,53 +196,147 @@ EXPORT_COLUMNS = [
 ]
 
 
-PERSONS_PER_QUERY = 200
+# The export, straight from the database cursor -------------------------------
+#
+# One query gives every row in its final order: people by pseudonym (computed
+# in SQL, as the Python ``pseudonym`` does, so that the order costs no list of
+# people held here), each person's encounters by date. On PostgreSQL it runs
+# in a server-side cursor inside a transaction, so rows arrive as they are
+# written out; SQLite reads its rows lazily anyway. Python only shifts dates
+# (one digest per person: rows come grouped by person) and formats the rows;
+# what repeats (activity lists, settings) is cleaned for the spreadsheet once.
+
+EXPORT_CHUNK = 2000  # rows fetched from the cursor at a time
+HMAC_BLOCK = 64  # bytes: SHA-256's block size
 
 
-def export_rows(*, viewer: Any, dates: str) -> tuple[QuerySet[Encounter], Iterator[list[Any]]]:
-    """Encounter-level rows for people whose research consent is in force.
+def _hmac_pads() -> tuple[bytes, bytes]:
+    """The inner and outer keys of HMAC-SHA256 (RFC 2104) for the pseudonym key."""
+    key = settings.RESEARCH_PSEUDONYM_KEY.encode("utf-8")
+    if len(key) > HMAC_BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(HMAC_BLOCK, b"\0")
+    return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
 
-    People come in the order of their pseudonyms, not of their record numbers,
-    which would reveal who registered first; only the list of ids is held.
-    """
-    encounters = (
-        encounter_research_policy.visible_to(viewer, encounter_research_policy.Action.EXPORT_ROWS)
-        .select_related("partner")
-        .prefetch_related("activities")
-        .annotate(co_count=Count("participants", distinct=True))
+
+class Pseudonym(Func):
+    """``pseudonym(client_id)`` in SQL: HMAC-SHA256 built from PostgreSQL's own
+    ``sha256()``, or on SQLite the Python function itself, registered on each
+    connection (``sqlite_functions``)."""
+
+    output_field = CharField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        inner, outer = _hmac_pads()
+        message = f"convert_to('person:' || ({sql})::text, 'UTF8')"
+        digest = f"sha256(%s::bytea || sha256(%s::bytea || {message}))"
+        return f"('P-' || substr(encode({digest}, 'hex'), 1, 16))", [outer, inner, *params]
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"research_pseudonym({sql})", list(params)
+
+
+def sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """``connection_created``: what ``Pseudonym`` calls on SQLite."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "research_pseudonym", 1, pseudonym, deterministic=True
+        )
+
+
+def _export_query(viewer: Any) -> QuerySet[Any]:
+    encounters = encounter_research_policy.visible_to(
+        viewer, encounter_research_policy.Action.EXPORT_ROWS
+    )
+    return (
+        encounters.order_by()
+        .annotate(
+            person=Pseudonym("client_id"),
+            day=TruncDate("occurred_at"),
+            activity_ids=research_summary.activity_ids(),
+            co=research_summary.with_participants(),
+        )
+        .order_by("person", "occurred_at", "pk")
+        .values_list(
+            "client_id",
+            "person",
+            "day",
+            "setting",
+            "partner__kind",
+            "duration_minutes",
+            "activity_ids",
+            "co",
+            "situation",
+        )
     )
 
-    def rows() -> Iterator[list[Any]]:
-        ids = sorted(set(encounters.values_list("client_id", flat=True)), key=pseudonym)
-        for start in range(0, len(ids), PERSONS_PER_QUERY):
-            batch = ids[start : start + PERSONS_PER_QUERY]
-            order = {client_id: index for index, client_id in enumerate(batch)}
-            chunk = sorted(
-                encounters.filter(client_id__in=batch).order_by("occurred_at", "pk"),
-                key=lambda e: order[e.client_id],
+
+def export_rows(*, viewer: Any, dates: str) -> Iterator[tuple[Any, ...]]:
+    """Encounter-level rows for people whose research consent is in force,
+    each cell ready for a spreadsheet (``spreadsheet_cell``).
+
+    People come in the order of their pseudonyms, not of their record numbers,
+    which would reveal who registered first; nothing is held per person.
+    """
+    rows = _export_query(viewer)
+    with transaction.atomic():
+        activities = _ActivityCells()
+        cells: dict[Any, Any] = {None: ""}
+        person, offset = None, timedelta(0)
+        fetched = rows.iterator(chunk_size=EXPORT_CHUNK)
+        try:
+            for client_id, name, day, setting, kind, minutes, ids, co, situation in fetched:
+                if dates == "week":
+                    shown = day - timedelta(days=day.weekday())
+                else:
+                    if client_id != person:
+                        person, offset = client_id, date_offset(client_id)
+                    shown = day + offset
+                for value in (setting, kind, situation):
+                    if value not in cells:
+                        cells[value] = spreadsheet_cell(value)
+                activity_names, hifis_codes = activities.of(ids)
+                yield (
+                    name,
+                    shown.isoformat(),
+                    cells[setting],
+                    cells[kind],
+                    minutes or "",
+                    activity_names,
+                    hifis_codes,
+                    1 if co else 0,
+                    cells[situation],
+                )
+        finally:
+            # A download cut short: the cursor closes inside its transaction.
+            fetched.close()  # type: ignore[attr-defined]
+
+
+class _ActivityCells:
+    """The activities and HIFIS codes cells of a list of activity ids, in the
+    order of the activity list, each list worked out once."""
+
+    def __init__(self) -> None:
+        self.known: dict[str | None, tuple[str, str]] = {None: ("", "")}
+        self._load()
+
+    def _load(self) -> None:
+        # Kept when read again: an activity deleted meanwhile is still named by the cursor's rows.
+        known = {activity.pk: activity for activity in getattr(self, "listed", [])}
+        known |= {activity.pk: activity for activity in Activity.objects.all()}
+        self.listed = sorted(known.values(), key=lambda a: (a.position, a.pk))
+        self.rank = {activity.pk: index for index, activity in enumerate(self.listed)}
+
+    def of(self, ids: str | None) -> tuple[str, str]:
+        if ids not in self.known:
+            pks = [int(pk) for pk in ids.split(",")]  # type: ignore[union-attr]
+            if not set(pks) <= self.rank.keys():
+                self._load()  # an activity added since the export began
+            chosen = [self.listed[self.rank[pk]] for pk in sorted(pks, key=self.rank.__getitem__)]
+            self.known[ids] = (
+                spreadsheet_cell("; ".join(a.name_en for a in chosen)),
+                spreadsheet_cell("; ".join(a.hifis_code for a in chosen if a.hifis_code)),
             )
-            for encounter in chunk:
-                yield _row(encounter, dates)
-
-    return encounters, rows()
-
-
-def _row(encounter: Any, dates: str) -> list[Any]:
-    day = timezone.localtime(encounter.occurred_at).date()
-    if dates == "week":
-        shown = day - timedelta(days=day.weekday())
-    else:
-        shown = day + date_offset(encounter.client_id)
-    activities = list(encounter.activities.all())
-    # Written through exports.csv_stream, which quotes what would run as a formula.
-    return [
-        pseudonym(encounter.client_id),
-        shown.isoformat(),
-        encounter.setting,
-        encounter.partner.kind if encounter.partner_id else "",
-        encounter.duration_minutes or "",
-        "; ".join(a.name_en for a in activities),
-        "; ".join(a.hifis_code for a in activities if a.hifis_code),
-        1 if encounter.co_count else 0,
-        encounter.situation,
-    ]
+        return self.known[ids]

@@ -1,5 +1,7 @@
 """De-identified programme statistics and the pseudonymised export, for research."""
 
+from functools import partial
+
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,13 +11,13 @@ from interventions.choices import Setting
 from interventions.models import Activity
 from partners.choices import PartnerKind
 from peersupport.access import ability_required
-from peersupport.audit import record_export
+from peersupport.audit import record_streamed_export
 from peersupport.query import parse
 from peersupport.roles import Ability
 from referrals.choices import ReferralStatus
 
 from . import research
-from .exports import csv_stream
+from .exports import csv_batches, csv_stream
 from .forms import ResearchExportQuery
 
 stats = ability_required(Ability.VIEW_PROGRAMME_STATS)
@@ -33,7 +35,9 @@ NONE = "—"
 
 @stats
 def activity(request):
-    monthly = research.monthly_activity(viewer=request.user)["months"]
+    # Every table is drawn from the same counts, read once.
+    counted = research.figures(viewer=request.user)
+    monthly = research.monthly_activity(viewer=request.user, counted=counted)["months"]
     peak = max((m["bar"] for m in monthly), default=0)
     for index, month in enumerate(monthly):
         month["bar_width"] = round(BAR_MAX * month["bar"] / peak) if peak else 0
@@ -52,7 +56,7 @@ def activity(request):
         month["activity_cells"] = [
             month["activities"].get(name, NONE) for name, _ in activities_seen
         ]
-    referrals = research.referral_figures(viewer=request.user)
+    referrals = research.referral_figures(viewer=request.user, counted=counted)
     kind_labels = {
         research.INTERNAL: gettext("Services of our organisation"),
         **dict(PartnerKind.choices),
@@ -66,8 +70,8 @@ def activity(request):
         {
             "referrals": referrals,
             "months": monthly,
-            "stages": research.by_stage(viewer=request.user),
-            "group_months": research.group_months(viewer=request.user),
+            "stages": research.by_stage(viewer=request.user, counted=counted),
+            "group_months": research.group_months(viewer=request.user, counted=counted),
             "settings": [(s, Setting(s).label) for s in settings_seen],
             "activities": activities_seen,
             "chart": {
@@ -95,17 +99,18 @@ def export(request):
     if fmt != "csv":
         raise Http404
     dates = query.value("dates", "shift")
-    encounters, rows = research.export_rows(viewer=request.user, dates=dates)
-    record_export(
+    # Recorded before the first row leaves; the row count when the stream ends.
+    stream = record_streamed_export(
         user=request.user,
         dataset="research_encounters",
         format="csv",
         filters={"dates": dates},
-        row_count=encounters.count(),
+        rows=research.export_rows(viewer=request.user, dates=dates),
+        write=partial(csv_batches, [name for name, _ in research.EXPORT_COLUMNS]),
     )
     filename = f"research-encounters-{timezone.localdate().isoformat()}.csv"
     return StreamingHttpResponse(
-        csv_stream([name for name, _ in research.EXPORT_COLUMNS], rows),
+        stream,
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -17,7 +17,7 @@ are importable from here too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from enum import StrEnum
@@ -54,6 +54,7 @@ __all__ = [
     "record_export",
     "record_password_event",
     "record_reads",
+    "record_streamed_export",
     "record_view",
     "register_models",
 ]
@@ -179,6 +180,49 @@ def record_export(
         return ExportRecord.objects.create(
             user=user, dataset=dataset, format=format, filters=filters, row_count=row_count
         )
+
+
+T = TypeVar("T")
+
+
+def record_streamed_export(
+    *,
+    user: User,
+    dataset: str,
+    format: str,
+    filters: dict,
+    rows: Iterable[T],
+    write: Callable[[Iterable[T]], Iterator[str]],
+) -> Iterator[str]:
+    """An export streamed as it is read, with no count first: written down now,
+    before anything leaves (with no rows yet), and its row count written when
+    the stream ends, however it ends: complete, the client gone, or an error.
+    The count is of the rows handed to ``write``; a download cut short counts
+    what had left, give or take the rows ``write`` was still holding."""
+    record = record_export(user=user, dataset=dataset, format=format, filters=filters, row_count=0)
+    source = iter(rows)
+    handed = 0
+
+    def counted() -> Iterator[T]:
+        nonlocal handed
+        for row in source:
+            handed += 1
+            yield row
+
+    def stream() -> Iterator[str]:
+        try:
+            yield from write(counted())
+        finally:
+            # The rows may be read in a transaction of their own: it ends
+            # first, so that the count is not written inside it.
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
+            with acting_as(user):
+                record.row_count = handed
+                record.save(update_fields=["row_count"])
+
+    return stream()
 
 
 # Who may read the trail ------------------------------------------------------

@@ -374,3 +374,74 @@ def test_qdpx_marks_a_theme_that_only_groups_others_as_not_codable(client, resea
     coded_guids = {r.get("targetGUID") for r in document.iter(f"{Q}CodeRef")}
     codable = {c.get("guid") for c in document.iter(f"{Q}Code") if c.get("isCodable") == "true"}
     assert coded_guids <= codable
+
+
+def _bulk_entries(author, count):
+    themes = list(Theme.objects.all()[:3])
+    made = Entry.objects.bulk_create(
+        Entry(
+            author=author,
+            occurred_on=date(2025, 3, 1),
+            kind="observation",
+            source="logbook",
+            title=f"Entry {n}",
+            narrative="x" * 400,
+        )
+        for n in range(count)
+    )
+    Entry.themes.through.objects.bulk_create(
+        Entry.themes.through(entry_id=entry.pk, theme_id=theme.pk)
+        for entry in made
+        for theme in themes
+    )
+
+
+def _peak_while_writing(researcher, fmt):
+    import tempfile
+
+    from logbook import exports_http, selectors
+
+    filters = selectors.EntryFilters()
+    entries, codebook = exports_http.prepare(viewer=researcher, filters=filters, fmt=fmt)
+    with tempfile.TemporaryFile() as out:
+        gc.collect()
+        tracemalloc.start()
+        exports_http.write(
+            out, viewer=researcher, entries=entries, codebook=codebook, filters=filters, fmt=fmt
+        )
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        size = out.tell()
+    return size, peak
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "qdpx"])
+def test_zip_formats_hold_no_more_at_ten_times_the_entries(researcher, stages, fmt):
+    """Entries are read a chunk at a time and written out as they come: what
+    the writer holds at 6,000 entries is what it holds at 600 (a chunk of 500
+    entries, a row, the codebook)."""
+    _peak_while_writing(researcher, fmt)  # libraries imported, caches filled
+    _bulk_entries(researcher, 600)
+    small_size, small_peak = _peak_while_writing(researcher, fmt)
+    _bulk_entries(researcher, 5400)
+    large_size, large_peak = _peak_while_writing(researcher, fmt)
+    assert large_size > 8 * small_size
+    assert large_peak < 1.25 * small_peak, (small_peak, large_peak)
+
+
+def test_a_qdpx_of_many_chunks_names_every_source_once_and_validates(client, researcher, stages):
+    from lxml import etree
+
+    _bulk_entries(researcher, 1200)  # more than two chunks of entries
+    client.force_login(researcher)
+    _, body = _get(client, "qdpx")
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    assert archive.testzip() is None
+    document = etree.fromstring(archive.read("project.qde"))
+    assert etree.XMLSchema(etree.parse(str(SCHEMA))).validate(document)
+    paths = [s.get("plainTextPath") for s in document.iter(f"{Q}TextSource")]
+    assert len(paths) == len(set(paths)) == 1200
+    assert {f"sources/{p.removeprefix('internal://')}" for p in paths} == {
+        name for name in archive.namelist() if name.startswith("sources/")
+    }
+    assert len(list(document.iter(f"{Q}Coding"))) == 1200 * 3
