@@ -134,6 +134,7 @@ NOT_ENCRYPTED = {
     "logbook.Entry.what_changed": "a change to the programme",
     "logbook.Entry.why_changed": "why the programme changed",
     "logbook.Entry.who_decided": "the body or role that decided",
+    "logbook.ResearchFigure.time_zone": "the name of a time zone",
 }
 
 
