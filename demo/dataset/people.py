@@ -373,17 +373,22 @@ class _Deck:
         self.caseloads = caseloads
         self.cards: list[int] = []
 
-    def deal(self, avoid=()) -> int:
+    def deal(self, avoid=()) -> int | None:
+        """A staff member not in ``avoid`` (already on this team), or None when
+        every one of them is (a small dataset with few staff)."""
         for _ in range(10):
             if not self.cards:
                 self.cards = [pk for pk, load in self.caseloads.items() for _ in range(load)]
                 self.rng.shuffle(self.cards)
+            if not self.cards:
+                break
             pk = self.cards.pop()
             if pk not in avoid:
                 return pk
             # Already on this team: back in the deck for someone else.
             self.cards.insert(self.rng.randrange(len(self.cards) + 1), pk)
-        return pk
+        others = sorted(set(self.caseloads) - set(avoid))
+        return self.rng.choice(others) if others else None
 
 
 class _TeamPlanner:
@@ -397,10 +402,10 @@ class _TeamPlanner:
         self.peers = _Deck(rng, {pk: staff.members[pk].caseload for pk in staff.peers})
         self.clinicians = _Deck(rng, {pk: staff.members[pk].caseload for pk in staff.clinicians})
 
-    def _peer(self, avoid=()) -> int:
+    def _peer(self, avoid=()) -> int | None:
         return self.peers.deal(avoid)
 
-    def _clinician(self, avoid=()) -> int:
+    def _clinician(self, avoid=()) -> int | None:
         return self.clinicians.deal(avoid)
 
     def _former(self, pool: list[int], others: list[int], avoid) -> int:
@@ -455,8 +460,8 @@ class _TeamPlanner:
             else:
                 add(current, TeamRole.PEER, intake, None, JoinedHow.REGISTERED, current)
                 registrar = current
-            if rng.random() < SECOND_PEER:
-                second = self._peer({m.user for m in members})
+            second = self._peer({m.user for m in members}) if rng.random() < SECOND_PEER else None
+            if second is not None:
                 how = JoinedHow.JOINED if rng.random() < 0.5 else JoinedHow.ASSIGNED
                 joined = rng.randint(intake, last)
                 add(
@@ -495,8 +500,8 @@ class _TeamPlanner:
                 how,
                 clinician if how == JoinedHow.JOINED else self._coordinator(),
             )
-        if rng.random() < REFERENCE:
-            reference = self._clinician({m.user for m in members})
+        reference = self._clinician({m.user for m in members}) if rng.random() < REFERENCE else None
+        if reference is not None:
             add(
                 reference,
                 TeamRole.REFERENCE,

@@ -275,3 +275,14 @@ class TestAGeneratedDataset:
         for page, url in pages.items():
             response = client.get(url)
             assert response.status_code == (200 if page in shown else 404), page
+
+
+@pytest.mark.parametrize("seed", [14, 15, 16])
+def test_a_small_staff_never_puts_anyone_twice_on_one_team(seed):
+    """With few staff, the deck of peers and clinicians often holds only people
+    already on a team: the second peer or the reference person is then someone
+    else, or nobody, never a second current membership (a unique violation)."""
+    _generate(seed=seed, people=100, encounters=2000, logbook=40, audit=3000)
+
+    current = CareTeamMembership.objects.filter(left_on__isnull=True)
+    assert current.count() == current.values("client_id", "member_id").distinct().count()
