@@ -83,8 +83,7 @@ GUNICORN_TIMEOUT ?= 60
 serve: install
 	$(MANAGE) collectstatic --no-input
 	$(MANAGE) migrate --no-input
-	$(BIN)/gunicorn peersupport.wsgi --bind $(BIND) --workers $${WORKERS:-3} \
-	  --timeout $(GUNICORN_TIMEOUT) --graceful-timeout 30 --access-logfile -
+	$(BIN)/gunicorn peersupport.wsgi --bind $(BIND) --workers $${WORKERS:-3} --timeout $(GUNICORN_TIMEOUT) --graceful-timeout 30 --access-logfile -
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \

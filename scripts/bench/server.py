@@ -105,7 +105,7 @@ def children(pid: int) -> list[int]:
     """The processes whose parent is ``pid`` (gunicorn's workers)."""
     found = []
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
+        if re.fullmatch(r"[0-9]+", entry.name) is None:
             continue
         try:
             stat = (entry / "stat").read_text()
