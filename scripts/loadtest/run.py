@@ -9,7 +9,7 @@
    two-factor sign-in required, Secure cookies behind a TLS proxy), as
    `make serve` runs it, LOADTEST_WORKERS workers (3, the `make serve` default).
 3. locust, headless, LOADTEST_USERS users (50) for LOADTEST_TIME (5m), started
-   LOADTEST_SPAWN_RATE a second (5), running locustfile.py; it stops by itself.
+   LOADTEST_SPAWN_RATE a second (5), running tests/load/locustfile.py; it stops by itself.
 4. writes.py: each write the generator counted as accepted is in the database
    exactly once, read through the model (note bodies are encrypted).
 
@@ -37,6 +37,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
+# The simulated users, among the tests (they import locust, a development
+# requirement); run from HERE, so that they import this folder's modules.
+LOCUSTFILE = ROOT / "tests" / "load" / "locustfile.py"
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/peersupport_loadtest"
 # Of every ten users: five peers, three clinicians, one researcher, one coordinator.
 SHARES = {"clinician": 0.3, "researcher": 0.1, "coordinator": 0.1}
@@ -185,7 +188,7 @@ def main() -> int:
         with (results / "locust.log").open("w") as locust_log:
             locust = subprocess.run(
                 [
-                    *(sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py")),
+                    *(sys.executable, "-m", "locust", "-f", str(LOCUSTFILE)),
                     *("--headless", "--only-summary", "--host", base),
                     *("-u", str(users), "-r", spawn_rate, "-t", duration),
                     # Users finish the task under way: a write in flight is answered.

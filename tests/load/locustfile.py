@@ -1,5 +1,10 @@
 """Simulated users running the real journeys, for `make loadtest`.
 
+It lives among the tests because it is one (of the running system) and
+imports locust, a development requirement; its helpers (pages.py, shared
+with the bench) stay in scripts/loadtest/, locust's working directory, which
+is how ``from pages import`` finds them.
+
 Started by scripts/loadtest/run.py, which prepares the database, the
 accounts and the server and passes, in the environment, the plan written by
 prepare.py (LOADTEST_PLAN) and the file where accepted writes are recorded
