@@ -27,22 +27,17 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from clients.access import client_policy, on_team_of
+from clients.access import (
+    has_open_file_on_team_of,
+    open_files_on_teams_of,
+    team_people,
+)
 from clients.models import Client
 from peersupport.models import User
 from peersupport.policy import Policy, has_ability, is_signed_in, users_with
 from peersupport.roles import Ability
 
 from .models import CalendarFeed, FollowUp
-
-
-def _teams_of(user: Any) -> QuerySet[Client]:
-    """The people on whose care team ``user`` is today (the start of every rule
-    here, so a worker's list is computed from their own few dozen people).
-    Starts from the register's policy: never a merged record."""
-    return client_policy.visible_to(user).filter(
-        memberships__member=user, memberships__left_on__isnull=True
-    )
 
 
 def _works_on_teams(user: Any) -> bool:
@@ -73,7 +68,9 @@ class FollowUpPolicy(Policy[FollowUp]):
         """The only source of follow-ups whose text ``user`` may read."""
         if not _works_on_teams(user):
             return FollowUp.objects.none()
-        return FollowUp.objects.filter(client__in=_teams_of(user).values("pk"))
+        # Started from the person's own care teams, so a worker's list is
+        # computed from their own few dozen people.
+        return FollowUp.objects.filter(client__in=team_people(user))
 
     def metadata_visible_to(self, user: Any) -> QuerySet[FollowUp]:
         """Follow-ups whose existence (who, when, status; never what or how it
@@ -90,10 +87,9 @@ class FollowUpPolicy(Policy[FollowUp]):
 
     def clients_for_new(self, user: Any) -> QuerySet[Client]:
         """People ``user`` may promise something about: open files on their teams."""
-        teams = _teams_of(user)
         if not _works_on_teams(user):
-            return teams.none()
-        return teams.filter(closed_on__isnull=True)
+            return Client.objects.none()
+        return open_files_on_teams_of(user)
 
     def can(self, user: Any, action: StrEnum, obj: FollowUp | None = None) -> bool:
         A = self.Action
@@ -110,8 +106,7 @@ class FollowUpPolicy(Policy[FollowUp]):
             return (
                 obj._state.adding
                 and obj.client_id is not None
-                and obj.client.closed_on is None
-                and on_team_of(user, obj.client)
+                and has_open_file_on_team_of(user, obj.client)
             )
         if action == A.HOLD:
             return self.users_who_can(A.HOLD, obj).filter(pk=user.pk).exists()

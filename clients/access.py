@@ -43,7 +43,7 @@ from peersupport.request_memo import in_request, remembered
 from peersupport.roles import Ability
 
 from . import consent
-from .choices import Purpose
+from .choices import ConsentState, Purpose
 from .models import (
     CareTeamMembership,
     Client,
@@ -58,9 +58,7 @@ M = TypeVar("M", bound=Model)
 
 def _current_membership(user: Any) -> QuerySet[CareTeamMembership]:
     """For ``Exists``: ``user`` is on the care team of the person of the outer query."""
-    return CareTeamMembership.objects.filter(
-        client=OuterRef("pk"), member=user, left_on__isnull=True
-    )
+    return _current_places(user).filter(client=OuterRef("pk"))
 
 
 def _declared_own(user: Any, person: str = "pk") -> QuerySet[DualRelationship]:
@@ -418,11 +416,34 @@ def merged_destination_for(user: Any, pk: Any) -> Client | None:
 # Consent in force, in SQL. The rules themselves are in ``consent``.
 
 
+NEWEST_FIRST = ("-decided_on", "-recorded_at", "-pk")
+
+
 def _newest(purpose: Purpose, field: str, person: str = "pk") -> Subquery:
     return Subquery(
         Consent.objects.filter(client=OuterRef(person), purpose=purpose)
-        .order_by("-decided_on", "-recorded_at", "-pk")
+        .order_by(*NEWEST_FIRST)
         .values(field)[:1]
+    )
+
+
+def newest_decisions_in_state(
+    viewer: Any, state: ConsentState, today: date | None = None
+) -> QuerySet[Consent]:
+    """The decisions ``viewer`` may see that are the newest for their person
+    and purpose and leave that purpose in ``state``. It starts from the
+    decisions in that state (an index holds those given, by expiry), so a
+    narrow state (expiring soon) is a short read however many people the
+    register holds."""
+    newest_of_its_purpose = Subquery(
+        Consent.objects.filter(client=OuterRef("client"), purpose=OuterRef("purpose"))
+        .order_by(*NEWEST_FIRST)
+        .values("pk")[:1]
+    )
+    return (
+        consent_policy.visible_to(viewer)
+        .filter(consent.decision_state_filter(state, today))
+        .filter(pk=newest_of_its_purpose)
     )
 
 
@@ -440,10 +461,12 @@ def with_newest_decisions(
 
 
 def with_consent_in_force(
-    clients: QuerySet[Client], purpose: Purpose, today: date | None = None
-) -> QuerySet[Client]:
-    """Only the people whose consent for ``purpose`` is in force today."""
-    return with_newest_decisions(clients, [purpose]).filter(consent.in_force_filter(purpose, today))
+    rows: QuerySet[M], purpose: Purpose, today: date | None = None, *, person: str = "pk"
+) -> QuerySet[M]:
+    """Only the rows whose person (at ``person``: the people themselves, or
+    rows naming one) consents to ``purpose`` today."""
+    newest = with_newest_decisions(rows, [purpose], person=person)
+    return newest.filter(consent.in_force_filter(purpose, today))
 
 
 def has_consent_in_force(client: Client, purpose: Purpose, today: date | None = None) -> bool:
@@ -506,6 +529,7 @@ class CareTeams:
 
 
 def _current_places(user: Any) -> QuerySet[CareTeamMembership]:
+    """``user``'s memberships of today."""
     return CareTeamMembership.objects.filter(member=user, left_on__isnull=True)
 
 
@@ -570,8 +594,7 @@ def team_people(
             return people
     places = _shown_places(user, team_roles)
     if sharing:
-        places = with_newest_decisions(places, [Purpose.CARE_TEAM_SHARING], person="client")
-        places = places.filter(consent.in_force_filter(Purpose.CARE_TEAM_SHARING))
+        places = with_consent_in_force(places, Purpose.CARE_TEAM_SHARING, person="client")
     return places.values("client")
 
 
@@ -601,6 +624,18 @@ def on_team_of(user: Any, client: Client, team_roles: Iterable[str] | None = Non
             and (team_roles is None or place.team_role in set(team_roles))
         )
     return _shown_places(user, team_roles).filter(client=client).exists()
+
+
+def open_files_on_teams_of(user: Any) -> QuerySet[Client]:
+    """The people whom ``user`` may start something about (an encounter, a
+    follow-up): on their care teams today, their file open."""
+    return team_clients(user).filter(closed_on__isnull=True)
+
+
+def has_open_file_on_team_of(user: Any, client: Client) -> bool:
+    """Whether ``client`` is among ``open_files_on_teams_of(user)``: asked of
+    the request's ``care_teams`` inside a request, else one query."""
+    return client.closed_on is None and on_team_of(user, client)
 
 
 def shares_with_care_team(client: Client, *, asked_by: Any = None) -> bool:

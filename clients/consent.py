@@ -66,8 +66,17 @@ def states_of(client: Client, today: date | None = None) -> dict[Purpose, Consen
 
 def state_filter(purpose: Purpose, state: ConsentState, today: date | None = None) -> Q:
     """A filter on annotated people matching ``state`` for ``purpose`` (same rules as state_of)."""
+    return _state_q(decision_field(purpose), expiry_field(purpose), state, today)
+
+
+def decision_state_filter(state: ConsentState, today: date | None = None) -> Q:
+    """A filter on decisions (Consent rows) that would leave their purpose in
+    ``state`` if each were the newest (same rules as state_of)."""
+    return _state_q("decision", "expires_on", state, today)
+
+
+def _state_q(decision: str, expires: str, state: ConsentState, today: date | None) -> Q:
     today = today or timezone.localdate()
-    decision, expires = decision_field(purpose), expiry_field(purpose)
     soon = today + timedelta(days=EXPIRING_SOON_DAYS)
     given = Q(**{decision: Decision.GIVEN})
     match state:

@@ -350,7 +350,16 @@ class Consent(models.Model):
         verbose_name = _("consent decision")
         verbose_name_plural = _("consent decisions")
         ordering = ["-decided_on", "-recorded_at", "-pk"]
-        indexes = [models.Index(fields=["client", "purpose", "-decided_on"], name="consent_latest")]
+        indexes = [
+            models.Index(fields=["client", "purpose", "-decided_on"], name="consent_latest"),
+            # Consents about to expire, programme-wide (the coordinator's home
+            # and overview), read from the few given ones in the window.
+            models.Index(
+                fields=["expires_on"],
+                condition=models.Q(decision="given"),
+                name="consent_given_expiry",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_purpose_display()}: {self.get_decision_display()} ({self.decided_on})"

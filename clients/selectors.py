@@ -21,6 +21,7 @@ from .access import (
     care_team_membership_policy,
     client_join_policy,
     client_policy,
+    team_people,
     with_membership_flag,
     with_newest_decisions,
 )
@@ -110,16 +111,13 @@ def register(*, viewer: Any, filters: ClientFilters = ClientFilters()) -> Regist
     who see everyone) everyone else, each part read through the name index
     rather than every person sorted by a computed "on my team" flag.
 
-    The viewer's own people are named by number, from their memberships (one
-    query on the member index): the planner then knows they are few, where an
-    ``EXISTS`` would have it walk the whole register looking for them."""
+    The viewer's own people are named by number (``team_people``: the
+    request's care teams, read once): the planner then knows they are few,
+    where an ``EXISTS`` would have it walk the whole register looking for
+    them."""
     clients = client_list(viewer=viewer, filters=filters)
-    # Numbers only, and only ever narrowing what the policy shows.
-    own = list(
-        CareTeamMembership.objects.filter(member=viewer, left_on__isnull=True).values_list(
-            "client_id", flat=True
-        )
-    )
+    # Only ever narrowing what the policy shows.
+    own = team_people(viewer)
     own_people = clients.filter(pk__in=own)
     if not _sees_everyone(viewer):
         return Register(parts=[own_people], whole=own_people)

@@ -27,7 +27,7 @@ from peersupport.home import (
 from peersupport.roles import Ability
 
 from . import consent
-from .access import client_policy, with_newest_decisions
+from .access import client_policy, newest_decisions_in_state, with_newest_decisions
 from .choices import ConsentState, Purpose
 from .models import Client
 
@@ -199,11 +199,11 @@ def consents_expiring_everywhere(*, viewer: Any, today: date | None = None) -> C
         client_policy.can(viewer, client_policy.Action.VIEW) and viewer.can(Ability.SEE_ALL_CLIENTS)
     ):
         return Card("home-consents-everywhere", "", [], 0)
-    people = _with_expiring_consents(
-        client_policy.visible_to(viewer).filter(closed_on__isnull=True), today
+    expiring = newest_decisions_in_state(viewer, ConsentState.EXPIRING_SOON, today).filter(
+        client__closed_on__isnull=True
     )
-    counts = people.aggregate(
-        **{purpose.value: Count("pk", filter=_expiring(purpose, today)) for purpose in Purpose}
+    counts = dict(
+        expiring.order_by().values("purpose").annotate(n=Count("pk")).values_list("purpose", "n")
     )
     lines = _full_list_links(counts)
     title = ngettext(

@@ -53,11 +53,12 @@ from clients.access import (
     client_policy,
     client_research_policy,
     has_consent_in_force,
+    has_open_file_on_team_of,
     not_on_own_record,
     on_team_of,
+    open_files_on_teams_of,
     own_record_pk,
     shares_with_care_team,
-    team_clients,
     team_people,
     teammates_of,
     without_declarers,
@@ -81,12 +82,6 @@ from .models import (
 )
 
 CLINICAL_TEAM_ROLES = (TeamRole.CLINICIAN, TeamRole.REFERENCE)
-
-
-def _teams_of(user: Any, team_roles: Iterable[str] | None = None) -> QuerySet[Client]:
-    """The people on whose care team ``user`` is today (in one of ``team_roles``),
-    among those the register shows them: read from their own memberships."""
-    return team_clients(user, team_roles)
 
 
 def _own_uses(user: Any) -> list[EmergencyAccess]:
@@ -443,7 +438,7 @@ class EncounterPolicy(Policy[Encounter]):
         """People ``user`` may log an encounter with: open files on their care teams."""
         if not self.can(user, self.Action.CREATE):
             return client_policy.visible_to(user).none()
-        return _teams_of(user).filter(closed_on__isnull=True)
+        return open_files_on_teams_of(user)
 
     def can(self, user: Any, action: StrEnum, obj: Encounter | None = None) -> bool:
         A = self.Action
@@ -461,11 +456,8 @@ class EncounterPolicy(Policy[Encounter]):
                 return obj.author_id is None or self._colleagues_of(obj.author, user)
             if action == A.TAKE_PART:
                 return client_policy.is_on_team(user, obj.client)
-            # ``clients_for_new``, asked of one person: an open file on the
-            # user's care teams.
-            return (
-                obj._state.adding and obj.client.closed_on is None and on_team_of(user, obj.client)
-            )
+            # ``clients_for_new``, asked of one person.
+            return obj._state.adding and has_open_file_on_team_of(user, obj.client)
         if obj is None:
             return has_ability(user, Ability.USE_REGISTER)
         if action == A.READ_NEXT_STEPS and obj.author_id != user.pk:

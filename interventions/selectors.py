@@ -137,12 +137,15 @@ def _unread(viewer: Any) -> Q:
     return ~Exists(NoteRead.objects.filter(note=OuterRef("pk"), reader=viewer)) & ~Q(author=viewer)
 
 
+# A note that starts a conversation of the shared feed: shared with the whole
+# care team, answering none (and signed: the reads add it).
+STARTS_A_CONVERSATION = Q(audience=Audience.CARE_TEAM, answers_note__isnull=True)
+
+
 def _conversation_starts(viewer: Any) -> QuerySet[Note]:
     """The first notes of the conversations in the viewer's feed: signed notes
     shared with the whole care team that the viewer may read, answering none."""
-    return note_policy.visible_to(viewer).filter(
-        audience=Audience.CARE_TEAM, status=NoteStatus.SIGNED, answers_note__isnull=True
-    )
+    return note_policy.visible_to(viewer).filter(STARTS_A_CONVERSATION, status=NoteStatus.SIGNED)
 
 
 def _answers_read_by(viewer: Any) -> QuerySet[Note]:
@@ -347,11 +350,10 @@ def waiting_work(*, viewer: Any) -> WaitingWork:
         # Among the signed notes the viewer reads, a conversation's start is one
         # shared with the whole care team that answers none (no subquery
         # needed); an answer counts when the viewer reads its start.
-        is_start = Q(audience=Audience.CARE_TEAM, answers_note__isnull=True)
         unread_shared = (
             note_policy.visible_to(viewer)
             .filter(status=NoteStatus.SIGNED)
-            .filter(is_start | Q(answers_note__in=starts))
+            .filter(STARTS_A_CONVERSATION | Q(answers_note__in=starts))
             .filter(_unread(viewer))
         )
     row = (

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from peersupport.audit import HistoryPolicy
 from peersupport.export_text import XlsxCells, export_text, spreadsheet_cell
+from peersupport.streamed_rows import streamed_rows
 
 from .access import entry_bin_policy, entry_policy
 from .choices import Involved
@@ -109,47 +110,54 @@ def iter_records(
     entries (``record["coder_id"]``); ``authors`` keeps the names of the
     accounts met so far (a few people write a logbook)."""
     authors = {} if authors is None else authors
-    rows = entries.values_list(*ENTRY_VALUES).iterator(chunk_size=CHUNK)
-    while chunk := list(islice(rows, CHUNK)):
-        ids = [row[0] for row in chunk]
-        themes: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        coded = Entry.themes.through.objects.filter(entry_id__in=ids)
-        # In the codebook's order (``Theme.Meta.ordering``), as the entry shows them.
-        for entry_id, theme_id, name in coded.order_by(
-            "entry_id", "theme__polarity", "theme__name", "theme_id"
-        ).values_list("entry_id", "theme_id", "theme__name"):
-            themes[entry_id].append((theme_id, clean(name)))
-        partners: dict[int, list[str]] = defaultdict(list)
-        involved_partners = Entry.partners.through.objects.filter(entry_id__in=ids)
-        for entry_id, name in involved_partners.order_by(
-            "entry_id", "partner__name", "partner_id"
-        ).values_list("entry_id", "partner__name"):
-            partners[entry_id].append(clean(name))
-        coder_of = coders(ids) if coders else {}
-        _author_names({row[-1] for row in chunk}, authors)
-        for pk, day, stage, kind, source, title, narrative, involved, *rest in chunk:
-            what, why, who, author_id = rest
-            yield {
-                "id": pk,
-                "date": day.isoformat(),
-                "stage": clean(stage),
-                "kind": kind,
-                "source": source,
-                "title": clean(title),
-                "narrative": clean(narrative),
-                "themes": [name for _, name in themes[pk]],
-                "theme_ids": [theme_id for theme_id, _ in themes[pk]],
-                "roles_involved": [value for value in involved or [] if value in Involved.values],
-                "partners": partners[pk],
-                "what_changed": clean(what),
-                "why_changed": clean(why),
-                "who_decided": clean(who),
-                "author": authors[author_id],
-                "author_id": author_id,
-                "coder_id": coder_of.get(pk, author_id),
-            }
-        # Let this chunk go before the next is read: never two in memory.
-        del chunk, themes, partners, coder_of
+    rows = streamed_rows(entries.values_list(*ENTRY_VALUES), chunk_size=CHUNK)
+    try:
+        while chunk := list(islice(rows, CHUNK)):
+            ids = [row[0] for row in chunk]
+            themes: dict[int, list[tuple[int, str]]] = defaultdict(list)
+            coded = Entry.themes.through.objects.filter(entry_id__in=ids)
+            # In the codebook's order (``Theme.Meta.ordering``), as the entry shows them.
+            for entry_id, theme_id, name in coded.order_by(
+                "entry_id", "theme__polarity", "theme__name", "theme_id"
+            ).values_list("entry_id", "theme_id", "theme__name"):
+                themes[entry_id].append((theme_id, clean(name)))
+            partners: dict[int, list[str]] = defaultdict(list)
+            involved_partners = Entry.partners.through.objects.filter(entry_id__in=ids)
+            for entry_id, name in involved_partners.order_by(
+                "entry_id", "partner__name", "partner_id"
+            ).values_list("entry_id", "partner__name"):
+                partners[entry_id].append(clean(name))
+            coder_of = coders(ids) if coders else {}
+            _author_names({row[-1] for row in chunk}, authors)
+            for pk, day, stage, kind, source, title, narrative, involved, *rest in chunk:
+                what, why, who, author_id = rest
+                yield {
+                    "id": pk,
+                    "date": day.isoformat(),
+                    "stage": clean(stage),
+                    "kind": kind,
+                    "source": source,
+                    "title": clean(title),
+                    "narrative": clean(narrative),
+                    "themes": [name for _, name in themes[pk]],
+                    "theme_ids": [theme_id for theme_id, _ in themes[pk]],
+                    "roles_involved": [
+                        value for value in involved or [] if value in Involved.values
+                    ],
+                    "partners": partners[pk],
+                    "what_changed": clean(what),
+                    "why_changed": clean(why),
+                    "who_decided": clean(who),
+                    "author": authors[author_id],
+                    "author_id": author_id,
+                    "coder_id": coder_of.get(pk, author_id),
+                }
+            # Let this chunk go before the next is read: never two in memory.
+            del chunk, themes, partners, coder_of
+    finally:
+        # Given up half-way (a download cut short): the cursor and its
+        # transaction end now, not when the garbage is collected.
+        rows.close()
 
 
 def _flat(record: dict[str, Any]) -> list[Any]:
@@ -437,8 +445,11 @@ def write_qdpx(
     users: dict[int, str] = {}  # user id -> name; keyed by id, as two people may share a name
     used_themes: set[int] = set()
     any_entry = False
-    archive = ZipWriter(fileobj)
-    with tempfile.TemporaryFile() as cases, tempfile.TemporaryFile() as sources:
+    with (
+        ZipWriter(fileobj) as archive,
+        tempfile.TemporaryFile() as cases,
+        tempfile.TemporaryFile() as sources,
+    ):
         records = iter_records(
             entries, coders=lambda ids: coders_of(ids, viewer=viewer), authors=users
         )
@@ -491,4 +502,3 @@ def write_qdpx(
                     shutil.copyfileobj(part, project)
                     project.write(f"</{tag}>".encode())
             project.write(b"</Project>")
-    archive.close()

@@ -86,7 +86,13 @@ def export_response(*, viewer: Any, filters: selectors.EntryFilters, fmt: str) -
         )
     else:
         spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (FileResponse closes it)
-        write(spool, viewer=viewer, entries=entries, codebook=codebook, filters=filters, fmt=fmt)
+        try:
+            write(
+                spool, viewer=viewer, entries=entries, codebook=codebook, filters=filters, fmt=fmt
+            )
+        except BaseException:
+            spool.close()  # no response will: let its disk space go now
+            raise
         spool.seek(0)
         return FileResponse(
             spool, as_attachment=True, filename=filename, content_type=exports.FORMATS[fmt]

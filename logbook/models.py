@@ -218,8 +218,8 @@ class ResearchFigure(models.Model):
     counted_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "research figure"
-        verbose_name_plural = "research figures"
+        verbose_name = _("research figure")
+        verbose_name_plural = _("research figures")
 
     def __str__(self):
         return self.key
@@ -243,8 +243,8 @@ class ResearchChange(models.Model):
     claim = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
-        verbose_name = "research figures change"
-        verbose_name_plural = "research figures changes"
+        verbose_name = _("research figures change")
+        verbose_name_plural = _("research figures changes")
 
     def __str__(self):
         return f"change {self.pk}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import timedelta
@@ -28,6 +29,7 @@ from interventions.models import Activity
 from partners.choices import PartnerKind
 from peersupport.export_text import spreadsheet_cell
 from peersupport.small_cells import HIDDEN, SMALL_CELL, suppress, suppress_parts
+from peersupport.streamed_rows import streamed_rows
 from referrals.choices import FINAL_STATUSES, ReferralStatus
 
 from . import research_summary
@@ -208,6 +210,16 @@ EXPORT_COLUMNS = [
 
 EXPORT_CHUNK = 2000  # rows fetched from the cursor at a time
 HMAC_BLOCK = 64  # bytes: SHA-256's block size
+# Where the pseudonym key waits on PostgreSQL while an export runs: a
+# temporary table of the export's own session, gone when its transaction
+# ends. The key never enters a statement's text, which PostgreSQL shows in
+# pg_stat_activity and writes to its log (a slow or failed query): with the
+# key, anyone holding an export could hash every record number and name each
+# pseudonym.
+KEY_PADS = (
+    "(SELECT inner_pad FROM pg_temp.research_pseudonym_key)",
+    ("(SELECT outer_pad FROM pg_temp.research_pseudonym_key)"),
+)
 
 
 def _hmac_pads() -> tuple[bytes, bytes]:
@@ -219,19 +231,37 @@ def _hmac_pads() -> tuple[bytes, bytes]:
     return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
 
 
+def _key_for_this_transaction(connection: Any) -> None:
+    """The HMAC pads into the key's table through COPY, whose data is not part
+    of any statement. Call it inside the transaction that runs the export."""
+    if connection.vendor != "postgresql":
+        return
+    inner, outer = _hmac_pads()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS research_pseudonym_key "
+            "(inner_pad bytea NOT NULL, outer_pad bytea NOT NULL) ON COMMIT DROP"
+        )
+        cursor.execute("TRUNCATE research_pseudonym_key")
+        # COPY's text format: bytea as \x and hex digits, the backslash doubled.
+        row = f"\\\\x{inner.hex()}\t\\\\x{outer.hex()}\n"
+        cursor.copy_expert("COPY research_pseudonym_key FROM STDIN", io.StringIO(row))
+
+
 class Pseudonym(Func):
     """``pseudonym(client_id)`` in SQL: HMAC-SHA256 built from PostgreSQL's own
-    ``sha256()``, or on SQLite the Python function itself, registered on each
-    connection (``sqlite_functions``)."""
+    ``sha256()`` with the key that ``_key_for_this_transaction`` placed, or on
+    SQLite the Python function itself, registered on each connection
+    (``sqlite_functions``)."""
 
     output_field = CharField()
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
         sql, params = compiler.compile(self.source_expressions[0])
-        inner, outer = _hmac_pads()
+        inner, outer = KEY_PADS
         message = f"convert_to('person:' || ({sql})::text, 'UTF8')"
-        digest = f"sha256(%s::bytea || sha256(%s::bytea || {message}))"
-        return f"('P-' || substr(encode({digest}, 'hex'), 1, 16))", [outer, inner, *params]
+        digest = f"sha256({outer} || sha256({inner} || {message}))"
+        return f"('P-' || substr(encode({digest}, 'hex'), 1, 16))", list(params)
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
         sql, params = compiler.compile(self.source_expressions[0])
@@ -282,10 +312,11 @@ def export_rows(*, viewer: Any, dates: str) -> Iterator[tuple[Any, ...]]:
     """
     rows = _export_query(viewer)
     with transaction.atomic():
+        _key_for_this_transaction(transaction.get_connection())
         activities = _ActivityCells()
         cells: dict[Any, Any] = {None: ""}
         person, offset = None, timedelta(0)
-        fetched = rows.iterator(chunk_size=EXPORT_CHUNK)
+        fetched = streamed_rows(rows, chunk_size=EXPORT_CHUNK)
         try:
             for client_id, name, day, setting, kind, minutes, ids, co, situation in fetched:
                 if dates == "week":
@@ -310,8 +341,9 @@ def export_rows(*, viewer: Any, dates: str) -> Iterator[tuple[Any, ...]]:
                     cells[situation],
                 )
         finally:
-            # A download cut short: the cursor closes inside its transaction.
-            fetched.close()  # type: ignore[attr-defined]
+            # A download cut short: the cursor closes inside this transaction,
+            # before it ends.
+            fetched.close()
 
 
 class _ActivityCells:

@@ -46,7 +46,7 @@ class ZipWriter:
         self.out = out
         self.offset = 0
         self.count = 0
-        self.directory = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
+        self.directory = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close() or on an error)
         self.clock, self.day = _dos_time(time.time())
 
     def _write(self, data: bytes) -> None:
@@ -125,6 +125,17 @@ class ZipWriter:
         stream.size += len(packed)
         self._write(struct.pack("<IIII", 0x08074B50, stream.crc, stream.size, stream.raw))
         self._record(encoded, flags, stream.crc, stream.size, stream.raw, at)
+
+    def __enter__(self) -> ZipWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *exception: object) -> None:
+        """Finished when the block ends; on an error, the directory's
+        temporary file is let go and nothing more is written."""
+        if kind is None:
+            self.close()
+        else:
+            self.directory.close()
 
     def close(self) -> None:
         """The central directory, then its end records."""

@@ -1,6 +1,7 @@
 """Middleware of the project package."""
 
 from auditlog.middleware import AuditlogMiddleware
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -99,3 +100,22 @@ class PrivacyHeadersMiddleware:
             patch_cache_control(response, private=True, no_store=True)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+# Files that are zip archives already (an XLSX workbook, a QDPX project):
+# compressing them again costs the server's time and saves nothing.
+COMPRESSED_TYPES = (
+    "application/zip",
+    "application/vnd.openxmlformats-officedocument.",
+)
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware (with its padding against BREACH), for
+    everything but the files that are compressed already; those keep their
+    length, so a browser shows how much of the download is left."""
+
+    def process_response(self, request, response):
+        if response.get("Content-Type", "").startswith(COMPRESSED_TYPES):
+            return response
+        return super().process_response(request, response)

@@ -11,6 +11,12 @@ consent and then reads again sees the change.
 Outside a request (a test calling a policy, a management command) nothing is
 remembered: each call reads again, and the policies build their querysets as
 subqueries instead (``in_request``).
+
+Two limits, which no view meets today and which a new one must keep in mind:
+a queryset built before a write holds the numbers read then (build it after
+the write); and a read made after a write that is then rolled back stays
+remembered, so a service must not ask an access question between a write
+to those rows and a rollback it may still decide (check first, then write).
 """
 
 from __future__ import annotations

@@ -105,9 +105,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages and exports compressed (static files come precompressed from
-    # whitenoise, brotli and gzip, above). Above every middleware that reads or
-    # writes a body; why it is safe against BREACH: README, "Compression".
-    "django.middleware.gzip.GZipMiddleware",
+    # whitenoise, brotli and gzip, above), but not the exports that are zip
+    # files already. Above every middleware that reads or writes a body; why
+    # it is safe against BREACH: README, "Compression".
+    "peersupport.middleware.CompressionMiddleware",
     # What a request asks more than once (the viewer's care teams) is read once.
     "peersupport.request_memo.RequestMemoMiddleware",
     # no-store for signed-in users, Permissions-Policy for all; static files keep their caching.

@@ -281,6 +281,10 @@ def serve() -> int:
     sys.stdout = sys.stderr
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scripts.bench.settings")
     django.setup()
+    # The application loaded as gunicorn loads it (peersupport/wsgi.py: the
+    # URLs loaded, then frozen out of the garbage collector's way).
+    import peersupport.wsgi  # noqa: F401
+
     measurer = Measurer()
     for line in sys.stdin:
         request = json.loads(line)

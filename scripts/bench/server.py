@@ -11,6 +11,7 @@ speaks plain HTTP on loopback while telling the app it is behind a TLS proxy
 (``X-Forwarded-Proto: https``), as the load test does.
 """
 
+import gzip
 import http.client
 import os
 import re
@@ -213,7 +214,11 @@ class Answer:
 
     @property
     def text(self) -> str:
-        return self.body.decode("utf-8", "replace")
+        """The page as a browser reads it: unpacked when it came gzipped."""
+        body = self.body
+        if (self.headers.get("Content-Encoding") or "").strip() == "gzip":
+            body = gzip.decompress(body)
+        return body.decode("utf-8", "replace")
 
 
 class Browser:

@@ -115,6 +115,21 @@ def test_pseudonyms_computed_by_the_database_follow_a_long_key(
     assert research.pseudonym(programme[2].pk) in streamed
 
 
+def test_the_pseudonym_key_never_enters_a_statement(client, researcher, programme, settings):
+    # PostgreSQL shows a statement's text to other sessions and logs slow or
+    # failed ones: neither the key nor the pads derived from it may be in it.
+    settings.RESEARCH_PSEUDONYM_KEY = "a key nobody may read in a log"
+    inner, outer = research._hmac_pads()
+    client.force_login(researcher)
+    with CaptureQueriesContext(connection) as queries:
+        streamed = _download(client)
+    assert research.pseudonym(programme[2].pk) in streamed
+    statements = "\n".join(query["sql"] for query in queries.captured_queries)
+    assert "encounter" in statements  # the export's query was captured
+    for secret in (settings.RESEARCH_PSEUDONYM_KEY, inner.hex(), outer.hex()):
+        assert secret not in statements
+
+
 def _encounters(peer, person, count):
     """``count`` encounters of one person with research consent, in bulk."""
     activity = Activity.objects.first()

@@ -51,3 +51,16 @@ def test_a_streamed_export_is_gzipped_as_it_streams(client, researcher):
     assert packed.streaming
     assert packed["Content-Encoding"] == "gzip"
     assert gzip.decompress(b"".join(packed.streaming_content)) == plain
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "qdpx"])
+def test_an_export_that_is_a_zip_file_already_is_sent_as_it_is(client, researcher, fmt):
+    client.force_login(researcher)
+    url = reverse("logbook:export") + f"?format={fmt}"
+
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+
+    assert "Content-Encoding" not in response
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"PK\x03\x04")  # a zip file, as written
+    assert int(response["Content-Length"]) == len(body)

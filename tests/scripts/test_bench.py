@@ -754,3 +754,14 @@ def test_a_stamp_is_kept_in_the_databases_comment_and_read_back(django_db_blocke
             with closing(databases.server(base)) as admin, admin.cursor() as cursor:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}_run"')
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def test_a_gzipped_answer_reads_as_the_page_a_browser_shows():
+    from email.message import Message
+
+    page = "<form><input name='submission_token' value='é'></form>"
+    headers = Message()
+    headers["Content-Encoding"] = "gzip"
+    packed = server.Answer(200, headers, gzip.compress(page.encode()), 0.1)
+    plain = server.Answer(200, Message(), page.encode(), 0.1)
+    assert packed.text == plain.text == page
