@@ -25,15 +25,18 @@ def status_of(client: Client, today: date | None = None) -> Status:
     return Status.ACTIVE
 
 
-def status_filter(status: Status, today: date | None = None) -> Q:
+def status_filter(status: Status, today: date | None = None, *, via: str = "") -> Q:
+    """People in ``status`` today; ``via``: the path to the person from rows
+    that name one (``"client__"``)."""
     cutoff = inactive_before(today)
+    closed, last_contact = f"{via}closed_on__isnull", f"{via}last_contact_on"
     match status:
         case Status.CLOSED:
-            return Q(closed_on__isnull=False)
+            return Q(**{closed: False})
         case Status.INACTIVE:
-            return Q(closed_on__isnull=True, last_contact_on__lt=cutoff)
+            return Q(**{closed: True, f"{last_contact}__lt": cutoff})
         case Status.ACTIVE:
-            return Q(closed_on__isnull=True, last_contact_on__gte=cutoff)
+            return Q(**{closed: True, f"{last_contact}__gte": cutoff})
     raise ValueError(status)
 
 

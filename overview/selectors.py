@@ -35,10 +35,9 @@ from clients.access import (
     care_team_membership_policy,
     client_join_policy,
     client_policy,
-    with_newest_decisions,
+    newest_decisions_in_state,
 )
 from clients.choices import ConsentState, Purpose, Status
-from clients.consent import state_filter
 from clients.models import Client
 from clients.status import status_filter
 from interventions.access import (
@@ -165,11 +164,10 @@ def caseloads(*, viewer: Any, filters: Filters) -> list[Caseload]:
     if not client_policy.can(viewer, client_policy.Action.VIEW):
         return []
     today = filters.today
-    people = client_policy.visible_to(viewer).filter(closed_on__isnull=True)
-    active = people.filter(status_filter(Status.ACTIVE, today)).values("pk")
-    inactive = people.filter(status_filter(Status.INACTIVE, today)).values("pk")
+    # One pass over today's memberships on open files, each counted by the
+    # status of its person (a join, not a list of people per status).
     memberships = care_team_membership_policy.visible_to(viewer).filter(
-        left_on__isnull=True, client__in=people.values("pk")
+        left_on__isnull=True, client__closed_on__isnull=True
     )
     members = _members(filters)
     if members is not None:
@@ -178,8 +176,8 @@ def caseloads(*, viewer: Any, filters: Filters) -> list[Caseload]:
         row["member"]: row
         for row in memberships.values("member")
         .annotate(
-            active=Count("pk", filter=Q(client__in=active)),
-            inactive=Count("pk", filter=Q(client__in=inactive)),
+            active=Count("pk", filter=status_filter(Status.ACTIVE, today, via="client__")),
+            inactive=Count("pk", filter=status_filter(Status.INACTIVE, today, via="client__")),
         )
         .order_by()
     }
@@ -349,19 +347,18 @@ class ConsentsEnding:
 
 def consents_ending(*, viewer: Any, filters: Filters) -> ConsentsEnding:
     """People (open files) with a consent ending within the register's
-    ``EXPIRING_SOON_DAYS``, and how many per purpose: the rules and SQL of
-    the register's consent state, as its list filter and the coordinator's home
-    card use them. One query."""
-    today = filters.today
-    people = with_newest_decisions(_people(viewer, filters))
-    per_purpose = {
-        purpose.value: Count("pk", filter=state_filter(purpose, ConsentState.EXPIRING_SOON, today))
-        for purpose in Purpose
-    }
-    anyone = Q()
-    for purpose in Purpose:
-        anyone |= state_filter(purpose, ConsentState.EXPIRING_SOON, today)
-    counts = people.aggregate(anyone=Count("pk", filter=anyone), **per_purpose)
+    ``EXPIRING_SOON_DAYS``, and how many per purpose: the rules of the
+    register's consent state, read from the decisions in that state
+    (``newest_decisions_in_state``), as the coordinator's home card reads
+    them. One query."""
+    ending = newest_decisions_in_state(viewer, ConsentState.EXPIRING_SOON, filters.today).filter(
+        client__closed_on__isnull=True
+    )
+    of_team = _people_of_team(viewer, filters)
+    if of_team is not None:
+        ending = ending.filter(client__in=of_team)
+    per_purpose = {purpose.value: Count("pk", filter=Q(purpose=purpose)) for purpose in Purpose}
+    counts = ending.order_by().aggregate(anyone=Count("client", distinct=True), **per_purpose)
     return ConsentsEnding(
         people=counts["anyone"],
         by_purpose=[(p, counts[p.value]) for p in Purpose if counts[p.value]],

@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clients', '0007_register_name_index_and_trigram_search'),
+        ("clients", "0007_register_name_index_and_trigram_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='consent',
-            index=models.Index(condition=models.Q(('decision', 'given')), fields=['expires_on'], name='consent_given_expiry'),
+            model_name="consent",
+            index=models.Index(
+                condition=models.Q(("decision", "given")),
+                fields=["expires_on"],
+                name="consent_given_expiry",
+            ),
         ),
     ]
