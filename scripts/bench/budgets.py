@@ -1,7 +1,9 @@
 """The budgets of issue 14, checked against one run's results.
 
 - every page's p95 at the large size within 1.3 times its p95 at the small one
-  (the encounter POST under 8 writers at once included);
+  (the encounter POST under 8 writers at once included). Not the exports,
+  timed with the pages: a hundred times the rows takes longer to send, and
+  their budgets are their own (rows a second against COPY, memory);
 - /clients/ at least 1.5 times the requests a second of the admin change list
   of the same model, at each size;
 - each export at least a third of COPY's rows a second (at the large size,
@@ -40,7 +42,7 @@ def _sizes(results: dict) -> tuple[str, str]:
 
 def page_ratios(results: dict) -> list[Verdict]:
     small, large = _sizes(results)
-    rows = list(results.get("pages", []))
+    rows = [row for row in results.get("pages", []) if not row.get("export")]
     if results.get("post"):
         rows.append(results["post"])
     verdicts = []

@@ -291,6 +291,7 @@ def run_pages(settings, workers, contexts, results, folder, timeout) -> None:
             "key": page.key,
             "persona": page.persona,
             "path": page.path,
+            "export": page.is_export,
             "q": contexts[next(iter(contexts))]["q"],
             "by_size": {
                 label: measure.summarize(taken) for label, taken in samples[page.key].items()

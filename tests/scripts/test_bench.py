@@ -253,6 +253,14 @@ def test_a_page_slower_than_1_3_times_at_the_large_size_fails_and_is_named():
     assert not budgets.passed(budgets.check(results))
 
 
+def test_an_export_timed_with_the_pages_is_not_held_to_the_page_ratio():
+    export = {**_page("researcher /research/export/?format=csv", 0.07, 5.6), "export": True}
+    results = _results(pages=[_page("peer /", 0.100, 0.120), export])
+    assert _failed(results) == []
+    report_text = report.render(results, budgets.check(results))
+    assert "see exports" in report_text
+
+
 def test_the_encounter_post_is_held_to_the_same_ratio():
     post = {"key": POST_KEY, "by_size": _page(POST_KEY, 0.1, 0.2)["by_size"]}
     for at_size in post["by_size"].values():
