@@ -28,6 +28,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from clients.access import (
+    client_policy,
     has_open_file_on_team_of,
     open_files_on_teams_of,
     team_people,
@@ -88,7 +89,7 @@ class FollowUpPolicy(Policy[FollowUp]):
     def clients_for_new(self, user: Any) -> QuerySet[Client]:
         """People ``user`` may promise something about: open files on their teams."""
         if not _works_on_teams(user):
-            return Client.objects.none()
+            return client_policy.visible_to(user).none()
         return open_files_on_teams_of(user)
 
     def can(self, user: Any, action: StrEnum, obj: FollowUp | None = None) -> bool:
