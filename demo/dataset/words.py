@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import random
 
+from demo import interventions as demo_interventions
+
 FIRST_NAMES = (  # noqa: SIM905 (a list of names reads better as text)
     "Alain Amélie Ahmed Anik Antoine Ariane Aziz Benoît Blanche Bruno Carole Cédric Chantal "
     "Christian Claude Daniel Denise Diane Dominique Éric Émilie Étienne Fatima Félix France "
@@ -86,16 +88,9 @@ CONSENT_COMMENTS = (
     "Wants to think about it; will ask again.",
     "Asked to see the form again next month.",
 )
+# The demo's descriptions of people met without a name, and one in French.
 ANONYMOUS = (
-    "Group by the metro entrance",
-    "Two people under the bridge",
-    "Someone asleep at the bus shelter",
-    "Three people on the park benches",
-    "Couple outside the grocery store",
-    "People waiting in line for the meal",
-    "Young man at the train station",
-    "Woman with a shopping cart near the church",
-    "Small camp behind the warehouse",
+    *demo_interventions.ANONYMOUS,
     "Personnes près de la camionnette de réduction des méfaits",
 )
 SITUATION_DETAILS = (
