@@ -5,6 +5,9 @@ from django.urls import path
 from . import views
 
 overview_patterns = (
-    [path("", views.overview, name="index")],
+    [
+        path("", views.overview, name="index"),
+        path("workers/", views.workers, name="workers"),
+    ],
     "overview",
 )

@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import translation
@@ -57,6 +58,15 @@ def as_persona(client, request):
         return user
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept():
+    """Figures kept in Django's cache (the overview's) belong to the test that
+    counted them: record numbers start again in the next test's database."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -91,3 +91,22 @@ def test_a_coordinator_reads_the_overview_on_a_phone(page, demo_accounts):
     expect(to).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_text("The last day comes before the first")).to_be_visible()
     assert fits_the_screen(page)
+
+
+def test_a_coordinator_counts_again_and_reads_every_worker_on_a_phone(
+    page, demo_accounts, live_server
+):
+    sign_in(page, "coordinator")
+    page.goto(f"{live_server.url}/overview/?period=12w")
+    expect(page.get_by_text(re.compile(r"Counted at \d\d:\d\d"))).to_be_visible()
+    page.get_by_role("link", name="Count again now").click()
+    # Counted again, and back on the same filters without asking again.
+    expect(page).to_have_url(re.compile(r"/overview/\?period=12w$"))
+    page.goto(f"{live_server.url}/overview/workers/?period=12w")
+    expect(page.get_by_role("heading", level=1, name="Every worker")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile(r"Peer"))).not_to_have_count(0)
+    page.screenshot(path=ARTIFACTS / "overview-workers-coordinator-360.png", full_page=True)
+    assert fits_the_screen(page)
+    assert sticking_out(page) == []
+    page.get_by_role("link", name="Programme overview").click()
+    expect(page.get_by_role("heading", level=1, name="Programme overview")).to_be_visible()

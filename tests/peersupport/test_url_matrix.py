@@ -459,6 +459,7 @@ MATRIX: dict[str, Url] = {
     "groups:attendance_remove": Url(_attendance, LOGIN, 405, 405, 405, 404, 405),
     # The coordinator's overview: counts, never content, for coordinators only.
     "overview:index": Url(None, LOGIN, 404, 404, 404, 404, 200),
+    "overview:workers": Url(None, LOGIN, 404, 404, 404, 404, 200),
     # A peer's own page, wellness plan and declaration; the plan shared with
     # their supervisor (the clinician) and nobody else, coordinators included.
     "me:profile": Url(None, LOGIN, 200, 404, 404, 404, 404),
