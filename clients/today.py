@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 
+from peersupport import kept_counts
 from peersupport.home import (
     HOME_LINES,
     Card,
@@ -193,18 +194,23 @@ def consents_expiring(*, viewer: Any, today: date | None = None) -> Card:
 def consents_expiring_everywhere(*, viewer: Any, today: date | None = None) -> Card:
     """For those who see the whole register: how many people's consents expire
     within ``consent.EXPIRING_SOON_DAYS`` days, per purpose, each count linking
-    to the register's list. One query."""
+    to the register's list. One query, then none for ``KEPT_COUNTS_SECONDS``."""
     today = today or timezone.localdate()
     if not (
         client_policy.can(viewer, client_policy.Action.VIEW) and viewer.can(Ability.SEE_ALL_CLIENTS)
     ):
         return Card("home-consents-everywhere", "", [], 0)
-    expiring = newest_decisions_in_state(viewer, ConsentState.EXPIRING_SOON, today).filter(
-        client__closed_on__isnull=True
-    )
-    counts = dict(
-        expiring.order_by().values("purpose").annotate(n=Count("pk")).values_list("purpose", "n")
-    )
+
+    def count() -> dict[str, int]:
+        expiring = newest_decisions_in_state(viewer, ConsentState.EXPIRING_SOON, today).filter(
+            client__closed_on__isnull=True
+        )
+        per_purpose = expiring.order_by().values("purpose").annotate(n=Count("pk"))
+        return dict(per_purpose.values_list("purpose", "n"))
+
+    # Thousands of decisions at a regional scale: counted once and kept a few
+    # minutes, as the overview's figures (peersupport.kept_counts).
+    counts = kept_counts.kept("consents-everywhere", viewer, count, parts=(today,))
     lines = _full_list_links(counts)
     title = ngettext(
         "Consent ending within %(days)d day, programme-wide",

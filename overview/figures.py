@@ -5,10 +5,11 @@ scale (a thousand workers, fifty thousand people) the page's dozen grouped
 counts take half a second of the database, where a small programme's take a
 few milliseconds. They are counts of the state of the programme, read by a
 coordinator who comes back to the page in the course of a morning, so they
-are counted once and kept for ``OVERVIEW_KEPT_SECONDS`` (five minutes by
-default): the page says when they were counted and offers to count again at
-once. A coordinator who just changed something and wants to see it counted
-taps "Count again"; nobody else's figures are recounted or shared.
+are counted once and kept (``peersupport.kept_counts``) for
+``KEPT_COUNTS_SECONDS`` (five minutes by default): the page says when they
+were counted and offers to count again at once. A coordinator who just
+changed something and wants to see it counted taps "Count again now"; nobody
+else's figures are recounted or shared.
 
 What is kept is keyed by the viewer (and their session generation, which
 changes when their roles or password do), the filters, the day and the
@@ -17,9 +18,9 @@ the one who counted it, with the same filters, on the same day. Counts
 only: no name of a person served, no note, no justification is ever kept
 (``selectors`` reads none).
 
-The store is Django's cache (``CACHES`` in the settings: memory of each
-server process by default, so each process counts at most once in five
-minutes for each coordinator and filter).
+The store is Django's cache (``CACHES`` in the settings: each server
+process's memory, so each process counts at most once in five minutes for
+each coordinator and filter).
 """
 
 from __future__ import annotations
@@ -28,10 +29,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
+
+from peersupport import kept_counts
 
 from . import selectors
 from .selectors import Filters
@@ -75,22 +76,15 @@ def count(*, viewer: Any, filters: Filters) -> Figures:
     )
 
 
-def _key(viewer: Any, filters: Filters) -> str:
-    team = filters.team.pk if filters.team is not None else 0
-    generation = getattr(viewer, "session_generation", 0)
-    return (
-        f"overview:{SHAPE}:{viewer.pk}:{generation}:{get_language()}:{filters.today}:"
-        f"{filters.period.start}:{filters.period.end}:{team}"
-    )
-
-
 def kept(*, viewer: Any, filters: Filters, fresh: bool = False) -> Figures:
     """The figures this viewer counted with these filters in the last
-    ``OVERVIEW_KEPT_SECONDS``, or counted now (and kept) when there are none
+    ``KEPT_COUNTS_SECONDS``, or counted now (and kept) when there are none
     or ``fresh`` asks for a new count."""
-    key = _key(viewer, filters)
-    figures = None if fresh else cache.get(key)
-    if figures is None:
-        figures = count(viewer=viewer, filters=filters)
-        cache.set(key, figures, settings.OVERVIEW_KEPT_SECONDS)
-    return figures
+    team = filters.team.pk if filters.team is not None else 0
+    return kept_counts.kept(
+        f"overview:{SHAPE}",
+        viewer,
+        lambda: count(viewer=viewer, filters=filters),
+        parts=(get_language(), filters.today, filters.period.start, filters.period.end, team),
+        fresh=fresh,
+    )

@@ -319,10 +319,11 @@ CLIENT_INACTIVE_AFTER_DAYS = _int_at_least("CLIENT_INACTIVE_AFTER_DAYS", 90, min
 PEOPLE_NOT_SEEN_DAYS = _int_at_least("PEOPLE_NOT_SEEN_DAYS", 21, minimum=1)
 # A partner's service status not updated in this many days is marked stale.
 PARTNER_STATUS_STALE_DAYS = _int_at_least("PARTNER_STATUS_STALE_DAYS", 14, minimum=1)
-# The coordinator's overview keeps its programme-wide counts this many seconds
-# (overview/figures.py); the page says when they were counted and counts again
-# on request. 0 counts at every request.
-OVERVIEW_KEPT_SECONDS = _int_at_least("OVERVIEW_KEPT_SECONDS", 300, minimum=0)
+# Counts across the whole programme (the coordinator's overview and the
+# programme-wide consents card of their home) are kept this many seconds
+# (peersupport/kept_counts.py); the overview says when they were counted and
+# counts again on request. 0 counts at every request.
+KEPT_COUNTS_SECONDS = _int_at_least("KEPT_COUNTS_SECONDS", 300, minimum=0)
 
 # Django's cache holds only such kept counts: the memory of each server
 # process, nothing shared between processes or written to disk.

@@ -4,6 +4,7 @@ teams not seen for a while, and consents about to expire."""
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -219,6 +220,22 @@ def test_the_programme_wide_count_costs_one_query(
     with django_assert_num_queries(1):
         card = today.consents_expiring_everywhere(viewer=coordinator)
     assert card.lines[0].text == f"{rows} expiring: Sharing with the care team"
+
+
+def test_the_programme_wide_count_is_kept_a_few_minutes_then_counted_again(
+    other_peer, coordinator, django_assert_num_queries, settings
+):
+    _consent(_person(other_peer, "First"), coordinator, ends_in=3)
+    assert today.consents_expiring_everywhere(viewer=coordinator).lines[0].text.startswith("1 ")
+    _consent(_person(other_peer, "Second"), coordinator, ends_in=4)
+    coordinator.sorted_roles()
+    with django_assert_num_queries(0):
+        kept = today.consents_expiring_everywhere(viewer=coordinator)
+    assert kept.lines[0].text.startswith("1 ")
+    settings.KEPT_COUNTS_SECONDS = 0
+    cache.clear()  # what was kept with the longer time
+    assert today.consents_expiring_everywhere(viewer=coordinator).lines[0].text.startswith("2 ")
+    assert today.consents_expiring_everywhere(viewer=coordinator).lines[0].text.startswith("2 ")
 
 
 # The panel.

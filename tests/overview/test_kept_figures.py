@@ -66,7 +66,7 @@ def test_other_filters_are_counted_apart(client, coordinator, world):
 
 
 def test_with_nothing_kept_every_request_counts(client, coordinator, world, settings):
-    settings.OVERVIEW_KEPT_SECONDS = 0
+    settings.KEPT_COUNTS_SECONDS = 0
     client.force_login(coordinator)
     before = total(client)
     encounter(world.peer, day=timezone.localdate())
