@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from logbook.models import Entry, Theme
+from logbook.models import Entry, Stage, Theme
 from tests.db_snapshot import snapshot
 from tests.form_versions import versioned, with_version
 
@@ -231,6 +231,50 @@ def test_the_matrix_makes_the_same_queries_whatever_the_entries(
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("logbook:matrix"))
     assert len(many) == len(few)
+
+
+def test_an_unchanged_logbooks_matrix_is_counted_once(client, researcher, make_entry, stages):
+    make_entry(researcher).themes.set(Theme.objects.all()[:2])
+    client.force_login(researcher)
+    with CaptureQueriesContext(connection) as first:
+        counted = client.get(reverse("logbook:matrix")).context["rows"]
+    with CaptureQueriesContext(connection) as again:
+        kept = client.get(reverse("logbook:matrix")).context["rows"]
+    assert len(again) == len(first) - 2  # the two grouped counts
+    assert [(r.theme.pk, r.cells) for r in kept] == [(r.theme.pk, r.cells) for r in counted]
+
+
+def _funding_cells(client):
+    rows = client.get(reverse("logbook:matrix")).context["rows"]
+    return next(row.cells for row in rows if row.theme.name == "Uncertain funding")
+
+
+def test_the_matrix_counts_again_as_soon_as_the_logbook_changes(
+    client, researcher, make_entry, stages
+):
+    from logbook import services
+
+    funding = Theme.objects.get(name="Uncertain funding")
+    silos = Theme.objects.get(name="Working in silos")
+    client.force_login(researcher)
+    entry = make_entry(researcher, date(2025, 8, 1))
+    assert _funding_cells(client) == [0, 0, 0]
+    entry.themes.set([funding])  # coded
+    assert _funding_cells(client) == [0, 1, 0]
+    other = make_entry(researcher, date(2025, 2, 1))
+    other.themes.set([silos])
+    services.theme_merge(acting_user=researcher, keep=funding, merge_away=silos)
+    assert _funding_cells(client) == [1, 1, 0]  # recoded by the merge
+    services.entry_delete(acting_user=researcher, entry=entry)
+    assert _funding_cells(client) == [1, 0, 0]
+    entry.refresh_from_db()
+    services.entry_restore(acting_user=researcher, entry=entry)
+    assert _funding_cells(client) == [1, 1, 0]
+    # The stages move: the first now holds both entries.
+    preparation, deployment = stages
+    Stage.objects.filter(pk=preparation.pk).update(ends_on=date(2025, 8, 31))
+    Stage.objects.filter(pk=deployment.pk).update(starts_on=date(2025, 9, 1))
+    assert _funding_cells(client) == [2, 0, 0]
 
 
 def test_the_timeline_groups_entries_by_stage(client, researcher, make_entry, stages):
