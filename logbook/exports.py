@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peersupport.audit import HistoryPolicy
-from peersupport.export_text import XlsxCells, export_text, spreadsheet_cell
+from peersupport.export_text import XlsxCells, export_text, neutralise, spreadsheet_cell
 from peersupport.streamed_rows import streamed_rows
 
 from .access import entry_bin_policy, entry_policy
@@ -45,7 +45,12 @@ FORMATS = {
     "json": "application/json; charset=utf-8",
     "qdpx": "application/zip",
 }
-CHUNK = 500
+# Entries read, and their themes and partners asked for, this many at a time:
+# a few hundred kilobytes of text in memory at most.
+CHUNK = 2000
+# The roles an entry may name (computed once: an enum builds its list anew
+# each time it is asked).
+INVOLVED = frozenset(Involved.values)
 COLUMNS = [
     "id",
     "date",
@@ -141,9 +146,7 @@ def iter_records(
                     "narrative": clean(narrative),
                     "themes": [name for _, name in themes[pk]],
                     "theme_ids": [theme_id for theme_id, _ in themes[pk]],
-                    "roles_involved": [
-                        value for value in involved or [] if value in Involved.values
-                    ],
+                    "roles_involved": [value for value in involved or [] if value in INVOLVED],
                     "partners": partners[pk],
                     "what_changed": clean(what),
                     "why_changed": clean(why),
@@ -203,9 +206,15 @@ def csv_batches(
         buffer.truncate()
 
 
+def _csv_cells(record: dict[str, Any]) -> list[Any]:
+    """A record's CSV cells: its text is clean already (``iter_records``), so
+    only what a spreadsheet would run as a formula is left to neutralise."""
+    return [neutralise(value) for value in _flat(record)]
+
+
 def csv_chunks(entries: QuerySet[Entry]) -> Iterator[str]:
-    """The entries as CSV, one row each."""
-    return csv_stream(COLUMNS, (_flat(record) for record in iter_records(entries)))
+    """The entries as CSV, one row each, sent a thousand rows a piece."""
+    return csv_batches(COLUMNS, (_csv_cells(record) for record in iter_records(entries)))
 
 
 def codebook_records(codebook: Iterable[Theme]) -> list[dict[str, Any]]:

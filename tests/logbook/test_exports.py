@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from logbook import exports
 from logbook.models import Entry, Theme
 from peersupport.models import ExportRecord
 from tests.db_snapshot import snapshot
@@ -185,8 +186,10 @@ def test_the_command_exports_through_the_same_policy(tmp_path, researcher, peer,
         call_command("export_logbook", "--format", "csv", "--output", str(output), "--as", "peer")
 
 
-def test_a_large_export_streams_with_flat_memory(client, researcher, stages):
-    """What the export holds does not grow with the rows already sent."""
+def test_a_large_export_streams_with_flat_memory(client, researcher, stages, monkeypatch):
+    """What the export holds does not grow with the rows already sent: one
+    chunk of entries at a time (500 here, so that 6,000 take twelve)."""
+    monkeypatch.setattr(exports, "CHUNK", 500)
     client.force_login(researcher)
     Entry.objects.bulk_create(
         Entry(
@@ -199,16 +202,18 @@ def test_a_large_export_streams_with_flat_memory(client, researcher, stages):
         )
         for i in range(6000)
     )
-    for fmt in ("csv", "json"):
+    # CSV leaves a thousand rows a piece (the first with the header), JSON an
+    # entry a piece (after its head).
+    for fmt, rows_a_piece in (("csv", 1000), ("json", 1)):
         response = client.get(reverse("logbook:export"), {"format": fmt})
         chunks = iter(response.streaming_content)
         sent = len(next(chunks))  # the first bytes leave before the rest is read
         tracemalloc.start()
-        for _ in range(1000):
+        for _ in range(1000 // rows_a_piece):
             sent += len(next(chunks))
         gc.collect()  # model instances hold reference cycles; count what is really kept
         early = tracemalloc.get_traced_memory()[0]
-        for _ in range(4000):
+        for _ in range(4000 // rows_a_piece):
             sent += len(next(chunks))
         gc.collect()
         late = tracemalloc.get_traced_memory()[0]
@@ -416,10 +421,12 @@ def _peak_while_writing(researcher, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "qdpx"])
-def test_zip_formats_hold_no_more_at_ten_times_the_entries(researcher, stages, fmt):
+def test_zip_formats_hold_no_more_at_ten_times_the_entries(researcher, stages, fmt, monkeypatch):
     """Entries are read a chunk at a time and written out as they come: what
-    the writer holds at 6,000 entries is what it holds at 600 (a chunk of 500
-    entries, a row, the codebook)."""
+    the writer holds at 6,000 entries is what it holds at 600 (a chunk of
+    entries, a row, the codebook). Chunks of 500 here, so that both sizes
+    take several."""
+    monkeypatch.setattr(exports, "CHUNK", 500)
     _peak_while_writing(researcher, fmt)  # libraries imported, caches filled
     _bulk_entries(researcher, 600)
     small_size, small_peak = _peak_while_writing(researcher, fmt)
