@@ -237,3 +237,36 @@ def test_the_trail_says_who_exported_and_how_many_rows_left(client, researcher, 
     assert {entry.actor for entry in entries} == {researcher}
     lines = [line for item in readable_entries(entries) for line in item.lines]
     assert any(str(text.count("\r\n") - 1) in line for line in lines), lines
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_the_export_plans_for_reading_every_row_in_its_own_transaction_only(researcher):
+    """Inside the export's transaction: no JIT, hash joins rather than nested
+    loops, the sort in memory; outside it (the export's transaction is the
+    request's own, not a test's), the server's own settings."""
+
+    def settings():
+        with connection.cursor() as cursor:
+            found = []
+            for name in ("jit", "enable_nestloop", "work_mem"):
+                cursor.execute(f"SHOW {name}")
+                found.append(cursor.fetchone()[0])
+            return found
+
+    before = settings()
+    rows = research.export_rows(viewer=researcher, dates="shifted")
+    during = []
+    original = research._ActivityCells.__init__
+
+    def noting(self):  # the first thing the export does after its settings
+        during.extend(settings())
+        original(self)
+
+    research._ActivityCells.__init__ = noting
+    try:
+        list(rows)
+    finally:
+        research._ActivityCells.__init__ = original
+    assert during == ["off", "off", research.EXPORT_WORK_MEM]
+    assert settings() == before
