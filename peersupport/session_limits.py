@@ -29,11 +29,20 @@ from django.utils.translation import ngettext
 LAST_ACTIVITY = "peersupport_last_activity"
 STARTED = "peersupport_signed_in_at"
 BACKGROUND_HEADER = "X-Background"
+# Pages read are recorded as activity to the minute: one opened within a
+# minute of the last recorded does not write the session again, so the idle
+# end can come at most a minute sooner than the idle time after the last page
+# (a thirtieth of the idle time when that is shorter than half an hour).
+ACTIVITY_RESOLUTION = 60
 # htmx stops polling on this status.
 HTMX_STOP_POLLING = 286
 
 IDLE = "idle"
 ABSOLUTE = "absolute"
+
+
+def _resolution() -> int:
+    return min(ACTIVITY_RESOLUTION, settings.SESSION_IDLE_SECONDS // 30)
 
 
 def is_background(request) -> bool:
@@ -122,11 +131,15 @@ class SessionLimitsMiddleware:
         reason = _ended_because(limits)
         if reason:
             return self._end(request, reason)
-        if not is_background(request):
-            # Modifying the session saves it and renews its cookie; a
-            # background request leaves both alone.
-            session[LAST_ACTIVITY] = now
-            limits = _limits(started, now, now)
+        if not is_background(request) and (
+            request.method not in ("GET", "HEAD") or now - last >= _resolution()
+        ):
+            # Modifying the session saves it (a write and a commit to the
+            # database) and renews its cookie: for pages read, at most once a
+            # minute; for whatever the person sends ("Stay signed in", a form),
+            # always. A background request leaves both alone.
+            session[LAST_ACTIVITY] = last = now
+            limits = _limits(started, last, now)
         request.session_limits = limits
         return self.get_response(request)
 

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from peersupport.session_limits import LAST_ACTIVITY, STARTED
+from peersupport.session_limits import ACTIVITY_RESOLUTION, LAST_ACTIVITY, STARTED
 from tests.subprocess_django import PRODUCTION_ENV, run_python
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,6 +76,30 @@ def test_a_request_the_person_makes_renews_the_session(browser):
     # Past the old deadline, the session lives on.
     _move_back(browser, 10, LAST_ACTIVITY)
     assert not _is_signed_out(browser)
+
+
+def test_activity_is_recorded_to_the_minute_without_a_write_in_between(browser):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _move_back(browser, ACTIVITY_RESOLUTION - 5, LAST_ACTIVITY)
+    before = _stored(browser, LAST_ACTIVITY)
+    with CaptureQueriesContext(connection) as within_the_minute:
+        response = browser.get(reverse("home"))
+    # Less than a minute after the last recorded page: the clock stays, and
+    # the session is not written again.
+    assert _stored(browser, LAST_ACTIVITY) == before
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert not [q for q in within_the_minute if "UPDATE" in q["sql"] and "session" in q["sql"]]
+    # What the person sends ("Stay signed in") is recorded whatever the minute.
+    browser.post(reverse("session"))
+    assert _stored(browser, LAST_ACTIVITY) >= before + ACTIVITY_RESOLUTION - 5
+    _move_back(browser, ACTIVITY_RESOLUTION - 5, LAST_ACTIVITY)
+    _move_back(browser, 10, LAST_ACTIVITY)
+    moved = _stored(browser, LAST_ACTIVITY)
+    response = browser.get(reverse("home"))
+    assert _stored(browser, LAST_ACTIVITY) >= moved + ACTIVITY_RESOLUTION
+    assert settings.SESSION_COOKIE_NAME in response.cookies
 
 
 def test_a_background_poll_does_not_renew_the_session(browser):
