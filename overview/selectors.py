@@ -140,7 +140,9 @@ class Worker:
 
     @classmethod
     def of(cls, user: User) -> Worker:
-        return cls(user.pk, user.username, str(user), user.is_active, bool(user.is_peer))
+        """From an account annotated with ``is_peer`` (``_is_peer``)."""
+        is_peer = bool(getattr(user, "is_peer", False))
+        return cls(user.pk, user.username, str(user), user.is_active, is_peer)
 
     def __str__(self) -> str:
         return self.name
