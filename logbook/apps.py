@@ -14,7 +14,7 @@ class LogbookConfig(AppConfig):
 
         from peersupport.slots import HOME_PAGE
 
-        from . import coding_receivers, models, panels, research, research_receivers
+        from . import models, panels, research, research_receivers
 
         # The home page shows the entries to code without importing the logbook.
         HOME_PAGE.register(panels.home_page, templates=panels.HOME_PAGE_TEMPLATES)
@@ -28,7 +28,5 @@ class LogbookConfig(AppConfig):
 
         # The research figures are kept counted: changes to what they count say so.
         research_receivers.connect()
-        # Coding an entry changes it, so the theme matrix counts again.
-        coding_receivers.connect()
         # The export's pseudonyms are computed by the database (SQLite: in Python).
         connection_created.connect(research.sqlite_functions, dispatch_uid="research.sqlite")

@@ -172,16 +172,7 @@ class Entry(models.Model):
         verbose_name = _("logbook entry")
         verbose_name_plural = _("logbook entries")
         ordering = ["-occurred_on", "-pk"]
-        indexes = [
-            models.Index(fields=["occurred_on"], name="logbook_entry_date"),
-            # The theme matrix asks how many entries are in use and when the
-            # last changed, to know whether its kept counts still hold.
-            models.Index(
-                fields=["updated_at"],
-                name="logbook_entry_in_use_changed",
-                condition=models.Q(deleted_at__isnull=True),
-            ),
-        ]
+        indexes = [models.Index(fields=["occurred_on"], name="logbook_entry_date")]
 
     def __str__(self):
         return self.title

@@ -198,13 +198,16 @@ def _matrix_counts(
     At 20,000 entries they take the database some 45 ms, and the logbook
     changes a few times a day, so they are kept in Django's cache under a key
     that holds everything they are counted from: the viewer, the filters, the
-    stages' dates, the themes below each group, and the visible entries'
-    number and latest change (one small query, an index on ``updated_at``).
-    Writing, coding, deleting or restoring an entry changes its
-    ``updated_at`` (coding through ``coding_receivers``, as it does not save
-    the entry), so the next matrix is counted afresh: the counts are never
-    stale."""
+    stages' dates, the themes below each group, the visible entries' number
+    and latest change (a few milliseconds at 20,000), and the number and newest
+    id of the links between entries and themes. Writing, deleting or
+    restoring an entry changes its ``updated_at``; coding it (by its form, a
+    theme merge, the admin) adds or removes links; so the next matrix is
+    counted afresh: the counts are never stale."""
     state = entries.aggregate(n=Count("pk"), last=Max("updated_at"))
+    # Coding adds and removes links and never changes one (nor saves the
+    # entry): their number and newest id change with every coding.
+    links = Entry.themes.through.objects.aggregate(n=Count("pk"), last=Max("pk"))
     key = (
         "logbook-matrix:"
         + hashlib.sha256(
@@ -214,6 +217,8 @@ def _matrix_counts(
                     filters,
                     state["n"],
                     state["last"],
+                    links["n"],
+                    links["last"],
                     [(stage.pk, stage.starts_on, stage.ends_on) for stage in stages],
                     sorted((group, sorted(ids)) for group, ids in below.items()),
                 )

@@ -41,9 +41,9 @@ class OverviewFilterForm(QueryForm):
         queryset=StaffTeam.objects.filter(is_active=True),
         empty_label=_("All teams"),
     )
-    # "Count again": the figures kept for a few minutes are counted now
-    # (overview/figures.py). Never shown as a field: a link sets it.
-    fresh = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # "Count again now": the figures kept for a few minutes are counted now
+    # (overview/figures.py). Never shown as a field: a link sets it to 1.
+    fresh = forms.ChoiceField(choices=[("1", "1")], required=False, widget=forms.HiddenInput)
 
     def __init__(self, data=None, *args, today: date | None = None, **kwargs):
         if data is not None and (data.get("start") or data.get("end")):

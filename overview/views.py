@@ -74,7 +74,7 @@ WORKERS_PER_PAGE = 50
 def _figures(request) -> tuple[OverviewFilterForm, selectors.Filters, figures.Figures]:
     form = parse(request, OverviewFilterForm)
     filters = form.filters()
-    kept = figures.kept(viewer=request.user, filters=filters, fresh=bool(form.value("fresh")))
+    kept = figures.kept(viewer=request.user, filters=filters, fresh=form.value("fresh") == "1")
     return form, filters, kept
 
 
@@ -96,7 +96,7 @@ def _without_fresh(request) -> HttpResponseRedirect:
 @ability_required(Ability.VIEW_OVERVIEW)
 def overview(request):
     form, filters, counted = _figures(request)
-    if form.value("fresh"):
+    if form.value("fresh") == "1":
         return _without_fresh(request)
     encounters = counted.encounters
     context: dict[str, Any] = {
@@ -189,7 +189,7 @@ def worker_rows(counted: figures.Figures) -> list[WorkerRow]:
 @ability_required(Ability.VIEW_OVERVIEW)
 def workers(request):
     form, filters, counted = _figures(request)
-    if form.value("fresh"):
+    if form.value("fresh") == "1":
         return _without_fresh(request)
     page = Paginator(worker_rows(counted), WORKERS_PER_PAGE).get_page(page_number(request))
     return render(

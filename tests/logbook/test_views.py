@@ -261,6 +261,11 @@ def test_the_matrix_counts_again_as_soon_as_the_logbook_changes(
     assert _funding_cells(client) == [0, 0, 0]
     entry.themes.set([funding])  # coded
     assert _funding_cells(client) == [0, 1, 0]
+    # Recoded with as many themes: one link goes, another comes.
+    entry.themes.set([silos])
+    assert _funding_cells(client) == [0, 0, 0]
+    entry.themes.set([funding])
+    assert _funding_cells(client) == [0, 1, 0]
     other = make_entry(researcher, date(2025, 2, 1))
     other.themes.set([silos])
     services.theme_merge(acting_user=researcher, keep=funding, merge_away=silos)

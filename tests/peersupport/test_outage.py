@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from peersupport.outage import HTMX_HEADER, RETRY_AFTER_SECONDS, is_database_outage
+from peersupport.session_limits import ACTIVITY_RESOLUTION, LAST_ACTIVITY
 from tests.database_outage import database_down
 from tests.factories import ClientFactory, put_on_team
 
@@ -102,7 +103,12 @@ def test_an_htmx_request_gets_a_short_message_and_the_header_the_page_shows(sign
 
 def test_a_session_save_the_database_refuses_is_the_same_503_logged_once(signed_in, caplog):
     # The page itself is read; only the session's write at response time fails
-    # (each real request stamps its time into the session).
+    # (a page read a minute or more after the last recorded activity stamps
+    # its time into the session).
+    session = signed_in.session
+    session[LAST_ACTIVITY] -= ACTIVITY_RESOLUTION
+    session.save()
+
     def session_write(sql):
         return "django_session" in sql and sql.lstrip().upper().startswith(("UPDATE", "INSERT"))
 

@@ -176,7 +176,7 @@ def _queries(client, url):
     return len(queries), response
 
 
-def test_the_open_referrals_list_makes_the_same_11_queries_for_1_or_50(
+def test_the_open_referrals_list_makes_the_same_8_queries_for_1_or_50(
     client, peer, shelter, coordinator
 ):
     # Two of them read the viewer's care teams and uses of the safety exception,
@@ -189,7 +189,7 @@ def test_the_open_referrals_list_makes_the_same_11_queries_for_1_or_50(
     _referrals(49, peer, shelter, coordinator)
     fifty, response = _queries(client, reverse("referrals:list"))
     assert len(response.context["page"]) == 50
-    assert one == fifty == 11
+    assert one == fifty == 8
 
 
 def test_the_person_page_lists_referrals_in_the_same_queries_for_1_or_50(
