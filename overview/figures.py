@@ -19,8 +19,9 @@ only: no name of a person served, no note, no justification is ever kept
 (``selectors`` reads none).
 
 The store is Django's cache (``CACHES`` in the settings: each server
-process's memory, so each process counts at most once in five minutes for
-each coordinator and filter).
+process's memory, so each process counts at most once in two and a half
+minutes for each coordinator and filter, and, but for the first count after a
+quiet spell, behind the readers: ``kept_counts``).
 """
 
 from __future__ import annotations

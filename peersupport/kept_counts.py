@@ -6,6 +6,13 @@ at a regional scale they read thousands of rows where a small programme reads
 dozens, so they are counted once and kept for ``KEPT_COUNTS_SECONDS`` (five
 minutes by default; 0 counts at every request).
 
+Nobody who comes back while a count is kept waits for it to be counted
+again: once a kept count is past half its time, the next reader still gets
+it, and a thread of the server process counts anew behind them (one at a
+time for each key), so that the count is replaced before it expires. A
+count is never shown older than ``KEPT_COUNTS_SECONDS``: only the first
+reader after a quiet spell waits for the count.
+
 A kept count belongs to the one who counted it: the key holds the viewer
 and their session generation (which changes with their roles or password),
 the day, and whatever else the caller says the count depends on (filters,
@@ -16,14 +23,27 @@ settings: each server process's memory).
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
+from django.db import connections
+from django.utils import timezone, translation
 
 T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
+
+# A recount behind the readers that has not ended after this many seconds has
+# failed (its error is logged): the next reader may start another.
+RECOUNT_WAIT = 120
+
+# The recounts running in this process, by key: tests wait for them.
+recounts: dict[str, threading.Thread] = {}
 
 
 def key_for(name: str, viewer: Any, parts: Iterable[Any] = ()) -> str:
@@ -37,10 +57,50 @@ def kept(
 ) -> T:
     """What ``count()`` gave for this viewer (and ``parts``) in the last
     ``KEPT_COUNTS_SECONDS``, or ``count()`` now, kept, when there is none or
-    ``fresh`` asks to count again."""
+    ``fresh`` asks to count again. Past half its time, a kept count is
+    counted again behind the reader."""
     key = key_for(name, viewer, parts)
-    value = None if fresh else cache.get(key)
-    if value is None:
+    held = None if fresh else cache.get(key)
+    if held is None:
         value = count()
-        cache.set(key, value, settings.KEPT_COUNTS_SECONDS)
+        _keep(key, value)
+        return value
+    value, counted = held
+    if time.time() - counted >= settings.KEPT_COUNTS_SECONDS / 2:
+        _recount_behind(key, count)
     return value
+
+
+def _keep(key: str, value: Any) -> None:
+    cache.set(key, (value, time.time()), settings.KEPT_COUNTS_SECONDS)
+
+
+def _recount_behind(key: str, count: Callable[[], Any]) -> None:
+    """Count again in a thread of its own, unless one is counting this key
+    already; the reader's language and time zone go with it."""
+    if not cache.add(f"{key}:recounting", True, RECOUNT_WAIT):
+        return
+    language = translation.get_language()
+    zone = timezone.get_current_timezone()
+
+    def recount() -> None:
+        try:
+            with translation.override(language), timezone.override(zone):
+                _keep(key, count())
+        except Exception:
+            logger.exception("A kept count could not be counted again: %s", key.split(":")[1])
+        finally:
+            cache.delete(f"{key}:recounting")
+            # The thread's own database connections, which nothing else closes.
+            connections.close_all()
+            recounts.pop(key, None)
+
+    thread = threading.Thread(target=recount, name=f"recount {key}", daemon=True)
+    recounts[key] = thread
+    thread.start()
+
+
+def wait_for_recounts(timeout: float = 30) -> None:
+    """Until every recount started in this process has ended (tests)."""
+    for thread in list(recounts.values()):
+        thread.join(timeout)

@@ -4,6 +4,7 @@ counts at once and comes back to the same filters, each coordinator's figures
 are their own, and the per-worker blocks show the ten workers with the most,
 the others a tap away on a page of their own."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from overview.views import WORKERS_PER_PAGE, WORKERS_SHOWN
+from peersupport import kept_counts
 from peersupport.roles import Role
 from tests.factories import ClientFactory, UserFactory, put_on_team
 from tests.overview.conftest import encounter
@@ -139,3 +141,30 @@ def test_someone_who_only_logged_encounters_is_listed_without_a_role(client, coo
     rows = client.get(WORKERS).context["page"].object_list
     mine = [row for row in rows if row.worker.pk == coordinator.pk]
     assert [(row.encounters, row.has_caseload) for row in mine] == [(1, False)]
+
+
+class Later:
+    """kept_counts' clock, ``seconds`` ahead of the real one."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+
+    def time(self):
+        return time.time() + self.seconds
+
+
+@pytest.mark.django_db(transaction=True)
+def test_figures_past_half_their_time_are_shown_while_counted_again_behind_the_reader(
+    client, settings, monkeypatch
+):
+    """The recount reads the database from a thread of its own: committed rows."""
+    settings.KEPT_COUNTS_SECONDS = 300
+    coordinator = UserFactory(roles=[Role.COORDINATOR])
+    peer = UserFactory(roles=[Role.PEER])
+    client.force_login(coordinator)
+    before = total(client)
+    encounter(peer, day=timezone.localdate())
+    monkeypatch.setattr(kept_counts, "time", Later(200))
+    assert total(client) == before  # the kept figures, at once
+    kept_counts.wait_for_recounts()
+    assert total(client) == before + 1  # counted behind the last reader
