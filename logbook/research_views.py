@@ -1,7 +1,5 @@
 """De-identified programme statistics and the pseudonymised export, for research."""
 
-from functools import partial
-
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,13 +9,13 @@ from interventions.choices import Setting
 from interventions.models import Activity
 from partners.choices import PartnerKind
 from peersupport.access import ability_required
-from peersupport.audit import record_streamed_export
+from peersupport.audit import record_streamed_file
 from peersupport.query import parse
 from peersupport.roles import Ability
 from referrals.choices import ReferralStatus
 
 from . import research
-from .exports import csv_batches, csv_stream
+from .exports import csv_stream
 from .forms import ResearchExportQuery
 
 stats = ability_required(Ability.VIEW_PROGRAMME_STATS)
@@ -100,13 +98,12 @@ def export(request):
         raise Http404
     dates = query.value("dates", "shift")
     # Recorded before the first row leaves; the row count when the stream ends.
-    stream = record_streamed_export(
+    stream = record_streamed_file(
         user=request.user,
         dataset="research_encounters",
         format="csv",
         filters={"dates": dates},
-        rows=research.export_rows(viewer=request.user, dates=dates),
-        write=partial(csv_batches, [name for name, _ in research.EXPORT_COLUMNS]),
+        file=research.ExportFile(viewer=request.user, dates=dates),
     )
     filename = f"research-encounters-{timezone.localdate().isoformat()}.csv"
     return StreamingHttpResponse(

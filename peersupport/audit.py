@@ -17,11 +17,11 @@ are importable from here too.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from auditlog.context import auditlog_value, set_actor
 from auditlog.models import LogEntry
@@ -54,7 +54,7 @@ __all__ = [
     "record_export",
     "record_password_event",
     "record_reads",
-    "record_streamed_export",
+    "record_streamed_file",
     "record_view",
     "register_models",
 ]
@@ -182,44 +182,36 @@ def record_export(
         )
 
 
-T = TypeVar("T")
+class CountedFile(Protocol):
+    """A file sent piece by piece that knows how many of its rows have left."""
+
+    rows: int
+
+    def __iter__(self) -> Iterator[bytes]: ...
 
 
-def record_streamed_export(
-    *,
-    user: User,
-    dataset: str,
-    format: str,
-    filters: dict,
-    rows: Iterable[T],
-    write: Callable[[Iterable[T]], Iterator[str]],
-) -> Iterator[str]:
-    """An export streamed as it is read, with no count first: written down now,
-    before anything leaves (with no rows yet), and its row count written when
-    the stream ends, however it ends: complete, the client gone, or an error.
-    The count is of the rows handed to ``write``; a download cut short counts
-    what had left, give or take the rows ``write`` was still holding."""
+def record_streamed_file(
+    *, user: User, dataset: str, format: str, filters: dict, file: CountedFile
+) -> Iterator[bytes]:
+    """An export streamed as it is read, with no count first, from a file that
+    writes and counts its own rows (``logbook.research.ExportFile``): written
+    down now, before anything leaves (with no rows yet), and its row count
+    (the rows of the pieces that left) written when the stream ends, however
+    it ends: complete, the client gone, or an error."""
     record = record_export(user=user, dataset=dataset, format=format, filters=filters, row_count=0)
-    source = iter(rows)
-    handed = 0
+    pieces = iter(file)
 
-    def counted() -> Iterator[T]:
-        nonlocal handed
-        for row in source:
-            handed += 1
-            yield row
-
-    def stream() -> Iterator[str]:
+    def stream() -> Iterator[bytes]:
         try:
-            yield from write(counted())
+            yield from pieces
         finally:
-            # The rows may be read in a transaction of their own: it ends
+            # The file may be read in a transaction of its own: it ends
             # first, so that the count is not written inside it.
-            close = getattr(source, "close", None)
+            close = getattr(pieces, "close", None)
             if close is not None:
                 close()
             with acting_as(user):
-                record.row_count = handed
+                record.row_count = file.rows
                 record.save(update_fields=["row_count"])
 
     return stream()
