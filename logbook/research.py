@@ -469,7 +469,7 @@ def _copy_query(viewer: Any, dates: str) -> tuple[str, list[Any]]:
         ),
         acts AS MATERIALIZED (
             SELECT l.encounter_id, array_agg(l.activity_id) AS ids
-            FROM {links} AS l JOIN r ON r.id = l.encounter_id
+            FROM {links} AS l WHERE l.encounter_id IN (SELECT id FROM r)
             GROUP BY l.encounter_id
         ),
         sets AS MATERIALIZED (
