@@ -22,6 +22,7 @@ from interventions.models import Activity, Encounter
 from logbook import research, research_views
 from logbook.exports import csv_stream
 from partners.models import Partner
+from peersupport import copy_out
 from peersupport.models import ExportRecord
 from tests.factories import ClientFactory
 from tests.logbook import research_reference as reference
@@ -159,11 +160,13 @@ def test_the_export_holds_no_more_at_ten_times_the_rows(
     client, researcher, peer, coordinator, monkeypatch
 ):
     monkeypatch.setattr(research, "EXPORT_CHUNK", 100)
+    monkeypatch.setattr(copy_out, "PIECE", 4096)
     people = [ClientFactory() for _ in range(2)]
     for person in people:
         _consent(person, coordinator, Decision.GIVEN)
     client.force_login(researcher)
-    # Both sizes past a batch of the CSV writer (1000 rows) and a chunk of the cursor.
+    # Both sizes past a batch of the CSV writer (1000 rows) and a chunk of the
+    # cursor (SQLite), or the pieces the COPY may hold ahead (PostgreSQL).
     _encounters(peer, people[0], 1500)
     small_sent, small_peak = _peak_while_streaming(client)
     _encounters(peer, people[1], 13500)
