@@ -282,7 +282,11 @@ def encounters(*, viewer: Any, filters: Filters) -> Encounters:
         rows = rows.filter(author__in=members)
     dated = rows.annotate(week=Trunc("occurred_at", "week", output_field=DateField())).order_by()
     weeks = {monday: Week(monday) for monday in filters.period.weeks}
-    for row in dated.values("week", "setting").annotate(n=Count("pk", distinct=True)):
+    # One row per encounter (the policy and the filters join nothing
+    # many-valued): a plain count, which PostgreSQL groups by hashing, where a
+    # distinct count sorts every encounter of the period (80 ms at a million).
+    # Only the co-interventions' join with participants needs a distinct count.
+    for row in dated.values("week", "setting").annotate(n=Count("pk")):
         week = weeks.setdefault(_week(row["week"]), Week(_week(row["week"])))
         week.by_setting[row["setting"]] = row["n"]
         week.encounters += row["n"]
@@ -300,7 +304,7 @@ def encounters(*, viewer: Any, filters: Filters) -> Encounters:
         if per_setting.get(value)
     ]
     by_worker: dict[int, dict[date, int]] = {}
-    for row in dated.values("author", "week").annotate(n=Count("pk", distinct=True)):
+    for row in dated.values("author", "week").annotate(n=Count("pk")):
         by_worker.setdefault(row["author"], {})[_week(row["week"])] = row["n"]
     named = _named(set(by_worker))
     workers = [WorkerWeeks(named[pk], weeks_of) for pk, weeks_of in by_worker.items()]
