@@ -18,10 +18,11 @@ the one who counted it, with the same filters, on the same day. Counts
 only: no name of a person served, no note, no justification is ever kept
 (``selectors`` reads none).
 
-The store is Django's cache (``CACHES`` in the settings: each server
-process's memory, so each process counts at most once in two and a half
-minutes for each coordinator and filter, and, but for the first count after a
-quiet spell, behind the readers: ``kept_counts``).
+The store is each server process's memory (``kept_counts``), so each process
+counts at most once in two and a half minutes for each coordinator and
+filter, and, but for the first count after a quiet spell, behind the
+readers. The figures kept are shared by the process's requests: read them,
+never change them.
 """
 
 from __future__ import annotations

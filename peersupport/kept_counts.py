@@ -17,8 +17,14 @@ A kept count belongs to the one who counted it: the key holds the viewer
 and their session generation (which changes with their roles or password),
 the day, and whatever else the caller says the count depends on (filters,
 language). Only counts and staff names are ever kept: callers keep nothing
-about a person served. The store is Django's cache (``CACHES`` in the
-settings: each server process's memory).
+about a person served.
+
+The store is a dictionary of each server process (at most ``KEPT_AT_MOST``
+counts, the least recently read going first), nothing shared between
+processes or written to disk. Not Django's cache: a cache pickles what it
+keeps, and unpickling the overview's figures at a regional scale (1,400
+workers) took 19 ms of every page. What is kept is the very object the
+count gave, shared by the requests of the process: read it, never change it.
 """
 
 from __future__ import annotations
@@ -26,11 +32,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connections
 from django.utils import timezone, translation
 
@@ -38,9 +44,11 @@ T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
-# A recount behind the readers that has not ended after this many seconds has
-# failed (its error is logged): the next reader may start another.
-RECOUNT_WAIT = 120
+KEPT_AT_MOST = 256  # counts kept by one process
+
+_lock = threading.Lock()
+_kept: OrderedDict[str, tuple[Any, float]] = OrderedDict()  # key: (count, when counted)
+_recounting: set[str] = set()
 
 # The recounts running in this process, by key: tests wait for them.
 recounts: dict[str, threading.Thread] = {}
@@ -60,7 +68,7 @@ def kept(
     ``fresh`` asks to count again. Past half its time, a kept count is
     counted again behind the reader."""
     key = key_for(name, viewer, parts)
-    held = None if fresh else cache.get(key)
+    held = None if fresh else _held(key)
     if held is None:
         value = count()
         _keep(key, value)
@@ -71,15 +79,34 @@ def kept(
     return value
 
 
+def _held(key: str) -> tuple[Any, float] | None:
+    """The count kept under ``key`` and when it was counted, if not too old."""
+    with _lock:
+        held = _kept.get(key)
+        if held is None:
+            return None
+        if time.time() - held[1] >= settings.KEPT_COUNTS_SECONDS:
+            del _kept[key]
+            return None
+        _kept.move_to_end(key)
+        return held
+
+
 def _keep(key: str, value: Any) -> None:
-    cache.set(key, (value, time.time()), settings.KEPT_COUNTS_SECONDS)
+    with _lock:
+        _kept[key] = (value, time.time())
+        _kept.move_to_end(key)
+        while len(_kept) > KEPT_AT_MOST:
+            _kept.popitem(last=False)
 
 
 def _recount_behind(key: str, count: Callable[[], Any]) -> None:
     """Count again in a thread of its own, unless one is counting this key
     already; the reader's language and time zone go with it."""
-    if not cache.add(f"{key}:recounting", True, RECOUNT_WAIT):
-        return
+    with _lock:
+        if key in _recounting:
+            return
+        _recounting.add(key)
     language = translation.get_language()
     zone = timezone.get_current_timezone()
 
@@ -90,7 +117,8 @@ def _recount_behind(key: str, count: Callable[[], Any]) -> None:
         except Exception:
             logger.exception("A kept count could not be counted again: %s", key.split(":")[1])
         finally:
-            cache.delete(f"{key}:recounting")
+            with _lock:
+                _recounting.discard(key)
             # The thread's own database connections, which nothing else closes.
             connections.close_all()
             recounts.pop(key, None)
@@ -98,6 +126,13 @@ def _recount_behind(key: str, count: Callable[[], Any]) -> None:
     thread = threading.Thread(target=recount, name=f"recount {key}", daemon=True)
     recounts[key] = thread
     thread.start()
+
+
+def forget_all() -> None:
+    """Drop every kept count of this process (tests: record numbers start
+    again in the next test's database)."""
+    with _lock:
+        _kept.clear()
 
 
 def wait_for_recounts(timeout: float = 30) -> None:

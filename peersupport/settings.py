@@ -325,8 +325,10 @@ PARTNER_STATUS_STALE_DAYS = _int_at_least("PARTNER_STATUS_STALE_DAYS", 14, minim
 # counts again on request. 0 counts at every request.
 KEPT_COUNTS_SECONDS = _int_at_least("KEPT_COUNTS_SECONDS", 300, minimum=0)
 
-# Django's cache holds only such kept counts: the memory of each server
-# process, nothing shared between processes or written to disk.
+# Django's cache holds the logbook matrix's kept counts (logbook/selectors.py):
+# the memory of each server process, nothing shared between processes or
+# written to disk. The programme-wide counts keep their own store
+# (peersupport/kept_counts.py), which does not pickle them.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

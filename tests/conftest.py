@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import translation
 
-from peersupport import concurrency
+from peersupport import concurrency, kept_counts
 from peersupport.roles import Role
 from tests.factories import UserFactory
 
@@ -62,11 +62,15 @@ def as_persona(client, request):
 
 @pytest.fixture(autouse=True)
 def _nothing_kept():
-    """Figures kept in Django's cache (the overview's) belong to the test that
-    counted them: record numbers start again in the next test's database."""
+    """Kept counts (the overview's) and Django's cache (the logbook matrix's)
+    belong to the test that counted them: record numbers start again in the
+    next test's database."""
     cache.clear()
+    kept_counts.forget_all()
     yield
+    kept_counts.wait_for_recounts()
     cache.clear()
+    kept_counts.forget_all()
 
 
 @pytest.fixture(autouse=True)

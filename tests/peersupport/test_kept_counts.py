@@ -1,12 +1,13 @@
 """Kept counts (peersupport/kept_counts.py): counted once and kept; counted
 again at once when asked; past half their time, the reader still gets the
 kept count while it is counted again behind them, once, in the reader's
-language; never shown once their time is over."""
+language; never shown once their time is over; the object counted, not a
+copy of it."""
 
+import threading
 import time
 
 import pytest
-from django.core.cache import cache
 from django.utils import translation
 
 from peersupport import kept_counts
@@ -26,21 +27,31 @@ class Counter:
         return self.times
 
 
+class Later:
+    """kept_counts' clock, ``seconds`` ahead of the real one."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+
+    def time(self):
+        return time.time() + self.seconds
+
+
 @pytest.fixture
 def viewer(db):
     return UserFactory()
-
-
-def aged(viewer, seconds, value=1):
-    """A count of ``value`` kept ``seconds`` ago."""
-    key = kept_counts.key_for("figures", viewer)
-    cache.set(key, (value, time.time() - seconds), 300)
 
 
 def read(viewer, counter, **options):
     value = kept_counts.kept("figures", viewer, counter, **options)
     kept_counts.wait_for_recounts()
     return value
+
+
+def aged(viewer, seconds, monkeypatch, value=7):
+    """A count of ``value`` kept ``seconds`` ago."""
+    read(viewer, lambda: value)
+    monkeypatch.setattr(kept_counts, "time", Later(seconds))
 
 
 def test_a_count_is_counted_once_and_kept(viewer):
@@ -50,6 +61,12 @@ def test_a_count_is_counted_once_and_kept(viewer):
     assert counter.times == 1
 
 
+def test_what_is_kept_is_the_object_counted_not_a_copy(viewer):
+    figures = {"people": [1, 2, 3]}
+    read(viewer, lambda: figures)
+    assert read(viewer, Counter()) is figures
+
+
 def test_fresh_counts_again_at_once_and_keeps_the_new_count(viewer):
     counter = Counter()
     read(viewer, counter)
@@ -57,19 +74,19 @@ def test_fresh_counts_again_at_once_and_keeps_the_new_count(viewer):
     assert read(viewer, counter) == 2
 
 
-def test_a_young_count_is_read_without_counting(viewer, settings):
+def test_a_young_count_is_read_without_counting(viewer, settings, monkeypatch):
     settings.KEPT_COUNTS_SECONDS = 300
-    aged(viewer, 100, value=7)
+    aged(viewer, 100, monkeypatch)
     counter = Counter()
     assert read(viewer, counter) == 7
     assert counter.times == 0
 
 
 def test_past_half_its_time_the_reader_gets_the_kept_count_and_it_is_counted_behind(
-    viewer, settings
+    viewer, settings, monkeypatch
 ):
     settings.KEPT_COUNTS_SECONDS = 300
-    aged(viewer, 200, value=7)
+    aged(viewer, 200, monkeypatch)
     counter = Counter()
     with translation.override("fr"):
         assert read(viewer, counter) == 7
@@ -80,21 +97,37 @@ def test_past_half_its_time_the_reader_gets_the_kept_count_and_it_is_counted_beh
     assert counter.times == 1
 
 
-def test_one_recount_at_a_time_for_a_key(viewer, settings):
+def test_past_its_time_a_count_is_counted_again_before_it_is_shown(viewer, settings, monkeypatch):
     settings.KEPT_COUNTS_SECONDS = 300
-    aged(viewer, 200, value=7)
-    key = kept_counts.key_for("figures", viewer)
-    cache.set(f"{key}:recounting", True, 60)  # another reader's recount is under way
-    counter = Counter()
-    assert read(viewer, counter) == 7
-    assert counter.times == 0
+    aged(viewer, 301, monkeypatch)
+    assert read(viewer, Counter()) == 1
+
+
+def test_one_recount_at_a_time_for_a_key(viewer, settings, monkeypatch):
+    settings.KEPT_COUNTS_SECONDS = 300
+    aged(viewer, 200, monkeypatch)
+    release = threading.Event()
+    counted = []
+
+    def slow():
+        release.wait(10)
+        counted.append(1)
+        return 8
+
+    # The first reader starts a recount that has not ended when the next reads.
+    assert kept_counts.kept("figures", viewer, slow) == 7
+    assert kept_counts.kept("figures", viewer, slow) == 7
+    release.set()
+    kept_counts.wait_for_recounts()
+    assert counted == [1]
+    assert read(viewer, Counter()) == 8
 
 
 def test_a_recount_that_fails_leaves_the_kept_count_and_lets_the_next_reader_try(
-    viewer, settings, caplog
+    viewer, settings, monkeypatch, caplog
 ):
     settings.KEPT_COUNTS_SECONDS = 300
-    aged(viewer, 200, value=7)
+    aged(viewer, 200, monkeypatch)
 
     def failing():
         raise RuntimeError("the database went away")
@@ -111,6 +144,17 @@ def test_a_count_is_never_kept_past_its_time(viewer, settings):
     counter = Counter()
     assert read(viewer, counter) == 1
     assert read(viewer, counter) == 2
+
+
+def test_a_process_keeps_a_bounded_number_of_counts(viewer, monkeypatch):
+    monkeypatch.setattr(kept_counts, "KEPT_AT_MOST", 3)
+    for number in range(5):
+        kept_counts.kept("figures", viewer, lambda n=number: n, parts=[number])
+    counter = Counter()
+    # The two read least recently went first; the three others are kept.
+    assert kept_counts.kept("figures", viewer, counter, parts=[0]) == 1
+    assert kept_counts.kept("figures", viewer, counter, parts=[4]) == 4
+    assert counter.times == 1
 
 
 def test_each_viewer_has_counts_of_their_own(viewer):
