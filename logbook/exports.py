@@ -187,13 +187,18 @@ def csv_stream(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> Iterator
 
 
 def csv_batches(
-    header: Iterable[Any], cells: Iterable[Iterable[Any]], *, batch: int = 1000
+    header: Iterable[Any],
+    cells: Iterable[Iterable[Any]],
+    *,
+    batch: int = 1000,
+    lineterminator: str = "\r\n",
 ) -> Iterator[str]:
     """The same CSV file as ``csv_stream``, ``batch`` rows a piece, for rows
     whose values are spreadsheet cells already (``spreadsheet_cell``): the
-    research export cleans each distinct value once, not each cell."""
+    research export cleans each distinct value once, not each cell, and ends
+    its lines as PostgreSQL's COPY does (LF)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator=lineterminator)
     buffer.write("\ufeff")
     writer.writerow([spreadsheet_cell(value) for value in header])
     rows = iter(cells)

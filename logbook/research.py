@@ -11,14 +11,12 @@ research policies of the register and of the encounters
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 import io
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
-from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -39,6 +37,7 @@ from referrals.choices import FINAL_STATUSES, ReferralStatus
 
 from . import research_summary
 from .access import stage_policy
+from .exports import csv_batches
 
 SHIFT_DAYS = 30  # a person's dates move by the same number of days, within +/- this
 
@@ -203,18 +202,18 @@ EXPORT_COLUMNS = [
 ]
 
 
-# The export, straight from the database cursor -------------------------------
+# On SQLite: the export from the database cursor -----------------------------
 #
 # One query gives every row in its final order: people by pseudonym (computed
-# in SQL, as the Python ``pseudonym`` does, so that the order costs no list of
-# people held here), each person's encounters by date. On PostgreSQL it runs
-# in a server-side cursor inside a transaction, so rows arrive as they are
-# written out; SQLite reads its rows lazily anyway. Python only shifts dates
-# (one digest per person: rows come grouped by person) and formats the rows;
-# what repeats (activity lists, settings) is cleaned for the spreadsheet once.
+# in SQL by the Python ``pseudonym``, registered on the connection, so that the
+# order costs no list of people held here), each person's encounters by date;
+# SQLite reads its rows lazily. Python shifts dates (one digest per person:
+# rows come grouped by person) and formats the rows; what repeats (activity
+# lists, settings) is cleaned for the spreadsheet once. PostgreSQL writes the
+# same file itself (``_copy_query`` below); the key and the planner settings
+# of its transaction are shared.
 
 EXPORT_CHUNK = 2000  # rows fetched from the cursor at a time
-CSV_BATCH = 1000  # rows written out at a time
 HMAC_BLOCK = 64  # bytes: SHA-256's block size
 # Where the pseudonym key waits on PostgreSQL while an export runs: a
 # temporary table of the export's own session, gone when its transaction
@@ -497,8 +496,8 @@ def _copy_query(viewer: Any, dates: str) -> tuple[str, list[Any]]:
 
 
 class ExportFile:
-    """The research CSV as bytes, piece by piece, and how many rows have left
-    so far (``rows``): written by PostgreSQL's COPY there, by Python's csv
+    """The research CSV as bytes, piece by piece, and, once sent, how many rows
+    left (``rows``): written by PostgreSQL's COPY there, by Python's csv
     writer elsewhere; the same file either way, lines ending in LF (which
     is what COPY writes, and what every spreadsheet and statistics package
     reads)."""
@@ -508,16 +507,16 @@ class ExportFile:
         self.dates = dates
         self.rows = 0
 
-    def header(self) -> bytes:
-        names = [name for name, _ in EXPORT_COLUMNS]
-        return ("\ufeff" + ",".join(names) + "\n").encode("utf-8")
-
     def __iter__(self) -> Iterator[bytes]:
-        yield self.header()
         if transaction.get_connection().vendor == "postgresql":
+            yield "".join(self._lines(())).encode("utf-8")  # the header
             yield from self._copied()
         else:
             yield from self._written()
+
+    def _lines(self, cells: Iterable[Iterable[Any]]) -> Iterator[str]:
+        names = [name for name, _ in EXPORT_COLUMNS]
+        return csv_batches(names, cells, lineterminator="\n")
 
     def _copied(self) -> Iterator[bytes]:
         with transaction.atomic():
@@ -527,24 +526,22 @@ class ExportFile:
             copy = CopyOut(connection, *_copy_query(self.viewer, self.dates))
             pieces = iter(copy)
             try:
-                for piece in pieces:
-                    self.rows = copy.rows
-                    yield piece
+                yield from pieces
             finally:
                 # A download cut short: the COPY stops before its transaction ends.
                 pieces.close()  # type: ignore[attr-defined]  # a generator
                 self.rows = copy.rows
 
     def _written(self) -> Iterator[bytes]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
         rows = export_rows(viewer=self.viewer, dates=self.dates)
+
+        def counted() -> Iterator[tuple[Any, ...]]:
+            for row in rows:
+                self.rows += 1
+                yield row
+
         try:
-            while batch := list(islice(rows, CSV_BATCH)):
-                writer.writerows(batch)
-                self.rows += len(batch)
-                yield buffer.getvalue().encode("utf-8")
-                buffer.seek(0)
-                buffer.truncate()
+            for chunk in self._lines(counted()):
+                yield chunk.encode("utf-8")
         finally:
             rows.close()

@@ -48,9 +48,7 @@ KEPT_AT_MOST = 256  # counts kept by one process
 
 _lock = threading.Lock()
 _kept: OrderedDict[str, tuple[Any, float]] = OrderedDict()  # key: (count, when counted)
-_recounting: set[str] = set()
-
-# The recounts running in this process, by key: tests wait for them.
+# The recounts running in this process, by key (at most one each).
 recounts: dict[str, threading.Thread] = {}
 
 
@@ -103,10 +101,6 @@ def _keep(key: str, value: Any) -> None:
 def _recount_behind(key: str, count: Callable[[], Any]) -> None:
     """Count again in a thread of its own, unless one is counting this key
     already; the reader's language and time zone go with it."""
-    with _lock:
-        if key in _recounting:
-            return
-        _recounting.add(key)
     language = translation.get_language()
     zone = timezone.get_current_timezone()
 
@@ -117,14 +111,17 @@ def _recount_behind(key: str, count: Callable[[], Any]) -> None:
         except Exception:
             logger.exception("A kept count could not be counted again: %s", key.split(":")[1])
         finally:
-            with _lock:
-                _recounting.discard(key)
             # The thread's own database connections, which nothing else closes.
             connections.close_all()
-            recounts.pop(key, None)
+            with _lock:
+                recounts.pop(key, None)
 
-    thread = threading.Thread(target=recount, name=f"recount {key}", daemon=True)
-    recounts[key] = thread
+    with _lock:
+        if key in recounts:
+            return
+        thread = recounts[key] = threading.Thread(
+            target=recount, name=f"recount {key}", daemon=True
+        )
     thread.start()
 
 
@@ -137,5 +134,7 @@ def forget_all() -> None:
 
 def wait_for_recounts(timeout: float = 30) -> None:
     """Until every recount started in this process has ended (tests)."""
-    for thread in list(recounts.values()):
+    with _lock:
+        running = list(recounts.values())
+    for thread in running:
         thread.join(timeout)
