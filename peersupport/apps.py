@@ -7,10 +7,17 @@ class PeersupportConfig(AppConfig):
     verbose_name = _("Peer support")
 
     def ready(self):
-        from django.core.signals import request_started
+        from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_migrate, pre_save
 
-        from . import audit, checks, concurrency, form_tools, key_check  # noqa: F401 (checks: the key check)
+        from . import (  # noqa: F401 (checks: the key check)
+            audit,
+            checks,
+            concurrency,
+            form_tools,
+            kept_counts,
+            key_check,
+        )
 
         audit.register_models()
         # Control characters are refused by every text field of every form.
@@ -20,3 +27,6 @@ class PeersupportConfig(AppConfig):
         # Every row an edit form checked is checked again, under a lock, as it is written.
         pre_save.connect(concurrency.check_before_save, dispatch_uid="concurrency")
         request_started.connect(concurrency.forget_expectations, dispatch_uid="concurrency")
+        # Kept counts are counted again between requests (peersupport/kept_counts.py).
+        request_started.connect(kept_counts.request_started, dispatch_uid="kept_counts")
+        request_finished.connect(kept_counts.request_finished, dispatch_uid="kept_counts")

@@ -13,6 +13,14 @@ time for each key), so that the count is replaced before it expires. A
 count is never shown older than ``KEPT_COUNTS_SECONDS``: only the first
 reader after a quiet spell waits for the count.
 
+A recount must not slow the pages the process answers meanwhile: a count
+across a region is a quarter of a second of queries and of Python, and a
+thread shares the interpreter with the requests (at a million encounters,
+the pages that followed a recount took twice their time). So each of its
+queries waits until the process answers no request (``answering``, kept by
+the request signals), for at most ``QUIET_WAIT_AT_MOST`` seconds, so that a
+server that is never idle still counts.
+
 A kept count belongs to the one who counted it: the key holds the viewer
 and their session generation (which changes with their roles or password),
 the day, and whatever else the caller says the count depends on (filters,
@@ -37,7 +45,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import connections
+from django.db import connection, connections
 from django.utils import timezone, translation
 
 T = TypeVar("T")
@@ -50,6 +58,36 @@ _lock = threading.Lock()
 _kept: OrderedDict[str, tuple[Any, float]] = OrderedDict()  # key: (count, when counted)
 # The recounts running in this process, by key (at most one each).
 recounts: dict[str, threading.Thread] = {}
+# How long a recount's query waits for the process to answer no request.
+QUIET_WAIT_AT_MOST = 1.0
+# The requests this process is answering, from ``request_started`` to
+# ``request_finished`` (a streamed body's last byte); told when it is none.
+_quiet = threading.Condition()
+answering = 0
+
+
+def request_started(**kwargs: Any) -> None:
+    global answering
+    with _quiet:
+        answering += 1
+
+
+def request_finished(**kwargs: Any) -> None:
+    global answering
+    with _quiet:
+        # Never below none: a response opened before the receivers were
+        # connected (or left unread by a test) may end without having started.
+        answering = max(0, answering - 1)
+        if not answering:
+            _quiet.notify_all()
+
+
+def _when_quiet(execute: Callable, sql: str, params: Any, many: bool, context: Any) -> Any:
+    """A recount's query, once no request is being answered (or after
+    ``QUIET_WAIT_AT_MOST`` seconds)."""
+    with _quiet:
+        _quiet.wait_for(lambda: not answering, timeout=QUIET_WAIT_AT_MOST)
+    return execute(sql, params, many, context)
 
 
 def key_for(name: str, viewer: Any, parts: Iterable[Any] = ()) -> str:
@@ -106,7 +144,14 @@ def _recount_behind(key: str, count: Callable[[], Any]) -> None:
 
     def recount() -> None:
         try:
-            with translation.override(language), timezone.override(zone):
+            with (
+                translation.override(language),
+                timezone.override(zone),
+                connection.execute_wrapper(_when_quiet),
+            ):
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET max_parallel_workers_per_gather = 0")
                 _keep(key, count())
         except Exception:
             logger.exception("A kept count could not be counted again: %s", key.split(":")[1])
@@ -126,10 +171,14 @@ def _recount_behind(key: str, count: Callable[[], Any]) -> None:
 
 
 def forget_all() -> None:
-    """Drop every kept count of this process (tests: record numbers start
-    again in the next test's database)."""
+    """Drop every kept count of this process, and forget the requests it
+    answers (tests: record numbers start again in the next test's database,
+    and a response a test left unread never ends)."""
+    global answering
     with _lock:
         _kept.clear()
+    with _quiet:
+        answering = 0
 
 
 def wait_for_recounts(timeout: float = 30) -> None:

@@ -163,3 +163,95 @@ def test_each_viewer_has_counts_of_their_own(viewer):
     counter = Counter()
     assert read(other, counter) == 1
     assert counter.times == 1
+
+
+# A recount reads the database from a thread of its own: these tests commit.
+
+
+def database_count():
+    """A count that asks the database, as the overview's do."""
+    from peersupport.models import User
+
+    return User.objects.count()
+
+
+def start_recount(viewer, settings, monkeypatch, count):
+    """A kept count past half its time, read: its recount starts behind the reader."""
+    settings.KEPT_COUNTS_SECONDS = 300
+    aged(viewer, 200, monkeypatch)
+    assert kept_counts.kept("figures", viewer, count) == 7
+    (thread,) = kept_counts.recounts.values()
+    return thread
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_recount_asks_the_database_only_once_no_request_is_being_answered(settings, monkeypatch):
+    viewer = UserFactory()
+    monkeypatch.setattr(kept_counts, "QUIET_WAIT_AT_MOST", 30)
+    kept_counts.request_started()
+    thread = start_recount(viewer, settings, monkeypatch, database_count)
+    thread.join(0.3)
+    assert thread.is_alive()  # its query waits for the request
+    kept_counts.request_finished()
+    kept_counts.wait_for_recounts()
+    assert not thread.is_alive()
+    assert read(viewer, Counter()) == 1  # the one account, counted
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_server_never_quiet_still_counts_again(settings, monkeypatch):
+    viewer = UserFactory()
+    monkeypatch.setattr(kept_counts, "QUIET_WAIT_AT_MOST", 0.05)
+    kept_counts.request_started()
+    try:
+        start_recount(viewer, settings, monkeypatch, database_count)
+        kept_counts.wait_for_recounts()
+        assert read(viewer, Counter()) == 1
+    finally:
+        kept_counts.request_finished()
+
+
+def test_the_requests_answered_are_counted_from_start_to_finish_and_never_below_none():
+    kept_counts.request_started()
+    kept_counts.request_started()
+    kept_counts.request_finished()
+    assert kept_counts.answering == 1
+    kept_counts.request_finished()
+    kept_counts.request_finished()  # a response that ended without having started
+    assert kept_counts.answering == 0
+
+
+def test_a_page_is_being_answered_until_its_response_ends(client, db):
+    answering = []
+
+    def page_started(**kwargs):
+        answering.append(kept_counts.answering)
+
+    from django.core.signals import request_started
+
+    request_started.connect(page_started)
+    try:
+        client.get("/accounts/login/")
+    finally:
+        request_started.disconnect(page_started)
+    assert answering == [1]
+    assert kept_counts.answering == 0
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_recount_leaves_the_other_cores_to_the_pages(settings, monkeypatch):
+    """No parallel workers for a count behind the readers: they would take the
+    cores the requests are answered on."""
+    from django.db import connection
+
+    def workers():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            return cursor.fetchone()[0]
+
+    viewer = UserFactory()
+    start_recount(viewer, settings, monkeypatch, workers)
+    kept_counts.wait_for_recounts()
+    assert read(viewer, Counter()) == "0"
+    assert workers() != "0"  # the requests' own connection is left as it was
