@@ -211,15 +211,10 @@ def csv_batches(
         buffer.truncate()
 
 
-def _csv_cells(record: dict[str, Any]) -> list[Any]:
+def csv_cells(record: dict[str, Any]) -> list[Any]:
     """A record's CSV cells: its text is clean already (``iter_records``), so
     only what a spreadsheet would run as a formula is left to neutralise."""
     return [neutralise(value) for value in _flat(record)]
-
-
-def csv_chunks(entries: QuerySet[Entry]) -> Iterator[str]:
-    """The entries as CSV, one row each, sent a thousand rows a piece."""
-    return csv_batches(COLUMNS, (_csv_cells(record) for record in iter_records(entries)))
 
 
 def codebook_records(codebook: Iterable[Theme]) -> list[dict[str, Any]]:

@@ -10,10 +10,11 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
 
-from peersupport.audit import record_export
+from peersupport.audit import record_export, record_streamed_file
 
 from . import exports, selectors
 from .access import theme_policy
+from .csv_file import CsvFile
 from .models import Entry, Theme
 
 # Zip formats are built in a temporary file kept in memory up to this size, on
@@ -57,8 +58,8 @@ def write(
 ) -> None:
     """Write an export into a binary file object."""
     if fmt == "csv":
-        for chunk in exports.csv_chunks(entries):
-            fileobj.write(chunk.encode("utf-8"))
+        for piece in CsvFile(entries):
+            fileobj.write(piece)
     elif fmt == "json":
         for chunk in exports.json_chunks(entries, codebook, filters_record(filters)):
             fileobj.write(chunk.encode("utf-8"))
@@ -73,13 +74,24 @@ def write(
 
 
 def export_response(*, viewer: Any, filters: selectors.EntryFilters, fmt: str) -> HttpResponseBase:
-    entries, codebook = prepare(viewer=viewer, filters=filters, fmt=fmt)
     filename = f"logbook-{timezone.localdate().isoformat()}.{fmt}"
     if fmt == "csv":
+        # Not counted first: the audit trail has its rows once they have left.
+        entries = selectors.entry_list(viewer=viewer, filters=filters)
         response = StreamingHttpResponse(
-            exports.csv_chunks(entries), content_type=exports.FORMATS[fmt]
+            record_streamed_file(
+                user=viewer,
+                dataset="logbook",
+                format=fmt,
+                filters=filters_record(filters),
+                file=CsvFile(entries),
+            ),
+            content_type=exports.FORMATS[fmt],
         )
-    elif fmt == "json":
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    entries, codebook = prepare(viewer=viewer, filters=filters, fmt=fmt)
+    if fmt == "json":
         response = StreamingHttpResponse(
             exports.json_chunks(entries, codebook, filters_record(filters)),
             content_type=exports.FORMATS[fmt],

@@ -31,6 +31,7 @@ from partners.choices import PartnerKind
 from partners.models import Partner
 from peersupport.copy_out import CopyOut
 from peersupport.export_text import spreadsheet_cell
+from peersupport.export_text import spreadsheet_cell_sql as cell_sql
 from peersupport.small_cells import HIDDEN, SMALL_CELL, suppress, suppress_parts
 from peersupport.streamed_rows import streamed_rows
 from referrals.choices import FINAL_STATUSES, ReferralStatus
@@ -418,15 +419,6 @@ class _ActivityCells:
 # compares the file with the one Python writes.
 
 
-def _cell_sql(value: str) -> str:
-    """``spreadsheet_cell`` in SQL, empty as NULL (an unquoted empty cell): line
-    ends as LF, nothing XML cannot carry, a quote before what a spreadsheet
-    would run as a formula."""
-    lines = rf"replace(replace({value}, E'\r\n', E'\n'), E'\r', E'\n')"
-    cleaned = rf"regexp_replace({lines}, '[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]', '', 'g')"
-    return rf"NULLIF(regexp_replace({cleaned}, '^([=+@\t-])', '''\1'), '')"
-
-
 def _copy_query(viewer: Any, dates: str) -> tuple[str, list[Any]]:
     """The export's rows, every cell as the CSV writes it, in its order."""
     encounters = encounter_research_policy.visible_to(
@@ -473,18 +465,18 @@ def _copy_query(viewer: Any, dates: str) -> tuple[str, list[Any]]:
         ),
         sets AS MATERIALIZED (
             SELECT ids,
-                {_cell_sql("string_agg(a.name_en, '; ' ORDER BY a.position, a.id)")} AS names,
-                {_cell_sql("string_agg(NULLIF(a.hifis_code, ''), '; ' ORDER BY a.position, a.id)")}
+                {cell_sql("string_agg(a.name_en, '; ' ORDER BY a.position, a.id)")} AS names,
+                {cell_sql("string_agg(NULLIF(a.hifis_code, ''), '; ' ORDER BY a.position, a.id)")}
                     AS codes
             FROM (SELECT DISTINCT ids FROM acts) AS distinct_sets
                 JOIN {activities} AS a ON a.id = ANY (distinct_sets.ids)
             GROUP BY ids
         )
-        SELECT p.person, to_char({shown}, 'YYYY-MM-DD'), {_cell_sql("r.setting")},
-            {_cell_sql("partner.kind")}, NULLIF(r.duration_minutes, 0), sets.names, sets.codes,
+        SELECT p.person, to_char({shown}, 'YYYY-MM-DD'), {cell_sql("r.setting")},
+            {cell_sql("partner.kind")}, NULLIF(r.duration_minutes, 0), sets.names, sets.codes,
             CASE WHEN EXISTS (SELECT 1 FROM {participants} AS x WHERE x.encounter_id = r.id)
                 THEN 1 ELSE 0 END,
-            {_cell_sql("r.situation")}
+            {cell_sql("r.situation")}
         FROM r
             JOIN people AS p ON p.client_id = r.client_id
             LEFT JOIN {partners} AS partner ON partner.id = r.partner_id

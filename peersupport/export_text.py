@@ -48,6 +48,34 @@ def spreadsheet_cell(value: Any) -> Any:
     return neutralise(export_text(value))
 
 
+# The same, in PostgreSQL, for the files its COPY writes (``value`` is an
+# SQL expression).
+
+
+def export_text_sql(value: str) -> str:
+    """``export_text``: line ends as LF, nothing XML cannot carry (the
+    database holds no NUL nor lone surrogate)."""
+    lines = rf"replace(replace({value}, E'\r\n', E'\n'), E'\r', E'\n')"
+    return rf"regexp_replace({lines}, '[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]', '', 'g')"
+
+
+def formula_safe_sql(value: str) -> str:
+    """``neutralise``, with an empty text as NULL, which COPY writes as an
+    unquoted empty cell as Python's csv writer does. ``value`` is read three
+    times: a column, or an expression the query computes once."""
+    return (
+        rf"CASE WHEN left({value}, 1) IN ('=', '+', '-', '@', E'\t') THEN '''' || {value}"
+        rf" ELSE NULLIF({value}, '') END"
+    )
+
+
+def spreadsheet_cell_sql(value: str) -> str:
+    """``spreadsheet_cell``: ``export_text_sql``, then a quote before what a
+    spreadsheet would run as a formula, and an empty text as NULL."""
+    cleaned = export_text_sql(value)
+    return rf"NULLIF(regexp_replace({cleaned}, '^([=+@\t-])', '''\1'), '')"
+
+
 def truncation_marker(cut: int, full_text_in: str) -> str:
     return _(
         "[… %(cut)s characters cut here: Excel holds at most %(limit)s in a cell. %(where)s]"
