@@ -47,19 +47,18 @@ def _order_by(order: Iterable[str]) -> str:
 def copy_query(entries: QuerySet[Entry]) -> tuple[str, list[Any]]:
     """The CSV's rows, every cell as Python's writer writes it, in the list's order.
 
-    The entries are read once, through the selector (``e``). What their
-    cells name is worked out once for the whole logbook, each a single pass
-    that the entries then look up: every entry's themes and partners in one
-    cell each, in the codebook's order and by name (``coded``, ``involved``:
-    each theme's and partner's place numbered once, as comparing names entry
-    by entry cost more than the rest), each distinct list of roles
-    (``roles``), every account's name (``authors``: ``User.__str__``, the
-    full name or else the user name). Narrowing these to the entries
-    exported first cost more than reading them whole (a few tens of
-    thousands of links); nothing of theirs leaves but through an entry the
-    selector gave. The selector gives the entries' narrow columns (``e``),
-    their text is read from the table by number (``x``): the lookups are
-    joined to small rows, not to whole narratives."""
+    The selector gives the entries' narrow columns (``e``); their texts are
+    read from the table by number (``x``), so that what is joined to them
+    is small rows, not whole narratives. What their cells name is worked
+    out once for the whole logbook, each in a single pass that the entries
+    then look up: every entry's themes and partners in one cell each, in the
+    codebook's order and by name (``coded``, ``involved``: each theme's and
+    partner's place numbered once, as comparing names entry by entry cost
+    more than the rest), each distinct list of roles (``roles``), every
+    account's name (``authors``: ``User.__str__``, the full name or else
+    the user name). Narrowing these to the entries exported first cost more
+    than reading them whole (a few tens of thousands of links); nothing of
+    theirs leaves but through an entry the selector gave."""
     listed = entries.order_by().values_list(
         "pk", "occurred_on", "stage_name", "involved", "author_id"
     )
