@@ -172,7 +172,18 @@ class Entry(models.Model):
         verbose_name = _("logbook entry")
         verbose_name_plural = _("logbook entries")
         ordering = ["-occurred_on", "-pk"]
-        indexes = [models.Index(fields=["occurred_on"], name="logbook_entry_date")]
+        indexes = [
+            models.Index(fields=["occurred_on"], name="logbook_entry_date"),
+            # The matrix's test of whether the entries changed (their number
+            # and latest change, ``selectors._matrix_counts``), read from this
+            # index alone rather than from every entry's row: 1.3 ms instead
+            # of 3.3 to 5 at 20,000 entries.
+            models.Index(
+                fields=["updated_at", "id"],
+                name="logbook_entry_state",
+                condition=models.Q(deleted_at__isnull=True),
+            ),
+        ]
 
     def __str__(self):
         return self.title
