@@ -25,6 +25,7 @@ from partners.models import Partner
 from peersupport.copy_out import CopyOut
 from peersupport.export_text import export_text_sql as clean
 from peersupport.export_text import formula_safe_sql as safe
+from peersupport.export_text import spreadsheet_cell
 from peersupport.export_text import spreadsheet_cell_sql as cell
 
 from .choices import Involved
@@ -42,6 +43,15 @@ def _order_by(order: Iterable[str]) -> str:
         f"e.{_ORDER_COLUMNS[name.lstrip('-')]}{' DESC' if name.startswith('-') else ''}"
         for name in order
     )
+
+
+def _author_cells() -> tuple[list[int], list[str]]:
+    """Every logbook author's number and cell, made by Python as its writer
+    makes them (``User.__str__``, cleaned, never a formula): a name is
+    trimmed of what Python calls spaces, which SQL's trim does not know."""
+    authors = get_user_model().objects.filter(pk__in=Entry.objects.values("author_id"))
+    pairs = [(user.pk, spreadsheet_cell(str(user))) for user in authors]
+    return [pk for pk, _ in pairs], [cell for _, cell in pairs]
 
 
 def copy_query(entries: QuerySet[Entry]) -> tuple[str, list[Any]]:
@@ -67,9 +77,7 @@ def copy_query(entries: QuerySet[Entry]) -> tuple[str, list[Any]]:
     entry_partners = Entry.partners.through._meta.db_table
     themes = Theme._meta.db_table
     partners = Partner._meta.db_table
-    users = get_user_model()._meta.db_table
     entries_table = Entry._meta.db_table
-    full_name = r"btrim(u.first_name || ' ' || u.last_name, E' \t\n\r\f\v')"
     query = f"""
         WITH coded AS MATERIALIZED (
             SELECT l.entry_id, string_agg(t.cleaned, '; ' ORDER BY t.place) AS names
@@ -100,13 +108,12 @@ def copy_query(entries: QuerySet[Entry]) -> tuple[str, list[Any]]:
             FROM (SELECT involved FROM {entries_table} GROUP BY involved) AS sets
         ),
         authors AS MATERIALIZED (
-            SELECT u.id, {clean(f"COALESCE(NULLIF({full_name}, ''), u.username)")} AS name
-            FROM {users} AS u
+            SELECT * FROM unnest(%s::bigint[], %s::text[]) AS named (id, cell)
         )
         SELECT e.id, to_char(e.occurred_on, 'YYYY-MM-DD'), {cell("e.stage")}, {safe("x.kind")},
             {safe("x.source")}, {cell("x.title")}, {cell("x.narrative")}, {safe("coded.names")},
             {safe("roles.names")}, {safe("involved.names")}, {cell("x.what_changed")},
-            {cell("x.why_changed")}, {cell("x.who_decided")}, {safe("authors.name")}
+            {cell("x.why_changed")}, {cell("x.who_decided")}, NULLIF(authors.cell, '')
         FROM ({rows_sql}) AS e (id, occurred_on, stage, involved, author_id)
             JOIN {entries_table} AS x ON x.id = e.id
             JOIN authors ON authors.id = e.author_id
@@ -115,7 +122,8 @@ def copy_query(entries: QuerySet[Entry]) -> tuple[str, list[Any]]:
             LEFT JOIN roles ON roles.involved = e.involved
         ORDER BY {_order_by(LIST_ORDER)}
     """  # noqa: S608 (the selector's compiled query, names from the models; values are parameters)
-    return query, [list(Involved.values), *rows_params]
+    ids, cells = _author_cells()
+    return query, [list(Involved.values), ids, cells, *rows_params]
 
 
 class CsvFile:
@@ -154,8 +162,9 @@ class CsvFile:
     def _written(self) -> Iterator[bytes]:
         def counted() -> Iterator[list[Any]]:
             for record in iter_records(self.entries):
-                yield csv_cells(record)
+                # Counted as it is handed over: a piece holds the rows counted.
                 self.rows += 1
+                yield csv_cells(record)
 
         for piece in csv_batches(COLUMNS, counted(), lineterminator="\n"):
             yield piece.encode("utf-8")

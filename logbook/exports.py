@@ -2,12 +2,14 @@
 writer every CSV file of the product uses (the research export's too).
 
 Every format reads entries through ``selectors.entry_list``, the screen's own
-selector, so an export never shows more than the list. Entries are read as
-plain values from one query (a server-side cursor on PostgreSQL), their themes,
-partners and coders a chunk at a time, never as model objects; CSV and JSON
-stream as they are produced, XLSX (openpyxl's write-only workbook) and QDPX
-(``zip_writer``, its project file assembled from parts spooled to disk) are
-built in a temporary file that spills to disk, so memory stays flat.
+selector, so an export never shows more than the list. On PostgreSQL the CSV
+is written by the database itself (``csv_file``, the same file). Otherwise
+entries are read as plain values from one query (a server-side cursor on
+PostgreSQL), their themes, partners and coders a chunk at a time, never as
+model objects; CSV and JSON stream as they are produced, XLSX (openpyxl's
+write-only workbook) and QDPX (``zip_writer``, its project file assembled
+from parts spooled to disk) are built in a temporary file that spills to
+disk, so memory stays flat.
 """
 
 from __future__ import annotations
@@ -146,7 +148,10 @@ def iter_records(
                     "narrative": clean(narrative),
                     "themes": [name for _, name in themes[pk]],
                     "theme_ids": [theme_id for theme_id, _ in themes[pk]],
-                    "roles_involved": [value for value in involved or [] if value in INVOLVED],
+                    # Only a list names roles (a model's clean() keeps it one).
+                    "roles_involved": [value for value in involved if value in INVOLVED]
+                    if isinstance(involved, list)
+                    else [],
                     "partners": partners[pk],
                     "what_changed": clean(what),
                     "why_changed": clean(why),

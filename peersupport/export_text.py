@@ -64,7 +64,7 @@ def formula_safe_sql(value: str) -> str:
     unquoted empty cell as Python's csv writer does. ``value`` is read three
     times: a column, or an expression the query computes once."""
     return (
-        rf"CASE WHEN left({value}, 1) IN ('=', '+', '-', '@', E'\t') THEN '''' || {value}"
+        rf"CASE WHEN left({value}, 1) IN ('=', '+', '-', '@', E'\t', E'\r') THEN '''' || {value}"
         rf" ELSE NULLIF({value}, '') END"
     )
 

@@ -19,7 +19,8 @@ thread shares the interpreter with the requests (at a million encounters,
 the pages that followed a recount took twice their time). So each of its
 queries waits until the process answers no request (``answering``, kept by
 the request signals), for at most ``QUIET_WAIT_AT_MOST`` seconds, so that a
-server that is never idle still counts.
+server that is never idle still counts. Only the queries wait: reading their
+rows and the Python work on them still share the interpreter with the pages.
 
 A kept count belongs to the one who counted it: the key holds the viewer
 and their session generation (which changes with their roles or password),
@@ -77,6 +78,8 @@ def request_finished(**kwargs: Any) -> None:
     with _quiet:
         # Never below none: a response opened before the receivers were
         # connected (or left unread by a test) may end without having started.
+        # A request that started and never ends (its request object could
+        # not be made) leaves one too many: recounts then wait their second.
         answering = max(0, answering - 1)
         if not answering:
             _quiet.notify_all()

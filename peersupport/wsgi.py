@@ -30,8 +30,10 @@ def settle() -> None:
     translations: 40,000 to 60,000 objects more) still made a full collection
     take 16 to 20 ms, a few times a minute where exports churn through many
     objects; so it is frozen too, at the start of the worker's 10th, 50th and
-    200th requests (2 ms a collection after). At the start of a request, a
-    worker holds nothing of one: no request of the past is frozen with it."""
+    200th requests (2 ms a collection after). At the start of a request a
+    sync worker holds little of one (its environ, the server's objects for
+    it; a kept count being counted again behind a reader, if one is): what
+    of that is in reference cycles is frozen for good, three times at most."""
     get_resolver().url_patterns  # noqa: B018 (loading them is the point)
     gc.freeze()
     request_started.connect(settle_again, dispatch_uid="settle_again")

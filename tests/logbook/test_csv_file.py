@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from logbook import selectors
+from logbook import selectors, services
 from logbook.csv_file import CsvFile
 from logbook.exports import COLUMNS
 from logbook.models import Stage, Theme
@@ -31,7 +31,9 @@ def awkward(researcher, make_entry, stages):
     """Entries with everything a cell must clean or keep: line ends of every
     kind, control characters, what a spreadsheet would run as a formula,
     accents that sort, themes and partners by the codebook's order and by
-    name, roles the model no longer knows, empty texts, authors named or not."""
+    name, roles the model no longer knows or not in a list, empty texts,
+    authors named or not (names that end in a letter a trim could take, or
+    in spaces only Python calls spaces)."""
     barriers = Theme.objects.get(name="Barriers")
     Stage.objects.filter(pk=stages[1].pk).update(name="=Déploiement\r\nà l'échelle")
     themes = [
@@ -41,6 +43,7 @@ def awkward(researcher, make_entry, stages):
     partners = [Partner.objects.create(name=name) for name in ("Zoé", "@Abri", "émile", "Abri")]
     named = UserFactory(first_name="\t", last_name="-Lune ")
     unnamed = UserFactory(first_name="", last_name="", username="=whoever")
+    ivanov = UserFactory(first_name="\u00a0Steve", last_name="Ivanov\u2003")
     first = make_entry(
         researcher,
         date(2025, 8, 2),
@@ -54,11 +57,12 @@ def awkward(researcher, make_entry, stages):
     )
     first.themes.set(themes)
     first.partners.set(partners)
-    second = make_entry(named, date(2025, 8, 2), title="@mention", involved={"not": "a list"})
+    second = make_entry(named, date(2025, 8, 2), title="@mention", involved={"peers": 1})
     second.themes.set(themes[1:2])
     make_entry(unnamed, date(2025, 2, 1), title="", narrative="", involved=[])
+    make_entry(ivanov, date(2025, 2, 1), title="100% d'écart_", involved=["peers"])
     deleted = make_entry(researcher, date(2025, 3, 3), title="Gone")
-    deleted.delete()  # soft: it stays in the bin, out of the export
+    services.entry_delete(acting_user=researcher, entry=deleted)  # into the bin
     return first, second
 
 
@@ -68,25 +72,40 @@ def test_copy_writes_the_very_file_python_writes(researcher, awkward):
     written = CsvFile(entries_of(researcher))
     copied_bytes = b"".join(copied)
     assert copied_bytes == b"".join(written._written())
-    assert copied.rows == written.rows == 3
+    assert copied.rows == written.rows == 4
     rows = rows_of(copied_bytes)
-    assert [row["title"] for row in rows] == ["'@mention", "'-2 peers\ntrained", ""]
+    assert [row["title"] for row in rows] == [
+        "'@mention",
+        "'-2 peers\ntrained",
+        "100% d'écart_",
+        "",
+    ]
     first = rows[1]
     assert first["narrative"] == "Line one\nLine two\nLine three\nPasted from a PDF ."
     assert first["stage"] == "'=Déploiement\nà l'échelle"
     assert first["roles_involved"] == "peers; funders; peers"
     assert first["what_changed"] == "'\tindented"
     assert first["who_decided"] == "'=SUM(A1)"
-    assert rows[0]["author"] == "'-Lune" and rows[2]["author"] == "'=whoever"
-    assert rows[0]["roles_involved"] == ""
+    authors = [row["author"] for row in rows]
+    assert authors[0] == "'-Lune" and authors[3] == "'=whoever"
+    assert authors[2] == "Steve Ivanov"  # Python's spaces trimmed, not a last letter
+    assert rows[0]["roles_involved"] == ""  # a dictionary is not a list of roles
 
 
 @pytest.mark.postgresql_only
-def test_copy_follows_the_filters_of_the_list(researcher, awkward):
-    entries = entries_of(researcher, kind="barrier")
+@pytest.mark.parametrize(
+    ("filters", "titles"),
+    [
+        ({"kind": "barrier"}, ["'-2 peers\ntrained"]),
+        ({"q": "100% d'écart_"}, ["100% d'écart_"]),
+        ({"deleted": True}, ["Gone"]),
+    ],
+)
+def test_copy_follows_the_filters_of_the_list(researcher, awkward, filters, titles):
+    entries = entries_of(researcher, **filters)
     copied = b"".join(CsvFile(entries))
     assert copied == b"".join(CsvFile(entries)._written())
-    assert [row["kind"] for row in rows_of(copied)] == ["barrier"]
+    assert [row["title"] for row in rows_of(copied)] == titles
 
 
 def test_the_file_starts_with_a_byte_order_mark_and_ends_its_lines_in_lf(researcher, awkward):
