@@ -45,11 +45,12 @@ def _order_by(order: Iterable[str]) -> str:
     )
 
 
-def _author_cells() -> tuple[list[int], list[str]]:
-    """Every logbook author's number and cell, made by Python as its writer
-    makes them (``User.__str__``, cleaned, never a formula): a name is
-    trimmed of what Python calls spaces, which SQL's trim does not know."""
-    authors = get_user_model().objects.filter(pk__in=Entry.objects.values("author_id"))
+def _author_cells(entries: QuerySet[Entry]) -> tuple[list[int], list[str]]:
+    """The number and cell of each author of ``entries``, made by Python as
+    its writer makes them (``User.__str__``, cleaned, never a formula): a
+    name is trimmed of what Python calls spaces, which SQL's trim does not
+    know."""
+    authors = get_user_model().objects.filter(pk__in=entries.order_by().values("author_id"))
     pairs = [(user.pk, spreadsheet_cell(str(user))) for user in authors]
     return [pk for pk, _ in pairs], [cell for _, cell in pairs]
 
@@ -57,18 +58,17 @@ def _author_cells() -> tuple[list[int], list[str]]:
 def copy_query(entries: QuerySet[Entry]) -> tuple[str, list[Any]]:
     """The CSV's rows, every cell as Python's writer writes it, in the list's order.
 
-    The selector gives the entries' narrow columns (``e``); their texts are
-    read from the table by number (``x``), so that what is joined to them
-    is small rows, not whole narratives. What their cells name is worked
-    out once for the whole logbook, each in a single pass that the entries
-    then look up: every entry's themes and partners in one cell each, in the
-    codebook's order and by name (``coded``, ``involved``: each theme's and
-    partner's place numbered once, as comparing names entry by entry cost
-    more than the rest), each distinct list of roles (``roles``), every
-    account's name (``authors``: ``User.__str__``, the full name or else
-    the user name). Narrowing these to the entries exported first cost more
-    than reading them whole (a few tens of thousands of links); nothing of
-    theirs leaves but through an entry the selector gave."""
+    The selector gives the entries' narrow columns, once (``e``); their
+    texts are read from the table by number (``x``), so that what is joined
+    to them is small rows, not whole narratives. Every entry's themes and
+    partners are joined into one cell each in a single pass over all the
+    links, in the codebook's order and by name (``coded``, ``involved``: each
+    theme's and partner's place numbered once, as comparing names entry by
+    entry cost more than the rest; narrowing the links to the entries
+    exported first cost more than reading them all, and none leaves but
+    through an entry of ``e``); the roles once for each distinct list of
+    them among the entries (``roles``); the authors' names made in Python
+    (``authors``, ``_author_cells``)."""
     listed = entries.order_by().values_list(
         "pk", "occurred_on", "stage_name", "involved", "author_id"
     )
@@ -79,7 +79,10 @@ def copy_query(entries: QuerySet[Entry]) -> tuple[str, list[Any]]:
     partners = Partner._meta.db_table
     entries_table = Entry._meta.db_table
     query = f"""
-        WITH coded AS MATERIALIZED (
+        WITH e AS MATERIALIZED (
+            SELECT * FROM ({rows_sql}) AS listed (id, occurred_on, stage, involved, author_id)
+        ),
+        coded AS MATERIALIZED (
             SELECT l.entry_id, string_agg(t.cleaned, '; ' ORDER BY t.place) AS names
             FROM {entry_themes} AS l JOIN (
                 SELECT id, {clean("name")} AS cleaned,
@@ -105,7 +108,7 @@ def copy_query(entries: QuerySet[Entry]) -> tuple[str, list[Any]]:
                 ) WITH ORDINALITY AS role (value, n)
                 WHERE role.value = ANY (%s)
             ) AS names
-            FROM (SELECT involved FROM {entries_table} GROUP BY involved) AS sets
+            FROM (SELECT involved FROM e GROUP BY involved) AS sets
         ),
         authors AS MATERIALIZED (
             SELECT * FROM unnest(%s::bigint[], %s::text[]) AS named (id, cell)
@@ -114,7 +117,7 @@ def copy_query(entries: QuerySet[Entry]) -> tuple[str, list[Any]]:
             {safe("x.source")}, {cell("x.title")}, {cell("x.narrative")}, {safe("coded.names")},
             {safe("roles.names")}, {safe("involved.names")}, {cell("x.what_changed")},
             {cell("x.why_changed")}, {cell("x.who_decided")}, NULLIF(authors.cell, '')
-        FROM ({rows_sql}) AS e (id, occurred_on, stage, involved, author_id)
+        FROM e
             JOIN {entries_table} AS x ON x.id = e.id
             JOIN authors ON authors.id = e.author_id
             LEFT JOIN coded ON coded.entry_id = e.id
@@ -122,8 +125,8 @@ def copy_query(entries: QuerySet[Entry]) -> tuple[str, list[Any]]:
             LEFT JOIN roles ON roles.involved = e.involved
         ORDER BY {_order_by(LIST_ORDER)}
     """  # noqa: S608 (the selector's compiled query, names from the models; values are parameters)
-    ids, cells = _author_cells()
-    return query, [list(Involved.values), ids, cells, *rows_params]
+    ids, cells = _author_cells(entries)
+    return query, [*rows_params, list(Involved.values), ids, cells]
 
 
 class CsvFile:
