@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from partners.models import Partner
-from peersupport.copy_out import CopyOut
+from peersupport.copy_out import copied
 from peersupport.export_text import export_text_sql as clean
 from peersupport.export_text import formula_safe_sql as safe
 from peersupport.export_text import spreadsheet_cell
@@ -145,22 +145,19 @@ class CsvFile:
             yield from self._written()
 
     def _copied(self) -> Iterator[bytes]:
-        with transaction.atomic():
-            connection = transaction.get_connection()
+        def prepare(connection: Any) -> tuple[str, list[Any]]:
             with connection.cursor() as cursor:
                 # JIT compilation costs more than this query's run.
                 cursor.execute("SET LOCAL jit = off")
                 # Its sort in memory: 6 MB at 20,000 entries, on disk with
                 # PostgreSQL's default work_mem (4 MB).
                 cursor.execute("SELECT set_config('work_mem', %s, true)", [EXPORT_WORK_MEM])
-            copy = CopyOut(connection, *copy_query(self.entries))
-            pieces = iter(copy)
-            try:
-                yield from pieces
-            finally:
-                # A download cut short: the COPY stops before its transaction ends.
-                pieces.close()  # type: ignore[attr-defined]  # a generator
-                self.rows = copy.rows
+            return copy_query(self.entries)
+
+        return copied(prepare, self._sent)
+
+    def _sent(self, rows: int) -> None:
+        self.rows = rows
 
     def _written(self) -> Iterator[bytes]:
         def counted() -> Iterator[list[Any]]:

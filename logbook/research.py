@@ -29,7 +29,7 @@ from interventions.access import encounter_research_policy
 from interventions.models import Activity, Encounter
 from partners.choices import PartnerKind
 from partners.models import Partner
-from peersupport.copy_out import CopyOut
+from peersupport.copy_out import copied
 from peersupport.export_text import spreadsheet_cell
 from peersupport.export_text import spreadsheet_cell_sql as cell_sql
 from peersupport.small_cells import HIDDEN, SMALL_CELL, suppress, suppress_parts
@@ -511,18 +511,15 @@ class ExportFile:
         return csv_batches(names, cells, lineterminator="\n")
 
     def _copied(self) -> Iterator[bytes]:
-        with transaction.atomic():
-            connection = transaction.get_connection()
+        def prepare(connection: Any) -> tuple[str, list[Any]]:
             _key_for_this_transaction(connection)
             _planner_for_this_transaction(connection)
-            copy = CopyOut(connection, *_copy_query(self.viewer, self.dates))
-            pieces = iter(copy)
-            try:
-                yield from pieces
-            finally:
-                # A download cut short: the COPY stops before its transaction ends.
-                pieces.close()  # type: ignore[attr-defined]  # a generator
-                self.rows = copy.rows
+            return _copy_query(self.viewer, self.dates)
+
+        return copied(prepare, self._sent)
+
+    def _sent(self, rows: int) -> None:
+        self.rows = rows
 
     def _written(self) -> Iterator[bytes]:
         rows = export_rows(viewer=self.viewer, dates=self.dates)

@@ -19,8 +19,10 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+
+from django.db import transaction
 
 PIECE = 64 * 1024  # bytes
 HELD = 4  # pieces
@@ -114,3 +116,22 @@ class CopyOut:
                 self.connection.queries_log.append(
                     {"sql": statement, "time": f"{time.monotonic() - started:.3f}"}
                 )
+
+
+def copied(
+    prepare: Callable[[Any], tuple[str, Sequence[Any]]], done: Callable[[int], None]
+) -> Iterator[bytes]:
+    """The rows of the query ``prepare(connection)`` gives, copied out in a
+    transaction of their own (``prepare`` may set what that transaction
+    needs first, ``SET LOCAL``); ``done(rows)`` with the rows handed on, once
+    the iteration ends, however it ends. A download cut short stops the COPY
+    before its transaction ends."""
+    with transaction.atomic():
+        connection = transaction.get_connection()
+        copy = CopyOut(connection, *prepare(connection))
+        pieces = iter(copy)
+        try:
+            yield from pieces
+        finally:
+            pieces.close()  # type: ignore[attr-defined]  # a generator
+            done(copy.rows)

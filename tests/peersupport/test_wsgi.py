@@ -7,12 +7,8 @@ import sys
 from django.conf import settings
 
 
-def test_the_application_loads_its_urls_then_freezes_what_is_loaded():
-    script = (
-        "import gc, sys\n"
-        "import peersupport.wsgi\n"
-        "print(gc.get_freeze_count(), 'logbook.views' in sys.modules)\n"
-    )
+def printed_by(script: str) -> list[str]:
+    """What ``script`` prints, in a Python process of its own, word by word."""
     done = subprocess.run(
         [sys.executable, "-c", script],
         capture_output=True,
@@ -21,7 +17,16 @@ def test_the_application_loads_its_urls_then_freezes_what_is_loaded():
         cwd=settings.BASE_DIR,
         env={"DJANGO_DEBUG": "true", "PATH": "/usr/bin:/bin"},
     )
-    frozen, views_loaded = done.stdout.split()
+    return done.stdout.split()
+
+
+def test_the_application_loads_its_urls_then_freezes_what_is_loaded():
+    script = (
+        "import gc, sys\n"
+        "import peersupport.wsgi\n"
+        "print(gc.get_freeze_count(), 'logbook.views' in sys.modules)\n"
+    )
+    frozen, views_loaded = printed_by(script)
     assert int(frozen) > 50_000
     assert views_loaded == "True"
 
@@ -46,15 +51,7 @@ def test_what_the_first_requests_load_is_frozen_too_after_its_garbage_is_collect
         "request_started.send(sender=None)\n"
         "print(at_start, ninth, gc.get_freeze_count(), gone() is None)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=settings.BASE_DIR,
-        env={"DJANGO_DEBUG": "true", "PATH": "/usr/bin:/bin"},
-    )
-    at_start, ninth, tenth, collected = done.stdout.split()
+    at_start, ninth, tenth, collected = printed_by(script)
     assert int(ninth) <= int(at_start)  # nothing more frozen before the 10th request
     assert int(tenth) >= int(at_start) + 5000
     assert collected == "True"  # garbage is collected, not frozen for good
