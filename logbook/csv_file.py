@@ -18,18 +18,16 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import QuerySet
 
 from partners.models import Partner
-from peersupport.copy_out import copied
 from peersupport.export_text import export_text_sql as clean
 from peersupport.export_text import formula_safe_sql as safe
 from peersupport.export_text import spreadsheet_cell
 from peersupport.export_text import spreadsheet_cell_sql as cell
 
 from .choices import Involved
-from .exports import COLUMNS, csv_batches, csv_cells, iter_records
+from .exports import COLUMNS, CountedCsvFile, csv_cells, iter_records
 from .models import Entry, Theme
 from .research import EXPORT_WORK_MEM
 from .selectors import LIST_ORDER
@@ -129,42 +127,29 @@ def copy_query(entries: QuerySet[Entry]) -> tuple[str, list[Any]]:
     return query, [*rows_params, list(Involved.values), ids, cells]
 
 
-class CsvFile:
-    """The entries as CSV bytes, piece by piece, and, once sent, how many rows
-    left (``rows``), for ``peersupport.audit.record_streamed_file``."""
+class CsvFile(CountedCsvFile):
+    """The entries as CSV bytes (``CountedCsvFile``), written by COPY from
+    ``copy_query`` on PostgreSQL."""
+
+    header = COLUMNS
 
     def __init__(self, entries: QuerySet[Entry]) -> None:
+        super().__init__()
         self.entries = entries
-        self.rows = 0
 
-    def __iter__(self) -> Iterator[bytes]:
-        if transaction.get_connection().vendor == "postgresql":
-            yield "".join(csv_batches(COLUMNS, (), lineterminator="\n")).encode("utf-8")
-            yield from self._copied()
-        else:
-            yield from self._written()
+    def copy_query(self, connection: Any) -> tuple[str, list[Any]]:
+        with connection.cursor() as cursor:
+            # JIT compilation costs more than this query's run.
+            cursor.execute("SET LOCAL jit = off")
+            # Its sort in memory: 6 MB at 20,000 entries, on disk with
+            # PostgreSQL's default work_mem (4 MB).
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [EXPORT_WORK_MEM])
+        return copy_query(self.entries)
 
-    def _copied(self) -> Iterator[bytes]:
-        def prepare(connection: Any) -> tuple[str, list[Any]]:
-            with connection.cursor() as cursor:
-                # JIT compilation costs more than this query's run.
-                cursor.execute("SET LOCAL jit = off")
-                # Its sort in memory: 6 MB at 20,000 entries, on disk with
-                # PostgreSQL's default work_mem (4 MB).
-                cursor.execute("SELECT set_config('work_mem', %s, true)", [EXPORT_WORK_MEM])
-            return copy_query(self.entries)
-
-        return copied(prepare, self._sent)
-
-    def _sent(self, rows: int) -> None:
-        self.rows = rows
-
-    def _written(self) -> Iterator[bytes]:
-        def counted() -> Iterator[list[Any]]:
-            for record in iter_records(self.entries):
-                # Counted as it is handed over: a piece holds the rows counted.
-                self.rows += 1
+    def cells(self) -> Iterator[list[Any]]:
+        records = iter_records(self.entries)
+        try:
+            for record in records:
                 yield csv_cells(record)
-
-        for piece in csv_batches(COLUMNS, counted(), lineterminator="\n"):
-            yield piece.encode("utf-8")
+        finally:
+            records.close()

@@ -26,11 +26,13 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any, BinaryIO
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peersupport.audit import HistoryPolicy
+from peersupport.copy_out import copied
 from peersupport.export_text import XlsxCells, export_text, neutralise, spreadsheet_cell
 from peersupport.streamed_rows import streamed_rows
 
@@ -214,6 +216,56 @@ def csv_batches(
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
+
+
+class CountedCsvFile:
+    """A CSV file sent piece by piece that knows, once sent, how many rows left
+    (``rows``, for ``peersupport.audit.record_streamed_file``): on PostgreSQL
+    the header, then the rows of ``copy_query`` as the database's COPY writes
+    them; elsewhere the same file from Python's writer, the rows of
+    ``cells()``. Lines end in LF either way, as COPY ends them."""
+
+    header: list[str]
+
+    def __init__(self) -> None:
+        self.rows = 0
+
+    def copy_query(self, connection: Any) -> tuple[str, list[Any]]:
+        """The rows' query, every cell as the writer writes it; may set what its
+        transaction needs first (``SET LOCAL``)."""
+        raise NotImplementedError
+
+    def cells(self) -> Iterator[Iterable[Any]]:
+        """The rows' cells, spreadsheet cells already (``csv_batches``)."""
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[bytes]:
+        if transaction.get_connection().vendor == "postgresql":
+            yield "".join(csv_batches(self.header, (), lineterminator="\n")).encode("utf-8")
+            yield from copied(self.copy_query, self._sent)
+        else:
+            yield from self._written()
+
+    def _sent(self, rows: int) -> None:
+        self.rows = rows
+
+    def _written(self) -> Iterator[bytes]:
+        cells = self.cells()
+
+        def counted() -> Iterator[Iterable[Any]]:
+            for row in cells:
+                # Counted as it is handed over: a piece holds the rows counted.
+                self.rows += 1
+                yield row
+
+        try:
+            for piece in csv_batches(self.header, counted(), lineterminator="\n"):
+                yield piece.encode("utf-8")
+        finally:
+            # Given up half-way: the rows' cursor ends now.
+            close = getattr(cells, "close", None)
+            if close is not None:
+                close()
 
 
 def csv_cells(record: dict[str, Any]) -> list[Any]:

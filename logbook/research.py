@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -29,7 +29,6 @@ from interventions.access import encounter_research_policy
 from interventions.models import Activity, Encounter
 from partners.choices import PartnerKind
 from partners.models import Partner
-from peersupport.copy_out import copied
 from peersupport.export_text import spreadsheet_cell
 from peersupport.export_text import spreadsheet_cell_sql as cell_sql
 from peersupport.small_cells import HIDDEN, SMALL_CELL, suppress, suppress_parts
@@ -38,7 +37,7 @@ from referrals.choices import FINAL_STATUSES, ReferralStatus
 
 from . import research_summary
 from .access import stage_policy
-from .exports import csv_batches
+from .exports import CountedCsvFile
 
 SHIFT_DAYS = 30  # a person's dates move by the same number of days, within +/- this
 
@@ -487,50 +486,24 @@ def _copy_query(viewer: Any, dates: str) -> tuple[str, list[Any]]:
     return query, [*rows_params, timezone.get_current_timezone_name()]
 
 
-class ExportFile:
-    """The research CSV as bytes, piece by piece, and, once sent, how many rows
-    left (``rows``): written by PostgreSQL's COPY there, by Python's csv
-    writer elsewhere; the same file either way, lines ending in LF (which
-    is what COPY writes, and what every spreadsheet and statistics package
-    reads)."""
+class ExportFile(CountedCsvFile):
+    """The research CSV as bytes, piece by piece (``CountedCsvFile``): written
+    by PostgreSQL's COPY there (``_copy_query``), by Python's csv writer
+    elsewhere (``export_rows``); the same file either way, lines ending in LF
+    (which is what COPY writes, and what every spreadsheet and statistics
+    package reads)."""
+
+    header = [name for name, _ in EXPORT_COLUMNS]
 
     def __init__(self, *, viewer: Any, dates: str) -> None:
+        super().__init__()
         self.viewer = viewer
         self.dates = dates
-        self.rows = 0
 
-    def __iter__(self) -> Iterator[bytes]:
-        if transaction.get_connection().vendor == "postgresql":
-            yield "".join(self._lines(())).encode("utf-8")  # the header
-            yield from self._copied()
-        else:
-            yield from self._written()
+    def copy_query(self, connection: Any) -> tuple[str, list[Any]]:
+        _key_for_this_transaction(connection)
+        _planner_for_this_transaction(connection)
+        return _copy_query(self.viewer, self.dates)
 
-    def _lines(self, cells: Iterable[Iterable[Any]]) -> Iterator[str]:
-        names = [name for name, _ in EXPORT_COLUMNS]
-        return csv_batches(names, cells, lineterminator="\n")
-
-    def _copied(self) -> Iterator[bytes]:
-        def prepare(connection: Any) -> tuple[str, list[Any]]:
-            _key_for_this_transaction(connection)
-            _planner_for_this_transaction(connection)
-            return _copy_query(self.viewer, self.dates)
-
-        return copied(prepare, self._sent)
-
-    def _sent(self, rows: int) -> None:
-        self.rows = rows
-
-    def _written(self) -> Iterator[bytes]:
-        rows = export_rows(viewer=self.viewer, dates=self.dates)
-
-        def counted() -> Iterator[tuple[Any, ...]]:
-            for row in rows:
-                self.rows += 1
-                yield row
-
-        try:
-            for chunk in self._lines(counted()):
-                yield chunk.encode("utf-8")
-        finally:
-            rows.close()
+    def cells(self) -> Iterator[tuple[Any, ...]]:
+        return export_rows(viewer=self.viewer, dates=self.dates)
