@@ -79,7 +79,13 @@ class KeysetPage(Generic[M]):
 class Keyset(Generic[M]):
     """Pages of ``size`` rows through ``parts`` (querysets shown one after the
     other), each in ``order`` (field names, "-" for descending, ending with
-    "pk"). ``cursor`` gives the text that names a row's place in a link."""
+    "pk"). ``cursor`` gives the text that names a row's place in a link.
+
+    ``keys_first``: a page is found by the numbers of its rows alone, then
+    those rows are read by number. A search that skips many rows before it
+    fills a page (a name fragment in a region's register) then walks an
+    index that holds what it filters on (an index-only scan), instead of
+    reading every skipped row from the table; it costs one more query."""
 
     def __init__(
         self,
@@ -87,11 +93,14 @@ class Keyset(Generic[M]):
         order: Sequence[str],
         size: int,
         cursor: Callable[[M], str],
+        *,
+        keys_first: bool = False,
     ) -> None:
         self.parts = list(parts)
         self.order = tuple(order)
         self.size = size
         self.cursor = cursor
+        self.keys_first = keys_first
         self._names = [name.lstrip("-") for name in self.order]
         self._descending = [name.startswith("-") for name in self.order]
 
@@ -200,10 +209,22 @@ class Keyset(Generic[M]):
             rows = self._ordered(part, forward)
             if place is not None and part == place.part and not whole:
                 rows = rows.filter(self._beyond(place.values, forward))
-            found.extend((part, row) for row in rows[: limit - len(found)])
+            found.extend((part, row) for row in self._read(part, rows[: limit - len(found)]))
             if len(found) >= limit:
                 break
         return found
+
+    def _read(self, part: int, rows: QuerySet[M]) -> list[M]:
+        """``rows`` (a slice in order), or, with ``keys_first``, their numbers
+        first and then the rows of part ``part`` that bear them, in that order."""
+        if not self.keys_first:
+            return list(rows)
+        keys = list(rows.values_list("pk", flat=True))
+        if not keys:
+            return []
+        by_key = {row.pk: row for row in self.parts[part].filter(pk__in=keys)}
+        # A row gone between the two reads is left out, as if read a moment later.
+        return [by_key[key] for key in keys if key in by_key]
 
     def _any(self, place: Place, *, forward: bool) -> bool:
         """Whether any row comes after ``place`` (``forward``), or before it."""

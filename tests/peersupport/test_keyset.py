@@ -40,8 +40,13 @@ def _by_pk(row):
     return str(row.pk)
 
 
-def _keyset(rows, parts=None):
-    return Keyset(parts or [rows], NEWEST_FIRST, SIZE, cursor=_by_pk)
+def _keyset(rows, parts=None, keys_first=False):
+    return Keyset(parts or [rows], NEWEST_FIRST, SIZE, cursor=_by_pk, keys_first=keys_first)
+
+
+# Every way of reading a page gives the same pages: the rows at once, or their
+# numbers first and then the rows (``keys_first``).
+both_ways = pytest.mark.parametrize("keys_first", [False, True], ids=["rows", "keys first"])
 
 
 def _walk_forward(keyset):
@@ -65,8 +70,9 @@ def _names(rows):
     return [row.username for row in rows]
 
 
-def test_pages_forward_cover_every_row_once_in_order_despite_ties(accounts):
-    keyset = _keyset(accounts)
+@both_ways
+def test_pages_forward_cover_every_row_once_in_order_despite_ties(accounts, keys_first):
+    keyset = _keyset(accounts, keys_first=keys_first)
     pages = _walk_forward(keyset)
     everyone = _names(accounts.order_by(*NEWEST_FIRST))
     assert [name for page in pages for name in _names(page)] == everyone
@@ -75,8 +81,9 @@ def test_pages_forward_cover_every_row_once_in_order_despite_ties(accounts):
     assert all(page.has_next for page in pages[:-1]) and not pages[-1].has_next
 
 
-def test_pages_backward_give_back_the_same_pages(accounts):
-    keyset = _keyset(accounts)
+@both_ways
+def test_pages_backward_give_back_the_same_pages(accounts, keys_first):
+    keyset = _keyset(accounts, keys_first=keys_first)
     forward = _walk_forward(keyset)
     back = [forward[-1]]
     while back[-1].has_previous:
@@ -86,9 +93,10 @@ def test_pages_backward_give_back_the_same_pages(accounts):
     assert not back[-1].has_previous and back[-1].has_next
 
 
-def test_parts_follow_one_another_and_a_page_may_span_two(accounts):
+@both_ways
+def test_parts_follow_one_another_and_a_page_may_span_two(accounts, keys_first):
     active, inactive = accounts.filter(is_active=True), accounts.filter(is_active=False)
-    keyset = _keyset(accounts, parts=[active, inactive])
+    keyset = _keyset(accounts, parts=[active, inactive], keys_first=keys_first)
     pages = _walk_forward(keyset)
     shown = [name for page in pages for name in _names(page)]
     assert shown == _names(active.order_by(*NEWEST_FIRST)) + _names(
@@ -100,9 +108,12 @@ def test_parts_follow_one_another_and_a_page_may_span_two(accounts):
     assert _names(back) == _names(pages[3])
 
 
-def test_an_old_page_number_shows_the_same_rows_as_before(accounts):
+@both_ways
+def test_an_old_page_number_shows_the_same_rows_as_before(accounts, keys_first):
     keyset = _keyset(
-        accounts, parts=[accounts.filter(is_active=True), accounts.filter(is_active=False)]
+        accounts,
+        parts=[accounts.filter(is_active=True), accounts.filter(is_active=False)],
+        keys_first=keys_first,
     )
     pages = _walk_forward(keyset)
     for number, page in enumerate(pages, start=1):
@@ -110,16 +121,18 @@ def test_an_old_page_number_shows_the_same_rows_as_before(accounts):
     assert _names(keyset.at_offset(10_000)) == _names(pages[0])  # past the end: the top
 
 
-def test_a_place_with_nothing_after_or_before_it_gives_the_first_page(accounts):
-    keyset = _keyset(accounts)
+@both_ways
+def test_a_place_with_nothing_after_or_before_it_gives_the_first_page(accounts, keys_first):
+    keyset = _keyset(accounts, keys_first=keys_first)
     first = keyset.first()
     oldest = accounts.order_by(*NEWEST_FIRST).last()
     assert _names(keyset.after(keyset.place_of(0, oldest))) == _names(first)
     assert _names(keyset.before(keyset.place_of(0, first.rows[2]))) == _names(first)
 
 
-def test_an_empty_list_has_one_empty_page(accounts):
-    keyset = _keyset(accounts.none())
+@both_ways
+def test_an_empty_list_has_one_empty_page(accounts, keys_first):
+    keyset = _keyset(accounts.none(), keys_first=keys_first)
     page = keyset.first()
     assert page.rows == [] and not page.has_other_pages()
     assert page.previous_cursor == page.next_cursor == ""
@@ -134,6 +147,28 @@ def test_a_page_asks_at_most_two_queries_a_part(accounts, django_assert_max_num_
         keyset.after(keyset.place_of(0, middle))
     with django_assert_max_num_queries(4):
         keyset.before(keyset.place_of(0, middle))
+
+
+def test_with_keys_first_a_page_reads_its_numbers_then_its_rows(
+    accounts, django_assert_num_queries
+):
+    keyset = _keyset(accounts, keys_first=True)
+    with django_assert_num_queries(2) as asked:
+        page = keyset.first()
+    numbers, rows = (query["sql"] for query in asked.captured_queries)
+    # The numbers by the order's columns alone; the rows by those numbers.
+    assert "username" not in numbers and "ORDER BY" in numbers
+    assert "username" in rows and "IN (" in rows
+    assert _names(page) == _names(accounts.order_by(*NEWEST_FIRST)[:SIZE])
+
+
+def test_with_keys_first_a_row_gone_between_the_two_reads_is_left_out(accounts):
+    listed = list(accounts.order_by(*NEWEST_FIRST)[: SIZE + 1])
+    gone = listed[1]
+    # The part no longer holds the row whose number the first read found.
+    keyset = _keyset(accounts.exclude(pk=gone.pk), keys_first=True)
+    rows = keyset._read(0, accounts.order_by(*NEWEST_FIRST)[: SIZE + 1])
+    assert _names(rows) == [row.username for row in listed if row.pk != gone.pk]
 
 
 def test_count_up_to_stops_one_past_the_limit(accounts):
