@@ -41,6 +41,22 @@ def _separator(ch: str) -> bool:
     return ch in _APOSTROPHES or unicodedata.category(ch) == "Pd"
 
 
+# What a search reads of a person's names, in bytes. On PostgreSQL the name
+# index holds it (migration 0009), and a B-tree entry holds at most 2,704
+# bytes: with the name used (120 characters, at most 480 bytes) and the record
+# number, this leaves room. Names come first in the order a search wants them:
+# the name used, the legal name, then other names, so that only the last of
+# a very long list of other names (hundreds of characters, after merges) can
+# fall beyond it and then be found by the others.
+SEARCH_TEXT_BYTES = 2000
+
+
+def searchable(folded: str) -> str:
+    """``folded`` (``fold``'s result) cut to ``SEARCH_TEXT_BYTES`` of UTF-8,
+    never inside a character."""
+    return folded.encode()[:SEARCH_TEXT_BYTES].decode(errors="ignore")
+
+
 def fold(text: str) -> str:
     """Lower-case text without accents, hyphens or apostrophes, so that "helene"
     finds "Hélène", "jean francois" finds "Jean-François" and "d amour" or
@@ -173,6 +189,9 @@ class Client(models.Model):
             # The register's order (selectors.REGISTER_ORDER), for the records
             # anyone can see: a page is read from it, never sorted. The name
             # searches have trigram indexes too, on PostgreSQL only (migration 0007).
+            # On PostgreSQL it also holds search_text (INCLUDE, migration 0009),
+            # which SQLite's indexes cannot: a change to this index here is a
+            # change to 0009's SQL too.
             models.Index(
                 fields=["display_key", "id"],
                 condition=Q(merged_into__isnull=True),
@@ -184,7 +203,9 @@ class Client(models.Model):
         return self.display_name
 
     def save(self, *args, **kwargs):
-        self.search_text = fold(" ".join([self.display_name, self.legal_name, *self.alias_list]))
+        self.search_text = searchable(
+            fold(" ".join([self.display_name, self.legal_name, *self.alias_list]))
+        )
         self.display_key = fold(self.display_name)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "display_key"}

@@ -223,8 +223,12 @@ class Keyset(Generic[M]):
         if not keys:
             return []
         by_key = {row.pk: row for row in self.parts[part].filter(pk__in=keys)}
-        # A row gone between the two reads is left out, as if read a moment later.
-        return [by_key[key] for key in keys if key in by_key]
+        if len(by_key) < len(keys):
+            # A row left the list between the two reads (a merge, a new name):
+            # read the slice again whole, as the list stands now, rather than
+            # leave a hole the page's links would count as its end.
+            return list(rows)
+        return [by_key[key] for key in keys]
 
     def _any(self, place: Place, *, forward: bool) -> bool:
         """Whether any row comes after ``place`` (``forward``), or before it."""

@@ -192,6 +192,24 @@ def test_fold_treats_hyphens_and_apostrophes_as_spaces():
     assert fold("Marie–Ève — Ti-Lou") == "marie eve ti lou"
 
 
+def test_a_person_with_a_very_long_list_of_names_saves_and_is_found_by_the_first(coordinator):
+    from clients.models import SEARCH_TEXT_BYTES, fold
+
+    # Hundreds of other names, some in a script of three bytes a character: the
+    # searched text stays within what PostgreSQL's name index can hold.
+    aliases = "\n".join(f"Surnom {n} 東京" for n in range(400))
+    person = ClientFactory(display_name="Hélène Tremblay", aliases=aliases, legal_last_name="Côté")
+    person.refresh_from_db()
+    assert len(person.search_text.encode()) <= SEARCH_TEXT_BYTES
+    assert person.search_text.startswith("helene tremblay cote surnom 0 東京")
+    # Never cut inside a character: the text is still valid where it ends.
+    assert fold(person.search_text) == person.search_text
+    for query in ["tremblay", "cote", "surnom 1 東"]:
+        assert list(Client.objects.filter(search_text__contains=fold(query))) == [person], query
+    # The last names of a list that long are beyond it (found by the others).
+    assert "surnom 399" not in person.search_text
+
+
 def test_merge_takes_details_that_belong_together_as_a_whole(coordinator):
     keep = ClientFactory(birth_year_no_answer="prefers_not", gender="")
     away = ClientFactory(
