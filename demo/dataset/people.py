@@ -26,7 +26,14 @@ from clients.choices import (
     Situation,
     TeamRole,
 )
-from clients.models import CareTeamMembership, Client, Consent, LivingSituation, fold
+from clients.models import (
+    CareTeamMembership,
+    Client,
+    Consent,
+    LivingSituation,
+    fold,
+    searchable,
+)
 from peersupport.fields import encrypt_text
 
 from . import words
@@ -662,8 +669,13 @@ def write_people(ctx: Context) -> None:
                 None if person.closed is None else cal.dates[person.closed],
                 closed_reason,
                 closed_note,
-                fold(
-                    " ".join([person.name, person.legal_first, person.legal_last, person.aliases])
+                # As Client.save makes it.
+                searchable(
+                    fold(
+                        " ".join(
+                            [person.name, person.legal_first, person.legal_last, person.aliases]
+                        )
+                    )
                 ),
                 fold(person.name),
                 person.created_by,
