@@ -85,7 +85,8 @@ class Keyset(Generic[M]):
     those rows are read by number. A search that skips many rows before it
     fills a page (a name fragment in a region's register) then walks an
     index that holds what it filters on (an index-only scan), instead of
-    reading every skipped row from the table; it costs one more query."""
+    reading every skipped row from the table; it costs a query more for each
+    part read."""
 
     def __init__(
         self,
