@@ -5,6 +5,7 @@ superseded by newer decisions, merged records point at the record they joined.
 """
 
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
@@ -55,6 +56,11 @@ def searchable(folded: str) -> str:
     """``folded`` (``fold``'s result) cut to ``SEARCH_TEXT_BYTES`` of UTF-8,
     never inside a character."""
     return folded.encode()[:SEARCH_TEXT_BYTES].decode(errors="ignore")
+
+
+def search_text_of(names: Iterable[str]) -> str:
+    """A person's ``search_text``: their names in that order, folded, cut."""
+    return searchable(fold(" ".join(names)))
 
 
 def fold(text: str) -> str:
@@ -203,9 +209,7 @@ class Client(models.Model):
         return self.display_name
 
     def save(self, *args, **kwargs):
-        self.search_text = searchable(
-            fold(" ".join([self.display_name, self.legal_name, *self.alias_list]))
-        )
+        self.search_text = search_text_of([self.display_name, self.legal_name, *self.alias_list])
         self.display_key = fold(self.display_name)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "display_key"}

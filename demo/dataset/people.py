@@ -32,7 +32,7 @@ from clients.models import (
     Consent,
     LivingSituation,
     fold,
-    searchable,
+    search_text_of,
 )
 from peersupport.fields import encrypt_text
 
@@ -669,13 +669,8 @@ def write_people(ctx: Context) -> None:
                 None if person.closed is None else cal.dates[person.closed],
                 closed_reason,
                 closed_note,
-                # As Client.save makes it.
-                searchable(
-                    fold(
-                        " ".join(
-                            [person.name, person.legal_first, person.legal_last, person.aliases]
-                        )
-                    )
+                search_text_of(
+                    [person.name, person.legal_first, person.legal_last, person.aliases]
                 ),
                 fold(person.name),
                 person.created_by,

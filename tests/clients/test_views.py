@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import CareTeamMembership, Client, Consent, LivingSituation
+from tests.db_plans import explain
 from tests.db_snapshot import snapshot
 from tests.factories import ClientFactory, UserFactory, put_on_team
 from tests.form_versions import with_version
@@ -961,16 +962,6 @@ def test_a_search_of_the_whole_register_pages_own_people_first_then_the_others(c
     assert all(row.on_my_team == (row in own) for page in pages for row in page.context["page"])
 
 
-def _plan(sql, params):
-    with connection.cursor() as cursor:
-        # A test database is small enough to read whole and sort: both made
-        # dear, so that the plan is the one a large register gets.
-        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
-            cursor.execute(f"SET LOCAL {setting} = off")
-        cursor.execute("EXPLAIN " + sql, params)
-        return "\n".join(row[0] for row in cursor.fetchall())
-
-
 @pytest.mark.postgresql_only
 def test_a_name_search_finds_its_page_in_the_name_index_alone(client, coordinator):
     for n in range(30):
@@ -990,7 +981,9 @@ def test_a_name_search_finds_its_page_in_the_name_index_alone(client, coordinato
     # is index-only depends on how much of the table is known all-visible (a
     # fresh test table is not); that the index holds the searched text is
     # tests/peersupport/test_migration_operations.py's.
-    plan = _plan(numbers[0], None)
+    # A test database is small enough to read whole and sort: both made dear,
+    # so that the plan is the one a large register gets.
+    plan = explain(numbers[0], dear=("seqscan", "bitmapscan", "sort"))
     assert "using client_by_name on clients_client" in plan, plan
 
 

@@ -11,6 +11,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from clients import selectors
 from clients.models import Client, fold
 from peersupport.migration_operations import RunSQLOnPostgreSQL, trigram_indexes
+from tests.db_plans import explain
 
 pytestmark = pytest.mark.django_db
 
@@ -104,10 +105,7 @@ def register(coordinator):
 
 
 def _plan(queryset):
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + sql, params)
-        return "\n".join(row[0] for row in cursor.fetchall())
+    return explain(*queryset.query.sql_with_params())
 
 
 @pytest.mark.postgresql_only
